@@ -1,0 +1,27 @@
+package org.lesiontriage.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class StackOptionsTest {
+
+    @Test
+    void defaultsToTheTriageTopicsOnTheUsualPorts() {
+        StackOptions options = StackOptions.parse(new String[0]);
+        assertThat(options.kafkaPort()).isEqualTo(9092);
+        assertThat(options.registryPort()).isEqualTo(8081);
+        assertThat(options.topics()).containsEntry("lesion-images", 3).containsEntry("triage-results", 3)
+                .containsEntry("triage-failures", 1);
+    }
+
+    @Test
+    void rejectsBadValuesWithAMessageNamingTheOption() {
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--kafka-port", "ninety"}))
+                .hasMessageContaining("--kafka-port");
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--topics", "images"}))
+                .hasMessageContaining("name:partitions");
+        assertThatThrownBy(() -> StackOptions.parse(new String[] {"--bogus"})).hasMessageContaining("--bogus");
+    }
+}
