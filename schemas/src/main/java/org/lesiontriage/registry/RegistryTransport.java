@@ -1,0 +1,92 @@
+package org.lesiontriage.registry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends one request to the registry, moving on to the next configured URL when a server cannot be reached or
+ * answers with a server error, so that one node of a registry cluster being down does not stop the serde.
+ */
+final class RegistryTransport {
+
+    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    // The media types every Confluent-protocol registry understands, preferred first.
+    private static final String ACCEPT =
+            "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+
+    record Response(int status, String body, URI url) {
+    }
+
+    private final RegistrySerdeConfig config;
+    private final HttpClient http;
+
+    RegistryTransport(RegistrySerdeConfig config) {
+        this.config = config;
+        // HTTP/1.1: some registries and proxies mishandle the h2c upgrade the JDK would otherwise attempt.
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** GET when {@code jsonBody} is null, else POST; {@code path} is already percent-encoded. */
+    Response send(String path, String jsonBody) {
+        List<String> failures = new ArrayList<>();
+        Response lastServerError = null;
+        for (URI base : config.urls()) {
+            URI url = URI.create(base + path);
+            try {
+                HttpResponse<String> response = http.send(request(url, jsonBody), HttpResponse.BodyHandlers.ofString());
+                Response answer = new Response(response.statusCode(), response.body(), url);
+                if (answer.status() < 500) {
+                    return answer;
+                }
+                lastServerError = answer;
+                failures.add(base + " (HTTP " + answer.status() + ")");
+            } catch (IOException e) {
+                failures.add(base + " (" + describe(e) + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("Interrupted while calling the schema registry at " + base, e);
+            }
+        }
+        if (lastServerError != null) {
+            return lastServerError;
+        }
+        throw new RegistryUnavailableException("Schema registry unavailable: " + String.join(", ", failures));
+    }
+
+    private HttpRequest request(URI url, String jsonBody) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url)
+                .timeout(config.requestTimeout())
+                .header("Accept", ACCEPT);
+        config.authorizationHeader().ifPresent(value -> builder.header("Authorization", value));
+        if (jsonBody == null) {
+            return builder.GET().build();
+        }
+        return builder.header("Content-Type", CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+                .build();
+    }
+
+    private String describe(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connect timed out after " + config.connectTimeout().toMillis() + " ms";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + config.requestTimeout().toMillis() + " ms";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,15 @@
+package org.lesiontriage.registry;
+
+/** The registry refused the credentials (HTTP 401/403): a configuration error, not a problem of the record. */
+public final class RegistryUnauthorizedException extends RegistrySerdeException {
+
+    public static final String REASON = "REGISTRY_UNAUTHORIZED";
+
+    public RegistryUnauthorizedException(String message) {
+        this(message, null);
+    }
+
+    public RegistryUnauthorizedException(String message, Throwable cause) {
+        super(REASON, false, message, cause);
+    }
+}
