@@ -25,7 +25,7 @@ final class WriterSchemaResolution {
             return;
         }
         String described = problems.stream()
-                .map(p -> p.getType() + " at " + p.getLocation() + " (" + p.getMessage() + ")")
+                .map(p -> p.getType() + " at " + fieldPath(reader, p.getLocation()) + " (" + p.getMessage() + ")")
                 .collect(Collectors.joining("; "));
         String message = "Writer schema id " + writerId + " (" + writer.getFullName() + ") cannot be read as "
                 + reader.getFullName() + ": " + described;
@@ -35,5 +35,38 @@ final class WriterSchemaResolution {
             throw new MissingFieldException(message);
         }
         throw new SchemaMismatchException(message, null);
+    }
+
+    /**
+     * Turns Avro's JSON-pointer location into the reader schema (e.g. {@code /fields/9/type}) into field names
+     * (e.g. {@code schema_version}), which is what a reader of the error needs.
+     */
+    static String fieldPath(Schema reader, String location) {
+        try {
+            return namedPath(reader, location);
+        } catch (RuntimeException unexpectedLocation) {
+            return location;
+        }
+    }
+
+    private static String namedPath(Schema reader, String location) {
+        List<String> names = new java.util.ArrayList<>();
+        Schema current = reader;
+        String[] tokens = location.split("/");
+        for (int i = 0; i < tokens.length; i++) {
+            String token = tokens[i];
+            if (token.equals("fields") && i + 1 < tokens.length && current.getType() == Schema.Type.RECORD) {
+                Schema.Field field = current.getFields().get(Integer.parseInt(tokens[++i]));
+                names.add(field.name());
+                current = field.schema();
+            } else if (token.equals("items") && current.getType() == Schema.Type.ARRAY) {
+                current = current.getElementType();
+            } else if (token.equals("values") && current.getType() == Schema.Type.MAP) {
+                current = current.getValueType();
+            } else if (token.matches("\\d+") && current.getType() == Schema.Type.UNION) {
+                current = current.getTypes().get(Integer.parseInt(token));
+            }
+        }
+        return names.isEmpty() ? location : String.join(".", names);
     }
 }
