@@ -1,0 +1,117 @@
+package org.lesiontriage.triage.imaging;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+import org.lesiontriage.triage.imaging.ImageRejectedException.Reason;
+
+/**
+ * Step a of the contract with the header guards: reads width and height from the header, checks them
+ * against the limits, and only then decodes pixels with javax.imageio.
+ *
+ * <p>Any decoder warning (javax.imageio fills a truncated JPEG with grey and only warns) and any
+ * exception, including the odd runtime exceptions decoders throw on hostile input, is a rejection.
+ */
+final class ImageDecoder {
+
+    private ImageDecoder() {
+    }
+
+    static BufferedImage decode(byte[] bytes, ImageFormat format, ImageLimits limits) throws ImageRejectedException {
+        ImageReader reader = newReader(format);
+        List<String> warnings = new ArrayList<>();
+        IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+        // In-memory stream: never the file cache that ImageIO.createImageInputStream may pick.
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.addIIOReadWarningListener(listener);
+            reader.setInput(input, true, true);
+            checkHeader(reader, limits);
+            BufferedImage image = readPixels(reader, format);
+            if (!warnings.isEmpty()) {
+                throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE,
+                        "corrupt or truncated " + format.mediaType() + " data: " + warnings.get(0));
+            }
+            return image;
+        } catch (IOException closeFailure) {
+            throw undecodable(format, closeFailure);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private static ImageReader newReader(ImageFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("no javax.imageio reader for " + format.imageIoName());
+        }
+        return readers.next();
+    }
+
+    private static void checkHeader(ImageReader reader, ImageLimits limits) throws ImageRejectedException {
+        int width;
+        int height;
+        try {
+            width = reader.getWidth(0);
+            height = reader.getHeight(0);
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "cannot read the image header: " + describe(e), e);
+        }
+        long pixels = (long) width * height;
+        if (width <= 0 || height <= 0) {
+            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "the header declares " + width + "x" + height + " pixels");
+        }
+        if (pixels > limits.maxPixels()) {
+            throw new ImageRejectedException(Reason.IMAGE_TOO_MANY_PIXELS,
+                    "image is " + width + "x" + height + " = " + pixels + " pixels, more than the limit of " + limits.maxPixels());
+        }
+        if (Math.min(width, height) < limits.minSide()) {
+            throw new ImageRejectedException(Reason.IMAGE_TOO_SMALL,
+                    "image is " + width + "x" + height + ", smaller than the minimum side of " + limits.minSide() + " px");
+        }
+    }
+
+    private static BufferedImage readPixels(ImageReader reader, ImageFormat format) throws ImageRejectedException {
+        String type = format.mediaType();
+        try {
+            if (!reader.getImageTypes(0).hasNext()) {
+                // The JPEG reader lists no destination type for CMYK and YCCK.
+                throw unsupportedColor("the decoder offers no RGB or gray representation of this " + type);
+            }
+            return reader.read(0);
+        } catch (IIOException e) {
+            if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("unsupported image type")) {
+                throw unsupportedColor("unsupported " + type + " colour model (e.g. CMYK or YCCK)");
+            }
+            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
+        }
+    }
+
+    private static ImageRejectedException unsupportedColor(String message) {
+        return new ImageRejectedException(Reason.IMAGE_UNSUPPORTED_COLOR, message);
+    }
+
+    private static ImageRejectedException undecodable(ImageFormat format, Exception e) {
+        return new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "cannot decode " + format.mediaType() + ": " + describe(e), e);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null && e.getCause() != null) {
+            message = e.getCause().toString();
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

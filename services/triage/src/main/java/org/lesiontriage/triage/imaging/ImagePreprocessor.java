@@ -1,0 +1,112 @@
+package org.lesiontriage.triage.imaging;
+
+import java.awt.image.BufferedImage;
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
+
+import org.lesiontriage.triage.imaging.ImageRejectedException.Reason;
+
+/**
+ * Preprocessing contract v1: JPEG or PNG bytes to a float32 tensor [3, H, W] (CHW, R, G, B, values
+ * 0..1), matching the training module's {@code lesion_training.contract} within 1/255 per element.
+ *
+ * <p>Guards run in this order, each with its own reason code, before any pixel is decoded:
+ * <ol>
+ *   <li>null or empty bytes: {@code IMAGE_EMPTY}; more than {@code maxBytes}: {@code IMAGE_TOO_LARGE};</li>
+ *   <li>a declared media type other than image/jpeg or image/png (case and parameters ignored):
+ *       {@code UNSUPPORTED_MEDIA_TYPE}, whatever the bytes are;</li>
+ *   <li>a supported declared type whose magic number the bytes do not carry: {@code MEDIA_TYPE_MISMATCH},
+ *       whether the bytes are the other supported format, another format (GIF, SVG, ...) or noise;</li>
+ *   <li>header dimensions: width*height above {@code maxPixels}: {@code IMAGE_TOO_MANY_PIXELS};
+ *       min(width, height) below {@code minSide}: {@code IMAGE_TOO_SMALL};</li>
+ * </ol>
+ * then decoding: corrupt or truncated data (including decoder warnings): {@code IMAGE_UNDECODABLE};
+ * CMYK/YCCK or other colour models outside the contract: {@code IMAGE_UNSUPPORTED_COLOR}.
+ *
+ * <p>Stateless and thread-safe. Peak memory per call is the decoded raster (at most
+ * {@code maxPixels} * bands * bytes per sample) plus {@code 24 * H * inputWidth} bytes of accumulators.
+ */
+public final class ImagePreprocessor {
+
+    private final ImageLimits limits;
+    private final int height;
+    private final int width;
+
+    public ImagePreprocessor(ImageLimits limits, int height, int width) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits are required");
+        }
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("output size must be positive: " + height + "x" + width);
+        }
+        this.limits = limits;
+        this.height = height;
+        this.width = width;
+    }
+
+    /** 3 * H * W. */
+    public int tensorLength() {
+        return 3 * height * width;
+    }
+
+    public float[] preprocess(byte[] bytes, String mediaType) throws ImageRejectedException {
+        float[] out = new float[tensorLength()];
+        preprocessInto(bytes, mediaType, FloatBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * Writes the tensor at {@code target}'s position and advances it by {@link #tensorLength()}. Nothing
+     * is written when the image is rejected.
+     *
+     * @throws BufferOverflowException if fewer than {@link #tensorLength()} floats remain
+     */
+    public void preprocessInto(byte[] bytes, String mediaType, FloatBuffer target) throws ImageRejectedException {
+        if (target.remaining() < tensorLength()) {
+            throw new BufferOverflowException();
+        }
+        ImageFormat format = checkEnvelope(bytes, mediaType);
+        BufferedImage decoded = ImageDecoder.decode(bytes, format, limits);
+        RgbRowSource rgb = RgbConverter.rowSource(decoded);
+        int orientation = format == ImageFormat.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.NORMAL;
+
+        // Area averaging commutes with flips and transposes, so resize the stored image to the
+        // pre-rotation shape and orient the small result instead of the full-size image.
+        boolean swap = ExifOrientation.swapsAxes(orientation);
+        int storedHeight = swap ? width : height;
+        int storedWidth = swap ? height : width;
+        double[] chw = AreaResizer.resize(rgb, storedHeight, storedWidth);
+        double[] upright = ExifOrientation.apply(chw, storedHeight, storedWidth, orientation);
+
+        for (double v : upright) {
+            target.put((float) (v / 255.0));
+        }
+    }
+
+    private ImageFormat checkEnvelope(byte[] bytes, String mediaType) throws ImageRejectedException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageRejectedException(Reason.IMAGE_EMPTY, "image bytes are empty");
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE,
+                    "image is " + bytes.length + " bytes, more than the limit of " + limits.maxBytes());
+        }
+        ImageFormat declared = ImageFormat.fromMediaType(mediaType).orElseThrow(() -> new ImageRejectedException(
+                Reason.UNSUPPORTED_MEDIA_TYPE, "media type " + printable(mediaType) + " is not supported (image/jpeg or image/png)"));
+        if (!declared.matches(bytes)) {
+            String actual = ImageFormat.sniff(bytes).map(ImageFormat::mediaType).orElse("neither JPEG nor PNG");
+            throw new ImageRejectedException(Reason.MEDIA_TYPE_MISMATCH,
+                    "declared " + declared.mediaType() + " but the bytes are " + actual);
+        }
+        return declared;
+    }
+
+    /** Media types come from producers; keep them short and printable in messages. */
+    private static String printable(String mediaType) {
+        if (mediaType == null) {
+            return "(none)";
+        }
+        String trimmed = mediaType.length() > 64 ? mediaType.substring(0, 64) + "..." : mediaType;
+        return "'" + trimmed.replaceAll("[^\\x20-\\x7E]", "?") + "'";
+    }
+}

@@ -1,0 +1,143 @@
+package org.lesiontriage.triage.imaging;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+
+/**
+ * Step c of the contract: decoded image to 8-bit RGB.
+ *
+ * <p>Reads raw raster samples rather than {@code BufferedImage.getRGB}, which would apply colour-space
+ * conversion (e.g. linear gray to sRGB) that the contract does not. Gray is replicated, palettes are
+ * expanded, alpha is dropped (never composited), 16-bit samples become {@code v >> 8} and 1/2/4-bit
+ * samples are stretched to 0..255.
+ */
+final class RgbConverter {
+
+    private RgbConverter() {
+    }
+
+    static RgbRowSource rowSource(BufferedImage image) throws ImageRejectedException {
+        Raster raster = image.getRaster();
+        ColorModel colorModel = image.getColorModel();
+        if (colorModel instanceof IndexColorModel palette) {
+            return new PaletteRows(raster, palette);
+        }
+        int bands = raster.getNumBands();
+        ColorSpace space = colorModel.getColorSpace();
+        int colorComponents = colorModel.getNumColorComponents();
+        boolean gray = colorComponents == 1 && space.getType() == ColorSpace.TYPE_GRAY;
+        boolean rgb = colorComponents == 3 && space.getType() == ColorSpace.TYPE_RGB;
+        if (!(gray && (bands == 1 || bands == 2)) && !(rgb && (bands == 3 || bands == 4))) {
+            throw unsupported(bands + " bands in colour space type " + space.getType());
+        }
+        int bits = raster.getSampleModel().getSampleSize(0);
+        for (int b = 1; b < bands; b++) {
+            if (raster.getSampleModel().getSampleSize(b) != bits) {
+                throw unsupported("mixed sample sizes");
+            }
+        }
+        if (bits != 1 && bits != 2 && bits != 4 && bits != 8 && bits != 16) {
+            throw unsupported(bits + "-bit samples");
+        }
+        return new SampleRows(raster, bands, gray, bits);
+    }
+
+    private static ImageRejectedException unsupported(String detail) {
+        return new ImageRejectedException(ImageRejectedException.Reason.IMAGE_UNSUPPORTED_COLOR,
+                "unsupported colour model: " + detail + " (8/16-bit gray, gray+alpha, RGB, RGBA or palette only)");
+    }
+
+    /** Non-indexed images: take the colour bands' stored samples, ignore any alpha band. */
+    private static final class SampleRows implements RgbRowSource {
+        private final Raster raster;
+        private final int bands;
+        private final boolean gray;
+        private final int bits;
+        private final int[] samples;
+
+        SampleRows(Raster raster, int bands, boolean gray, int bits) {
+            this.raster = raster;
+            this.bands = bands;
+            this.gray = gray;
+            this.bits = bits;
+            this.samples = new int[raster.getWidth() * bands];
+        }
+
+        @Override
+        public int width() {
+            return raster.getWidth();
+        }
+
+        @Override
+        public int height() {
+            return raster.getHeight();
+        }
+
+        @Override
+        public void readRow(int y, int[] rgb) {
+            int w = raster.getWidth();
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, samples);
+            for (int x = 0; x < w; x++) {
+                int base = x * bands;
+                if (gray) {
+                    int v = to8Bit(samples[base]);
+                    rgb[3 * x] = v;
+                    rgb[3 * x + 1] = v;
+                    rgb[3 * x + 2] = v;
+                } else {
+                    rgb[3 * x] = to8Bit(samples[base]);
+                    rgb[3 * x + 1] = to8Bit(samples[base + 1]);
+                    rgb[3 * x + 2] = to8Bit(samples[base + 2]);
+                }
+            }
+        }
+
+        private int to8Bit(int v) {
+            return switch (bits) {
+                case 8 -> v;
+                case 16 -> v >> 8;
+                default -> v * 255 / ((1 << bits) - 1);
+            };
+        }
+    }
+
+    /** Indexed images: expand through the palette; the palette's alpha is dropped. */
+    private static final class PaletteRows implements RgbRowSource {
+        private final Raster raster;
+        private final IndexColorModel palette;
+        private final int[] indices;
+
+        PaletteRows(Raster raster, IndexColorModel palette) {
+            this.raster = raster;
+            this.palette = palette;
+            this.indices = new int[raster.getWidth()];
+        }
+
+        @Override
+        public int width() {
+            return raster.getWidth();
+        }
+
+        @Override
+        public int height() {
+            return raster.getHeight();
+        }
+
+        @Override
+        public void readRow(int y, int[] rgb) {
+            int w = raster.getWidth();
+            raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, indices);
+            int size = palette.getMapSize();
+            for (int x = 0; x < w; x++) {
+                // Out-of-range indices (corrupt files) clamp to the last entry instead of throwing.
+                int index = Math.min(indices[x], size - 1);
+                rgb[3 * x] = palette.getRed(index);
+                rgb[3 * x + 1] = palette.getGreen(index);
+                rgb[3 * x + 2] = palette.getBlue(index);
+            }
+        }
+    }
+}
