@@ -1,0 +1,137 @@
+package org.lesiontriage.triage.imaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+
+import org.junit.jupiter.api.Test;
+
+/** Step c through real PNGs written and read by javax.imageio, at identity size so no resizing happens. */
+class RgbConversionTest {
+
+    private static final ImageLimits ANY_SIZE = new ImageLimits(1 << 20, 1 << 20, 1);
+
+    /** Pixel (x, y) of the preprocessed image as 0..255 R, G, B. */
+    private static int[] pixel(byte[] png, int width, int height, int x, int y) throws ImageRejectedException {
+        float[] t = new ImagePreprocessor(ANY_SIZE, height, width).preprocess(png, "image/png");
+        int plane = width * height;
+        int i = y * width + x;
+        return new int[] {Math.round(t[i] * 255), Math.round(t[plane + i] * 255), Math.round(t[2 * plane + i] * 255)};
+    }
+
+    private static BufferedImage component(ColorSpace space, boolean alpha, int transferType, int w, int h) {
+        ColorModel model = new ComponentColorModel(space, alpha, false,
+                alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, transferType);
+        return new BufferedImage(model, model.createCompatibleWritableRaster(w, h), false, null);
+    }
+
+    @Test
+    void grayIsReplicatedWithoutGammaConversion() throws Exception {
+        BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setSample(0, 0, 0, 100);
+        image.getRaster().setSample(1, 0, 0, 7);
+        byte[] png = TestImages.png(image);
+        // getRGB would turn the linear gray 100 into about 170.
+        assertThat(pixel(png, 2, 1, 0, 0)).containsExactly(100, 100, 100);
+        assertThat(pixel(png, 2, 1, 1, 0)).containsExactly(7, 7, 7);
+    }
+
+    @Test
+    void grayAlphaDropsAlpha() throws Exception {
+        BufferedImage image = component(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, DataBuffer.TYPE_BYTE, 2, 1);
+        image.getRaster().setPixel(0, 0, new int[] {150, 0});
+        image.getRaster().setPixel(1, 0, new int[] {20, 255});
+        byte[] png = TestImages.png(image);
+        assertThat(pixel(png, 2, 1, 0, 0)).containsExactly(150, 150, 150);
+        assertThat(pixel(png, 2, 1, 1, 0)).containsExactly(20, 20, 20);
+    }
+
+    @Test
+    void rgbIsTakenAsStored() throws Exception {
+        BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+        image.getRaster().setPixel(0, 0, new int[] {200, 10, 10});
+        image.getRaster().setPixel(1, 0, new int[] {1, 128, 254});
+        byte[] png = TestImages.png(image);
+        assertThat(pixel(png, 2, 1, 0, 0)).containsExactly(200, 10, 10);
+        assertThat(pixel(png, 2, 1, 1, 0)).containsExactly(1, 128, 254);
+    }
+
+    @Test
+    void rgbaDropsAlphaWithoutCompositing() throws Exception {
+        BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_4BYTE_ABGR);
+        image.getRaster().setPixel(0, 0, new int[] {200, 10, 10, 0});
+        image.getRaster().setPixel(1, 0, new int[] {30, 40, 50, 128});
+        byte[] png = TestImages.png(image);
+        assertThat(pixel(png, 2, 1, 0, 0)).containsExactly(200, 10, 10);
+        assertThat(pixel(png, 2, 1, 1, 0)).containsExactly(30, 40, 50);
+    }
+
+    @Test
+    void paletteIsExpandedAndItsAlphaDropped() throws Exception {
+        byte[] r = {(byte) 255, 0, 12};
+        byte[] g = {0, (byte) 255, 34};
+        byte[] b = {0, 0, 56};
+        byte[] a = {(byte) 255, 0, (byte) 128};
+        IndexColorModel palette = new IndexColorModel(8, 3, r, g, b, a);
+        BufferedImage image = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_INDEXED, palette);
+        image.getRaster().setSample(0, 0, 0, 2);
+        image.getRaster().setSample(1, 0, 0, 1);
+        image.getRaster().setSample(2, 0, 0, 0);
+        byte[] png = TestImages.png(image);
+        assertThat(pixel(png, 3, 1, 0, 0)).containsExactly(12, 34, 56);
+        assertThat(pixel(png, 3, 1, 1, 0)).containsExactly(0, 255, 0);
+        assertThat(pixel(png, 3, 1, 2, 0)).containsExactly(255, 0, 0);
+    }
+
+    @Test
+    void sixteenBitRgbKeepsTheHighByte() throws Exception {
+        BufferedImage image = component(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, DataBuffer.TYPE_USHORT, 2, 1);
+        image.getRaster().setPixel(0, 0, new int[] {0xC8FF, 0x0A01, 0xFFFF});
+        image.getRaster().setPixel(1, 0, new int[] {0x00FF, 0x8000, 0x7FFF});
+        byte[] png = TestImages.png(image);
+        assertThat(pixel(png, 2, 1, 0, 0)).containsExactly(0xC8, 0x0A, 0xFF);
+        assertThat(pixel(png, 2, 1, 1, 0)).containsExactly(0x00, 0x80, 0x7F);
+    }
+
+    @Test
+    void sixteenBitGrayKeepsTheHighByte() throws Exception {
+        BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+        image.getRaster().setSample(0, 0, 0, 0x64FF);
+        image.getRaster().setSample(1, 0, 0, 0x0180);
+        byte[] png = TestImages.png(image);
+        assertThat(pixel(png, 2, 1, 0, 0)).containsExactly(0x64, 0x64, 0x64);
+        assertThat(pixel(png, 2, 1, 1, 0)).containsExactly(0x01, 0x01, 0x01);
+    }
+
+    @Test
+    void twoBitGrayIsStretchedToFullRange() throws Exception {
+        byte[] ramp = {0, 85, (byte) 170, (byte) 255};
+        IndexColorModel grayRamp = new IndexColorModel(2, 4, ramp, ramp, ramp);
+        BufferedImage image = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, grayRamp);
+        WritableRaster raster = image.getRaster();
+        for (int x = 0; x < 4; x++) {
+            raster.setSample(x, 0, 0, x);
+        }
+        byte[] png = TestImages.png(image);
+        for (int x = 0; x < 4; x++) {
+            int v = x * 255 / 3;
+            assertThat(pixel(png, 4, 1, x, 0)).containsExactly(v, v, v);
+        }
+    }
+
+    @Test
+    void oneBitImageIsBlackAndWhite() throws Exception {
+        BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_BINARY);
+        image.getRaster().setSample(1, 0, 0, 1);
+        byte[] png = TestImages.png(image);
+        assertThat(pixel(png, 2, 1, 0, 0)).containsExactly(0, 0, 0);
+        assertThat(pixel(png, 2, 1, 1, 0)).containsExactly(255, 255, 255);
+    }
+}
