@@ -1,0 +1,155 @@
+"""Model card (Markdown for people, JSON for machines) and the comparison table."""
+from __future__ import annotations
+
+from typing import List
+
+from . import contract
+
+INTENDED_USE = ("Research and engineering demonstration of a triage queue for dermoscopic images: images with "
+                "p(melanoma) >= threshold are flagged URGENT so a dermatologist looks at them first. "
+                "It is NOT a medical device and NOT for diagnosis; every image still needs review by a clinician, "
+                "and a non-urgent result does not mean a lesion is benign.")
+LIMITATIONS = [
+    "Trained from scratch on 1,718 ISIC 2017 training images (323 melanoma); small data, so results vary "
+    "with the seed and the confidence interval of the test AUC is wide.",
+    "Dermoscopic images only (ISIC Archive, 2017 challenge). Clinical (non-dermoscopic) photographs, other "
+    "devices, lighting and magnifications are out of distribution.",
+    "ISIC 2017 comes mostly from fair-skinned populations (Fitzpatrick I-III); performance on darker skin "
+    "types is unknown and likely worse.",
+    "Only melanoma vs. {nevus, seborrheic keratosis}: other lesion types (basal/squamous cell carcinoma, "
+    "actinic keratosis, vascular lesions, ...) were never seen and get arbitrary scores.",
+    "Input is squashed to 128x128 (the source images were already stretched or cropped to 256x256), so fine "
+    "structures and aspect ratio are lost.",
+    "The threshold was chosen on the validation split (sensitivity >= 0.90 there); sensitivity on new data "
+    "can be lower, as the test numbers show.",
+    "The test split contains two byte-identical pairs and probably several images of the same lesion; "
+    "near-duplicates across splits were not checked.",
+]
+
+
+def comparison_table(reports: List[dict]) -> str:
+    head = ("| model | architecture | test accuracy (argmax) | balanced accuracy (argmax) | "
+            "accuracy / balanced acc. at threshold | ROC AUC (95% CI) | sensitivity / specificity at threshold | "
+            "ECE calibrated | best epoch / epochs | parameters | training time |")
+    rows = [head, "|" + "---|" * 11]
+    for r in reports:
+        t = r["test"]
+        rows.append(
+            f"| {r['model']} | {r['architecture']} | {t['accuracy_argmax']:.3f} | "
+            f"{t['balanced_accuracy_argmax']:.3f} | {t['accuracy']:.3f} / {t['balanced_accuracy']:.3f} | "
+            f"{t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}) | "
+            f"{t['sensitivity']:.3f} / {t['specificity']:.3f} | {t['ece']:.3f} | "
+            f"{r['best_epoch']} / {r['epochs_run']} | {r['parameters']:,} | {r['train_time_s'] / 60:.1f} min |")
+    return "\n".join(rows) + "\n"
+
+
+def paper_claim_sentence(reports: List[dict]) -> str:
+    by = {r["model"]: r for r in reports}
+    if "proposed" not in by or "lknet" not in by:
+        return ""
+    p, l = by["proposed"]["test"], by["lknet"]["test"]
+    acc = "higher" if p["accuracy_argmax"] > l["accuracy_argmax"] else "not higher"
+    auc = "higher" if p["auc"] > l["auc"] else "not higher"
+    overlap = not (p["auc_ci"][0] > l["auc_ci"][1] or l["auc_ci"][0] > p["auc_ci"][1])
+    holds = p["accuracy_argmax"] > l["accuracy_argmax"] and p["auc"] > l["auc"]
+    return (f"The paper reports that Proposed beats LKNet (test accuracy 0.834 vs 0.788 on a balanced 2,148-image "
+            f"ISIC set). Here, on the imbalanced official ISIC 2017 test split, Proposed has {acc} argmax accuracy "
+            f"({p['accuracy_argmax']:.3f} vs {l['accuracy_argmax']:.3f}) and {auc} ROC AUC "
+            f"({p['auc']:.3f} vs {l['auc']:.3f}); the AUC confidence intervals "
+            f"{'overlap, so the difference is not significant' if overlap else 'do not overlap'}. "
+            f"The claim {'holds in direction' if holds else 'does not hold'} here"
+            f"{' but not as a significant difference' if holds and overlap else ''}. "
+            "Both models were trained with the same recipe (BatchNorm, Adam, cosine schedule, class-weighted loss, "
+            "same augmentation and epochs), so the comparison is of architectures, not of recipes.")
+
+
+def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) -> dict:
+    t = report["test"]
+    cfg = report["config"]
+    return {
+        "model_name": metadata["model_name"], "model_version": metadata["model_version"],
+        "architecture": report["architecture"], "description": report["description"],
+        "parameters": report["parameters"],
+        "artifact": {"file": "model.onnx", "sha256": onnx_sha256, "bytes": onnx_size, "opset": 17,
+                     "input": {"name": "image", "type": "float32", "shape": ["N", 3, 128, 128]},
+                     "output": {"name": "probabilities", "type": "float32", "shape": ["N", 2],
+                                "class_labels": contract.CLASS_LABELS,
+                                "meaning": "calibrated softmax (temperature folded into the graph)"}},
+        "intended_use": INTENDED_USE, "not_for_diagnosis": True,
+        "decision_rule": {"threshold": report["threshold"], "rule": report["threshold_rule"],
+                          "urgent_if": "probabilities[1] >= threshold"},
+        "calibration": {"method": "temperature scaling fitted on the validation split (minimum NLL)",
+                        "temperature": report["temperature"],
+                        "test_ece_before": t["ece_uncalibrated"], "test_ece_after": t["ece"],
+                        "validation_ece_before": report["validation"]["ece_uncalibrated"],
+                        "validation_ece_after": report["validation"]["ece"], "ece_bins": t["ece_bins"]},
+        "preprocessing": contract.contract_description(),
+        "data": {"name": "ISIC 2017 challenge, part 3 (melanoma vs. nevus + seborrheic keratosis)",
+                 "manifest_sha256": report["data_manifest_sha256"],
+                 "train": {"images": sum(report["train_counts"]), "melanoma": report["train_counts"][1]},
+                 "validation": {"images": report["validation"]["n"],
+                                "melanoma": report["validation"]["n_melanoma"]},
+                 "test": {"images": t["n"], "melanoma": t["n_melanoma"],
+                          "note": "official ISIC 2017 test set, held out until evaluation"}},
+        "training": {"optimizer": "Adam", "lr": cfg["lr"], "weight_decay": cfg["weight_decay"],
+                     "schedule": f"{cfg['warmup_epochs']} epoch linear warm-up then {cfg['schedule']}",
+                     "epochs": cfg["epochs"], "best_epoch": report["best_epoch"], "batch_size": cfg["batch_size"],
+                     "imbalance": "class-weighted cross-entropy (inverse frequency)" if cfg["balance"] == "weights"
+                     else cfg["balance"],
+                     "checkpoint_selection": "highest validation ROC AUC", "seed": cfg["seed"],
+                     "augmentation": report.get("augment"), "training_time_s": report["train_time_s"],
+                     "mean_epoch_time_s": report["mean_epoch_time_s"],
+                     "hardware": f"CPU, {cfg['threads']} thread(s)"},
+        "metrics": {"test": {k: t[k] for k in ("auc", "auc_ci", "auc_ci_method", "sensitivity", "specificity",
+                                                "accuracy", "balanced_accuracy", "accuracy_argmax",
+                                                "balanced_accuracy_argmax", "ece", "ece_uncalibrated",
+                                                "confusion_matrix", "confusion_matrix_layout",
+                                                "classification_report")},
+                    "validation": report["validation"]},
+        "limitations": LIMITATIONS,
+        "trained_at": metadata["trained_at"],
+        "reproduce": f"training/cli.sh train --model {report['model']} --epochs {cfg['epochs']} "
+                     f"--threads {cfg['threads']}; then evaluate, export (see training/README.md)",
+    }
+
+
+def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str = "") -> str:
+    t = cj["metrics"]["test"]
+    lines = [
+        f"# Model card: {cj['model_name']} {cj['model_version']}", "",
+        f"**{cj['architecture']}**: {cj['description']}. {cj['parameters']:,} parameters.", "",
+        "## Intended use", "", cj["intended_use"], "",
+        "## Interface", "",
+        "- file `model.onnx`, ONNX opset 17, sha256 `" + cj["artifact"]["sha256"] + "`",
+        "- input `image`: float32 [N, 3, 128, 128], preprocessing contract v1 (docs/preprocessing.md)",
+        "- output `probabilities`: float32 [N, 2] = [p(non_melanoma), p(melanoma)], calibrated softmax",
+        f"- decision: URGENT when p(melanoma) >= **{cj['decision_rule']['threshold']:.6f}** "
+        f"({cj['decision_rule']['rule']})",
+        f"- calibration: temperature {cj['calibration']['temperature']:.4f} "
+        f"(test ECE {cj['calibration']['test_ece_before']:.3f} -> {cj['calibration']['test_ece_after']:.3f})",
+        "", "## Headline test results (official ISIC 2017 test split, 600 images, 117 melanoma)", "",
+        f"- ROC AUC **{t['auc']:.3f}** (95% CI {t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f})",
+        f"- at the threshold: sensitivity **{t['sensitivity']:.3f}**, specificity **{t['specificity']:.3f}**, "
+        f"balanced accuracy {t['balanced_accuracy']:.3f}",
+        f"- argmax accuracy {t['accuracy_argmax']:.3f} (the paper's metric; 81% of the test split is "
+        "non-melanoma, so always answering non_melanoma scores 0.805)",
+        "", "## Data", "",
+        f"ISIC 2017 (manifest sha256 `{cj['data']['manifest_sha256']}`): train {cj['data']['train']['images']} "
+        f"({cj['data']['train']['melanoma']} melanoma), validation {cj['data']['validation']['images']} "
+        f"({cj['data']['validation']['melanoma']}), test {cj['data']['test']['images']} "
+        f"({cj['data']['test']['melanoma']}).", "",
+        "## Training", "",
+        f"Adam lr {cj['training']['lr']}, weight decay {cj['training']['weight_decay']}, "
+        f"{cj['training']['schedule']}, {cj['training']['epochs']} epochs, batch {cj['training']['batch_size']}, "
+        f"{cj['training']['imbalance']}, checkpoint = {cj['training']['checkpoint_selection']} "
+        f"(epoch {cj['training']['best_epoch']}), seed {cj['training']['seed']}, "
+        f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min "
+        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch). Reproduce: `{cj['reproduce']}`.", "",
+        "## Limitations", "",
+    ] + [f"- {x}" for x in cj["limitations"]] + [""]
+    if comparison_md:
+        lines += ["## Proposed vs. LKNet", "", comparison_md, claim, ""]
+    lines += ["## Full evaluation", "", report_md.split("\n", 2)[2] if report_md.startswith("#") else report_md,
+              "![training curves](training-curves.png) ![ROC](roc.png)",
+              "![confusion matrix](confusion-matrix.png) ![reliability](reliability.png)", ""]
+    return "\n".join(lines)

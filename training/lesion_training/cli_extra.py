@@ -1,0 +1,221 @@
+"""Subcommands evaluate, export, golden, compare and smoke (train and verify-data live in __main__)."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+
+
+def _defaults():
+    from .__main__ import DEFAULT_DATA, DEFAULT_RUNS, REPO_ROOT
+    return DEFAULT_DATA, DEFAULT_RUNS, REPO_ROOT
+
+
+def cmd_evaluate(a):
+    from .evaluate import evaluate
+    run = Path(a.run)
+    out = Path(a.out) if a.out else run / "eval"
+    r = evaluate(run / "best.pt", a.data, out, a.cache_dir or None, limit=a.limit, n_boot=a.bootstrap)
+    t = r["test"]
+    print(f"{r['architecture']}: test AUC {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}), "
+          f"threshold {r['threshold']:.4f}: sensitivity {t['sensitivity']:.3f} specificity {t['specificity']:.3f}; "
+          f"argmax accuracy {t['accuracy_argmax']:.3f}; ECE {t['ece_uncalibrated']:.3f} -> {t['ece']:.3f}")
+    print(f"report: {out / 'report.md'}")
+
+
+def build_metadata(report: dict, name: str, version: str, trained_at: str) -> dict:
+    from . import contract
+    t = report["test"]
+    test_metrics = {k: t[k] for k in ("auc", "auc_ci", "sensitivity", "specificity", "accuracy",
+                                      "balanced_accuracy", "ece", "confusion_matrix")}
+    test_metrics.update({"ece_uncalibrated": t["ece_uncalibrated"], "accuracy_argmax": t["accuracy_argmax"],
+                         "n": t["n"], "n_melanoma": t["n_melanoma"],
+                         "confusion_matrix_layout": t["confusion_matrix_layout"]})
+    return {
+        "model_name": name, "model_version": version,
+        "architecture": f"{report['architecture']}: {report['description']}",
+        "class_labels": json.dumps(contract.CLASS_LABELS),
+        "preprocessing": contract.contract_json(),
+        "threshold": repr(float(report["threshold"])),
+        "temperature": repr(float(report["temperature"])),
+        "data_manifest_sha256": report["data_manifest_sha256"],
+        "test_metrics": json.dumps(test_metrics, sort_keys=True),
+        "trained_at": trained_at,
+    }
+
+
+def do_export(run: Path, report_path: Path, out_dir: Path, version: str, docs_card=None, comparison=None):
+    from . import card, export, golden, utils
+    report = utils.read_json(report_path)
+    net, ck = export.load_checkpoint(run / "best.pt")
+    name = report["model"]
+    trained_at = datetime.fromtimestamp((run / "best.pt").stat().st_mtime, timezone.utc).replace(
+        microsecond=0).isoformat()
+    meta = build_metadata(report, name, version, trained_at)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    onnx_path = export.export_onnx(net, report["temperature"], out_dir / "model.onnx", meta,
+                                   doc=f"{name} {version}: melanoma triage CNN; not for diagnosis")
+    g = golden.write_golden(net, report["temperature"], onnx_path, out_dir / "golden")
+    for png in report.get("plots", {}).values():
+        shutil.copy2(report_path.parent / png, out_dir / png)
+    sha = utils.sha256_path(onnx_path)
+    cj = card.card_json(report, meta, sha, onnx_path.stat().st_size)
+    utils.write_json(out_dir / "model-card.json", cj)
+    comp_md, claim = "", ""
+    if comparison and Path(comparison).is_file():
+        comp = utils.read_json(comparison)
+        comp_md, claim = comp["table"], comp["claim"]
+    (out_dir / "model-card.md").write_text(
+        card.card_markdown(cj, (report_path.parent / "report.md").read_text(), comp_md, claim))
+    if docs_card:
+        Path(docs_card).write_text(docs_model_card(cj, out_dir, comp_md, claim))
+    print(f"exported {onnx_path} ({onnx_path.stat().st_size / 1e6:.1f} MB, sha256 {sha}); golden: "
+          f"{len(g['index']['entries'])} images, ONNX vs PyTorch max diff {g['onnx_vs_torch_max_abs_diff']:.1e}")
+    return onnx_path
+
+
+def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str) -> str:
+    t = cj["metrics"]["test"]
+    rel = f"models/{cj['model_name']}/{cj['model_version']}"
+    return "\n".join([
+        "# Model card", "",
+        f"The service runs `{rel}/model.onnx` ({cj['architecture']}, {cj['parameters']:,} parameters). "
+        f"The full card is [`{rel}/model-card.md`](../{rel}/model-card.md); machines read "
+        f"[`model-card.json`](../{rel}/model-card.json) and the ONNX `metadata_props`.", "",
+        "**Not for diagnosis.** " + cj["intended_use"], "",
+        "| | |", "|---|---|",
+        f"| test ROC AUC (95% CI) | {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}) |",
+        f"| URGENT threshold on p(melanoma) | {cj['decision_rule']['threshold']:.6f} "
+        "(largest with validation sensitivity >= 0.90) |",
+        f"| test sensitivity / specificity at threshold | {t['sensitivity']:.3f} / {t['specificity']:.3f} |",
+        f"| test accuracy argmax / balanced accuracy at threshold | {t['accuracy_argmax']:.3f} / "
+        f"{t['balanced_accuracy']:.3f} |",
+        f"| temperature; test ECE before -> after | {cj['calibration']['temperature']:.4f}; "
+        f"{cj['calibration']['test_ece_before']:.3f} -> {cj['calibration']['test_ece_after']:.3f} |",
+        f"| data | ISIC 2017, manifest sha256 `{cj['data']['manifest_sha256'][:16]}...` |", "",
+        "## Proposed vs. LKNet", "", comp_md, claim, "",
+        "## Limitations", ""] + [f"- {x}" for x in cj["limitations"]] + [
+        "", "Preprocessing: [preprocessing.md](preprocessing.md). Training and evaluation commands: "
+        "[training/README.md](../training/README.md).", ""])
+
+
+def cmd_export(a):
+    _, _, repo = _defaults()
+    run = Path(a.run)
+    report = Path(a.report) if a.report else run / "eval" / "report.json"
+    from . import utils
+    name = utils.read_json(report)["model"]
+    out = Path(a.out) if a.out else repo / "models" / name / a.version
+    comparison = Path(a.comparison) if a.comparison else repo / "models" / "comparison.json"
+    do_export(run, report, out, a.version, docs_card=a.docs_card, comparison=comparison)
+
+
+def cmd_golden(a):
+    from . import export, golden, utils
+    folder = Path(a.model_dir)
+    if a.check:
+        r = golden.check_golden(folder / "golden", folder / "model.onnx")
+        print(f"golden OK: {r}")
+        return 0
+    report = utils.read_json(Path(a.run) / "eval" / "report.json")
+    net, _ = export.load_checkpoint(Path(a.run) / "best.pt")
+    meta_t = float(export.read_metadata(folder / "model.onnx")["temperature"])
+    if abs(meta_t - report["temperature"]) > 1e-9:
+        print("ERROR: the run's temperature differs from model.onnx; re-export instead", file=sys.stderr)
+        return 2
+    g = golden.write_golden(net, meta_t, folder / "model.onnx", folder / "golden")
+    print(f"wrote {len(g['index']['entries'])} golden entries; ONNX vs PyTorch {g['onnx_vs_torch_max_abs_diff']:.1e}")
+
+
+def cmd_compare(a):
+    from . import card, utils
+    reports = [utils.read_json(p) for p in a.reports]
+    table = card.comparison_table(reports)
+    claim = card.paper_claim_sentence(reports)
+    out = Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".md").write_text("# Proposed vs. LKNet on the ISIC 2017 test split\n\n" + table + "\n" + claim
+                                      + "\n\nGenerated by `training/cli.sh compare`.\n")
+    utils.write_json(out.with_suffix(".json"), {"table": table, "claim": claim, "models": [
+        {"model": r["model"], "architecture": r["architecture"], "test": {k: r["test"][k] for k in (
+            "auc", "auc_ci", "sensitivity", "specificity", "accuracy", "balanced_accuracy", "accuracy_argmax",
+            "balanced_accuracy_argmax", "ece")}, "best_epoch": r["best_epoch"], "epochs_run": r["epochs_run"],
+         "parameters": r["parameters"], "train_time_s": r["train_time_s"],
+         "mean_epoch_time_s": r["mean_epoch_time_s"], "threshold": r["threshold"]} for r in reports]})
+    print(table)
+    print(claim)
+
+
+def cmd_smoke(a):
+    """1-epoch training on a small subset, evaluation, export, golden check: end to end in a temp dir."""
+    from . import golden, synthetic
+    from .cli_extra import do_export
+    from .evaluate import evaluate
+    from .train import TrainConfig, train
+    tmp = Path(tempfile.mkdtemp(prefix="lesion-smoke-"))
+    try:
+        data = a.data
+        if a.synthetic:
+            data = str(synthetic.write_image_folder(tmp / "data"))
+        cfg = TrainConfig(data=data, model=a.model, epochs=1, batch_size=16, limit_train=a.limit,
+                          limit_val=max(20, a.limit // 2), output_dir=str(tmp / "runs"), cache_dir=None,
+                          threads=a.threads)
+        s = train(cfg, progress=a.progress)
+        run = tmp / "runs" / a.model
+        r = evaluate(run / "best.pt", data, run / "eval", None, limit=max(20, a.limit // 2), n_boot=200)
+        out = do_export(run, run / "eval" / "report.json", tmp / "model", "0.0.0-smoke")
+        g = golden.check_golden(tmp / "model" / "golden", out)
+        print(f"smoke OK: val AUC {s['best_val_auc']:.3f}, test-subset AUC {r['test']['auc']:.3f}, golden {g}")
+    finally:
+        if not a.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"kept {tmp}")
+
+
+def register(sub):
+    data_default, runs_default, repo = _defaults()
+
+    p = sub.add_parser("evaluate", help="evaluate RUN/best.pt on the test split; writes RUN/eval/")
+    p.add_argument("--run", required=True, help="run folder, e.g. runs/proposed")
+    p.add_argument("--data", default=data_default)
+    p.add_argument("--cache-dir", default=str(Path(runs_default) / "cache"))
+    p.add_argument("--out", default=None)
+    p.add_argument("--limit", type=int, default=None, help="stratified subset per split (smoke tests)")
+    p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC CI")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("export", help="ONNX + metadata + golden files + model card into models/NAME/VERSION/")
+    p.add_argument("--run", required=True)
+    p.add_argument("--report", default=None, help="default RUN/eval/report.json")
+    p.add_argument("--version", default=__version__)
+    p.add_argument("--out", default=None, help="default models/NAME/VERSION")
+    p.add_argument("--comparison", default=None, help="default models/comparison.json (from compare)")
+    p.add_argument("--docs-card", default=None, help="also write the docs model card here (docs/model-card.md)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("golden", help="regenerate (or --check) the golden files of an exported model")
+    p.add_argument("--model-dir", required=True, help="e.g. models/proposed/1.0.0")
+    p.add_argument("--run", default=None, help="run folder whose best.pt was exported (to regenerate)")
+    p.add_argument("--check", action="store_true", help="only verify tensors and probabilities (NumPy ONNX)")
+    p.set_defaults(func=cmd_golden)
+
+    p = sub.add_parser("compare", help="Markdown/JSON comparison of evaluation reports")
+    p.add_argument("reports", nargs="+", help="report.json files")
+    p.add_argument("--out", default=str(repo / "models" / "comparison.md"))
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("smoke", help="1-epoch end-to-end run on a subset (real data) or --synthetic data")
+    p.add_argument("--data", default=data_default)
+    p.add_argument("--synthetic", action="store_true", help="generate a tiny synthetic data folder instead")
+    p.add_argument("--model", default="proposed", choices=["proposed", "lknet"])
+    p.add_argument("--limit", type=int, default=200, help="training images (validation/test get half)")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--keep", action="store_true")
+    p.add_argument("--no-progress", dest="progress", action="store_false")
+    p.set_defaults(func=cmd_smoke)

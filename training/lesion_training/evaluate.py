@@ -1,0 +1,203 @@
+"""Evaluation on the held-out test split: report (JSON + Markdown) and PNG plots.
+
+Decision rule: p(melanoma) >= threshold means URGENT/melanoma. The threshold is
+chosen on VALIDATION as the largest threshold whose validation sensitivity is
+>= 0.90, computed on the calibrated probabilities the exported model outputs.
+Temperature scaling is fitted on validation logits (minimum NLL).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from . import contract, data as data_mod, export, metrics, utils
+from .train import predict_logits
+
+TARGET_SENSITIVITY = 0.90
+N_BINS = 15
+
+
+def _plots(out: Path, history, y_test, p_test, y_val, p_val, cm, rel_before, rel_after, title):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    files = {}
+    if history:
+        ep = [h["epoch"] for h in history]
+        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        ax[0].plot(ep, [h["train_acc"] for h in history], label="train (augmented)")
+        ax[0].plot(ep, [h["val_acc"] for h in history], label="validation")
+        ax[0].plot(ep, [h["val_balanced_acc"] for h in history], label="validation balanced", ls="--")
+        ax[0].plot(ep, [h["val_auc"] for h in history], label="validation ROC AUC", ls=":")
+        ax[0].set_xlabel("epoch"), ax[0].set_title("accuracy / AUC"), ax[0].legend(fontsize=8)
+        ax[1].plot(ep, [h["train_loss"] for h in history], label="train (class-weighted)")
+        ax[1].plot(ep, [h["val_loss"] for h in history], label="validation")
+        ax[1].set_xlabel("epoch"), ax[1].set_title("cross-entropy loss"), ax[1].legend(fontsize=8)
+        fig.suptitle(title)
+        fig.tight_layout()
+        fig.savefig(out / "training-curves.png", dpi=80)
+        plt.close(fig)
+        files["training_curves"] = "training-curves.png"
+
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    for y, p, name in ((y_test, p_test, "test"), (y_val, p_val, "validation")):
+        fpr, tpr, _ = metrics.roc_curve(y, p)
+        ax.plot(fpr, tpr, label=f"{name} AUC {metrics.roc_auc(y, p):.3f}")
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.5)
+    ax.set_xlabel("1 - specificity"), ax.set_ylabel("sensitivity"), ax.set_title(f"ROC: {title}")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(out / "roc.png", dpi=80)
+    plt.close(fig)
+    files["roc"] = "roc.png"
+
+    fig, ax = plt.subplots(figsize=(4, 3.6))
+    ax.imshow(cm, cmap="Blues")
+    for i in range(2):
+        for j in range(2):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center",
+                    color="white" if cm[i, j] > cm.max() / 2 else "black")
+    ax.set_xticks([0, 1], contract.CLASS_LABELS), ax.set_yticks([0, 1], contract.CLASS_LABELS)
+    ax.set_xlabel("predicted (p >= threshold)"), ax.set_ylabel("true"), ax.set_title("test confusion matrix")
+    fig.tight_layout()
+    fig.savefig(out / "confusion-matrix.png", dpi=80)
+    plt.close(fig)
+    files["confusion_matrix"] = "confusion-matrix.png"
+
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    for rows, name in ((rel_before, "before (T=1)"), (rel_after, "after temperature scaling")):
+        ax.plot([r[2] for r in rows], [r[3] for r in rows], marker="o", label=name)
+    ax.plot([0.5, 1], [0.5, 1], color="grey", lw=0.5)
+    ax.set_xlabel("confidence (max probability)"), ax.set_ylabel("accuracy")
+    ax.set_title(f"test reliability ({N_BINS} bins)"), ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "reliability.png", dpi=80)
+    plt.close(fig)
+    files["reliability"] = "reliability.png"
+    return files
+
+
+def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot: int = 2000,
+             plots: bool = True, verify: bool = True) -> dict:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    net, ck = export.load_checkpoint(checkpoint)
+    if verify:
+        data_mod.verify(data_root, splits=("validation", "test"))
+    val = data_mod.load_split(data_root, "validation", cache_dir, limit, verify_first=False)
+    test = data_mod.load_split(data_root, "test", cache_dir, limit, verify_first=False)
+
+    val_logits = predict_logits(net, val.images)
+    test_logits = predict_logits(net, test.images)
+    temperature = metrics.fit_temperature(val.labels, val_logits)
+    # the probabilities exactly as the exported graph computes them (float32, temperature folded in)
+    p_val = export.torch_probabilities(net, temperature, val.images)
+    p_test = export.torch_probabilities(net, temperature, test.images)
+    p_test_raw = metrics.softmax(test_logits)
+    threshold = metrics.threshold_for_sensitivity(val.labels, p_val[:, 1], TARGET_SENSITIVITY)
+
+    y = test.labels
+    s = p_test[:, 1].astype(np.float64)
+    pred_t = (p_test[:, 1] >= np.float32(threshold)).astype(int)
+    pred_a = p_test.argmax(1)
+    cm = metrics.confusion_matrix(y, pred_t)
+    sens, spec = metrics.sens_spec(y, p_test[:, 1], np.float32(threshold))
+    vsens, vspec = metrics.sens_spec(val.labels, p_val[:, 1], np.float32(threshold))
+    auc = metrics.roc_auc(y, s)
+    auc_ci = metrics.bootstrap_auc_ci(y, s, n_boot=n_boot) if n_boot else (float("nan"), float("nan"))
+
+    test_metrics = {
+        "n": int(len(y)), "n_melanoma": int(y.sum()),
+        "auc": auc, "auc_ci": list(auc_ci), "auc_ci_method": f"percentile bootstrap, {n_boot} resamples, 95%",
+        "threshold": threshold, "sensitivity": sens, "specificity": spec,
+        "accuracy": metrics.accuracy(y, pred_t), "balanced_accuracy": metrics.balanced_accuracy(y, pred_t),
+        "confusion_matrix": cm.tolist(),
+        "confusion_matrix_layout": "rows true [non_melanoma, melanoma], columns predicted; p >= threshold",
+        "classification_report": metrics.classification_report(y, pred_t, contract.CLASS_LABELS),
+        "accuracy_argmax": metrics.accuracy(y, pred_a),
+        "balanced_accuracy_argmax": metrics.balanced_accuracy(y, pred_a),
+        "confusion_matrix_argmax": metrics.confusion_matrix(y, pred_a).tolist(),
+        "classification_report_argmax": metrics.classification_report(y, pred_a, contract.CLASS_LABELS),
+        "ece": metrics.expected_calibration_error(y, p_test, N_BINS),
+        "ece_uncalibrated": metrics.expected_calibration_error(y, p_test_raw, N_BINS),
+        "ece_bins": N_BINS,
+    }
+    validation = {
+        "n": int(len(val.labels)), "n_melanoma": int(val.labels.sum()),
+        "auc": metrics.roc_auc(val.labels, p_val[:, 1]), "sensitivity": vsens, "specificity": vspec,
+        "ece": metrics.expected_calibration_error(val.labels, p_val, N_BINS),
+        "ece_uncalibrated": metrics.expected_calibration_error(val.labels, metrics.softmax(val_logits), N_BINS),
+        "nll": metrics.nll(val.labels, val_logits, temperature),
+        "nll_uncalibrated": metrics.nll(val.labels, val_logits),
+    }
+    hist_path = Path(checkpoint).with_name("history.json")
+    history = utils.read_json(hist_path)["history"] if hist_path.is_file() else []
+    history = [h for h in history if h["epoch"] <= max([h["epoch"] for h in history] or [0])]
+    title = ck["architecture"]
+    files = _plots(out, history, y, s, val.labels, p_val[:, 1], cm,
+                   metrics.reliability_bins(y, p_test_raw, N_BINS),
+                   metrics.reliability_bins(y, p_test, N_BINS), title) if plots else {}
+    report = {
+        "model": ck["config"]["model"], "architecture": ck["architecture"], "description": ck["description"],
+        "parameters": ck["parameters"], "config": ck["config"], "augment": ck.get("augment"),
+        "class_weights": ck.get("class_weights"),
+        "best_epoch": ck["epoch"], "epochs_run": len(history), "best_val_auc_uncalibrated": ck["val_auc"],
+        "train_time_s": float(sum(h["time_s"] for h in history)),
+        "mean_epoch_time_s": float(np.mean([h["time_s"] for h in history])) if history else None,
+        "data_manifest_sha256": ck["data_manifest_sha256"],
+        "evaluated_manifest_sha256": data_mod.manifest_sha256(data_root),
+        "train_counts": ck.get("train_counts"), "validation_counts": ck.get("validation_counts"),
+        "temperature": temperature,
+        "threshold_rule": f"largest threshold with validation sensitivity >= {TARGET_SENSITIVITY:.2f} "
+                          "(on calibrated p(melanoma); p >= threshold means URGENT)",
+        "threshold": threshold, "validation": validation, "test": test_metrics, "plots": files,
+        "history": history,
+    }
+    utils.write_json(out / "report.json", report)
+    (out / "report.md").write_text(report_markdown(report))
+    return report
+
+
+def _fmt(v, nd=3):
+    return "n/a" if v is None else f"{v:.{nd}f}"
+
+
+def report_markdown(r: dict) -> str:
+    t, v = r["test"], r["validation"]
+    cm = t["confusion_matrix"]
+    lines = [
+        f"# Evaluation: {r['architecture']}", "",
+        r["description"], "",
+        f"- parameters: {r['parameters']:,}; best epoch {r['best_epoch']} of {r['epochs_run']} "
+        f"(selected on validation ROC AUC); training time {r['train_time_s'] / 60:.1f} min",
+        f"- temperature (fitted on validation NLL): {r['temperature']:.4f}",
+        f"- threshold: {r['threshold']:.6f} ({r['threshold_rule']})",
+        f"- validation: AUC {_fmt(v['auc'])}, sensitivity {_fmt(v['sensitivity'])}, "
+        f"specificity {_fmt(v['specificity'])}, ECE {_fmt(v['ece_uncalibrated'])} -> {_fmt(v['ece'])}",
+        "", f"## Test split ({t['n']} images, {t['n_melanoma']} melanoma)", "",
+        "| metric | value |", "|---|---:|",
+        f"| ROC AUC (95% CI) | {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}) |",
+        f"| sensitivity at threshold | {t['sensitivity']:.3f} |",
+        f"| specificity at threshold | {t['specificity']:.3f} |",
+        f"| accuracy at threshold | {t['accuracy']:.3f} |",
+        f"| balanced accuracy at threshold | {t['balanced_accuracy']:.3f} |",
+        f"| accuracy, argmax (p >= 0.5) | {t['accuracy_argmax']:.3f} |",
+        f"| balanced accuracy, argmax | {t['balanced_accuracy_argmax']:.3f} |",
+        f"| ECE ({t['ece_bins']} bins) before -> after temperature scaling | "
+        f"{t['ece_uncalibrated']:.3f} -> {t['ece']:.3f} |",
+        "", "Confusion matrix at the threshold (rows true, columns predicted):", "",
+        "| | pred non_melanoma | pred melanoma |", "|---|---:|---:|",
+        f"| non_melanoma | {cm[0][0]} | {cm[0][1]} |", f"| melanoma | {cm[1][0]} | {cm[1][1]} |",
+        "", "Per-class report at the threshold:", "",
+        "| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|",
+    ]
+    for name, c in t["classification_report"].items():
+        lines.append(f"| {name} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+    lines += ["", "Per-class report, argmax:", "",
+              "| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    for name, c in t["classification_report_argmax"].items():
+        lines.append(f"| {name} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,104 @@
+"""One-epoch training on a synthetic folder, resume, evaluation, export, ONNX checks, golden files."""
+import json
+
+import numpy as np
+import onnx
+import pytest
+
+from lesion_training import consistency, contract, export, golden, onnx_eval
+from lesion_training.cli_extra import do_export
+from lesion_training.evaluate import evaluate
+from lesion_training.train import TrainConfig, train
+
+
+@pytest.fixture(scope="module")
+def exported(synthetic_folder, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("run")
+    cfg = TrainConfig(data=str(synthetic_folder), model="proposed", epochs=1, batch_size=8,
+                      output_dir=str(tmp / "runs"), cache_dir=None, threads=2)
+    s1 = train(cfg, progress=False)
+    run = tmp / "runs" / "proposed"
+    assert (run / "best.pt").is_file() and (run / "last.pt").is_file() and s1["epochs_run"] == 1
+    cfg.epochs = 2
+    s2 = train(cfg, resume=str(run / "last.pt"), progress=False)
+    assert [h["epoch"] for h in s2["history"]] == [1, 2]
+    report = evaluate(run / "best.pt", str(synthetic_folder), run / "eval", None, n_boot=50)
+    out = do_export(run, run / "eval" / "report.json", tmp / "model", "0.0.1")
+    return report, out, run
+
+
+def test_report(exported):
+    report, _, run = exported
+    t = report["test"]
+    for k in ("auc", "auc_ci", "sensitivity", "specificity", "ece", "ece_uncalibrated", "confusion_matrix"):
+        assert k in t
+    assert np.array(t["confusion_matrix"]).sum() == 16
+    assert report["validation"]["sensitivity"] >= 0.9
+    for png in report["plots"].values():
+        assert (run / "eval" / png).stat().st_size > 1000
+
+
+def test_onnx_checker_metadata_and_signature(exported):
+    report, path, _ = exported
+    m = onnx.load(str(path))
+    onnx.checker.check_model(m)
+    assert m.opset_import[0].version >= 13
+    meta = export.read_metadata(path)
+    assert set(export.METADATA_KEYS) <= set(meta)
+    assert json.loads(meta["class_labels"]) == ["non_melanoma", "melanoma"]
+    assert json.loads(meta["preprocessing"])["contract_version"] == 1
+    assert float(meta["threshold"]) == report["threshold"]
+    assert float(meta["temperature"]) == report["temperature"]
+    assert json.loads(meta["test_metrics"])["auc"] == report["test"]["auc"]
+    sig = export.io_signature(path)
+    assert sig["inputs"] == [{"name": "image", "elem_type": "FLOAT", "shape": ["N", 3, 128, 128]}]
+    assert sig["outputs"] == [{"name": "probabilities", "elem_type": "FLOAT", "shape": ["N", 2]}]
+
+
+def test_onnx_matches_pytorch(exported):
+    report, path, run = exported
+    net, _ = export.load_checkpoint(run / "best.pt")
+    x = np.random.default_rng(0).random((5, 3, 128, 128), dtype=np.float32)
+    ref = onnx_eval.run(str(path), {"image": x})["probabilities"]
+    got = export.torch_probabilities(net, report["temperature"], x)
+    np.testing.assert_allclose(ref, got, atol=1e-5)
+    np.testing.assert_allclose(ref.sum(axis=1), 1.0, atol=1e-9)
+    one = onnx_eval.run(str(path), {"image": x[:1]})["probabilities"]  # dynamic batch
+    np.testing.assert_allclose(one, ref[:1], atol=1e-9)
+
+
+def test_golden_files(exported):
+    _, path, _ = exported
+    g = path.parent / "golden"
+    index = json.loads((g / "index.json").read_text())
+    assert set(index) == {"contract_version", "input_size", "model_sha256", "entries"}
+    assert index["input_size"] == [128, 128] and len(index["entries"]) >= 12
+    media = {e["media_type"] for e in index["entries"]}
+    assert media == {"image/jpeg", "image/png"}
+    for e in index["entries"]:
+        assert set(e) == {"name", "file", "media_type", "width", "height", "tensor", "probabilities"}
+        assert (g / e["tensor"]).stat().st_size == 3 * 128 * 128 * 4
+        assert e["width"] >= 16 and e["height"] >= 16
+    assert golden.check_golden(g, path)["max_tensor_error"] == 0.0
+    t = g / index["entries"][0]["tensor"]
+    arr = np.fromfile(t, dtype="<f4")
+    arr[0] += 0.01
+    arr.tofile(t)
+    with pytest.raises(AssertionError, match="golden check failed"):
+        golden.check_golden(g, path)
+    total = sum(f.stat().st_size for f in g.iterdir())
+    assert total < 4_000_000
+
+
+def test_consistency_check(exported):
+    _, path, _ = exported
+    assert "threshold" in consistency.check(path.parent)["metadata_keys"]
+
+
+def test_numpy_evaluator_refuses_unknown_ops():
+    model = onnx.ModelProto()
+    node = model.graph.node.add()
+    node.op_type, node.input[:], node.output[:] = "Tanh", ["x"], ["y"]
+    model.graph.output.add().name = "y"
+    with pytest.raises(NotImplementedError):
+        onnx_eval.run(model, {"x": np.zeros(1)})
