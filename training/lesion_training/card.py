@@ -144,7 +144,8 @@ def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str 
         f"{cj['training']['imbalance']}, checkpoint = {cj['training']['checkpoint_selection']} "
         f"(epoch {cj['training']['best_epoch']}), seed {cj['training']['seed']}, "
         f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min "
-        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch). Reproduce: `{cj['reproduce']}`.", "",
+        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch). Reproduce: `{cj['reproduce']}`."
+        + (f" {cj['training']['note']}" if cj["training"].get("note") else ""), "",
         "## Limitations", "",
     ] + [f"- {x}" for x in cj["limitations"]] + [""]
     if comparison_md:

@@ -49,7 +49,8 @@ def build_metadata(report: dict, name: str, version: str, trained_at: str) -> di
     }
 
 
-def do_export(run: Path, report_path: Path, out_dir: Path, version: str, docs_card=None, comparison=None):
+def do_export(run: Path, report_path: Path, out_dir: Path, version: str, docs_card=None, comparison=None,
+              note: str = ""):
     from . import card, export, golden, utils
     report = utils.read_json(report_path)
     net, ck = export.load_checkpoint(run / "best.pt")
@@ -65,6 +66,8 @@ def do_export(run: Path, report_path: Path, out_dir: Path, version: str, docs_ca
         shutil.copy2(report_path.parent / png, out_dir / png)
     sha = utils.sha256_path(onnx_path)
     cj = card.card_json(report, meta, sha, onnx_path.stat().st_size)
+    if note:
+        cj["training"]["note"] = note
     utils.write_json(out_dir / "model-card.json", cj)
     comp_md, claim = "", ""
     if comparison and Path(comparison).is_file():
@@ -112,7 +115,7 @@ def cmd_export(a):
     name = utils.read_json(report)["model"]
     out = Path(a.out) if a.out else repo / "models" / name / a.version
     comparison = Path(a.comparison) if a.comparison else repo / "models" / "comparison.json"
-    do_export(run, report, out, a.version, docs_card=a.docs_card, comparison=comparison)
+    do_export(run, report, out, a.version, docs_card=a.docs_card, comparison=comparison, note=a.note)
 
 
 def cmd_golden(a):
@@ -196,6 +199,7 @@ def register(sub):
     p.add_argument("--version", default=__version__)
     p.add_argument("--out", default=None, help="default models/NAME/VERSION")
     p.add_argument("--comparison", default=None, help="default models/comparison.json (from compare)")
+    p.add_argument("--note", default="", help="free text about how the run was done, added to the card")
     p.add_argument("--docs-card", default=None, help="also write the docs model card here (docs/model-card.md)")
     p.set_defaults(func=cmd_export)
 
