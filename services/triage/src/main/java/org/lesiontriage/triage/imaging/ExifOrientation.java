@@ -1,19 +1,24 @@
 package org.lesiontriage.triage.imaging;
 
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
- * Step b of the contract: the EXIF Orientation tag (0x0112) from a JPEG's first APP1 "Exif" segment,
- * and the transform that displays the image upright, with the semantics of PIL's
- * {@code ImageOps.exif_transpose}. javax.imageio ignores the tag, so IFD0 is parsed here.
+ * Step b of the contract: the orientation that displays the image upright, with the semantics of PIL's
+ * {@code ImageOps.exif_transpose}, which javax.imageio ignores.
  *
- * <p>Anything missing, malformed or outside 1..8 means "no transform" (1), as in PIL.
+ * <p>As in PIL, the Orientation tag (0x0112) of EXIF IFD0 wins; only when EXIF has no such tag does an
+ * XMP {@code tiff:Orientation} count. A present value outside 1..8, or anything malformed, means no
+ * transform (1). Where the metadata comes from per format is in {@link JpegMetadata} and {@link PngMetadata}.
  */
 final class ExifOrientation {
 
     static final int NORMAL = 1;
 
     private static final int TAG_ORIENTATION = 0x0112;
-    private static final int TYPE_SHORT = 3;
-    private static final int TYPE_LONG = 4;
+    private static final Pattern XMP_ORIENTATION = Pattern.compile("tiff:Orientation(=\"|>)([0-9])");
 
     private ExifOrientation() {
     }
@@ -21,93 +26,86 @@ final class ExifOrientation {
     /** Orientation 1..8 of a JPEG stream; 1 when absent. Never throws on malformed input. */
     static int readJpeg(byte[] jpeg) {
         try {
-            return scanJpegSegments(jpeg);
+            return resolve(JpegMetadata.read(jpeg));
         } catch (RuntimeException malformed) {
             return NORMAL;
         }
     }
 
-    private static int scanJpegSegments(byte[] b) {
-        int pos = 2; // after SOI
-        while (pos + 4 <= b.length) {
-            if ((b[pos] & 0xFF) != 0xFF) {
-                return NORMAL;
-            }
-            int marker = b[pos + 1] & 0xFF;
-            if (marker == 0xFF) { // fill byte
-                pos++;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) { // start of scan / end of image: no more headers
-                return NORMAL;
-            }
-            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { // standalone markers
-                pos += 2;
-                continue;
-            }
-            int length = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
-            int payload = pos + 4;
-            int end = pos + 2 + length;
-            if (length < 2 || end > b.length) {
-                return NORMAL;
-            }
-            if (marker == 0xE1 && length >= 8 && isExifHeader(b, payload)) {
-                // PIL keeps the first Exif APP1 only.
-                return orientationFromTiff(b, payload + 6, end);
-            }
-            pos = end;
-        }
-        return NORMAL;
-    }
-
-    private static boolean isExifHeader(byte[] b, int at) {
-        return b[at] == 'E' && b[at + 1] == 'x' && b[at + 2] == 'i' && b[at + 3] == 'f' && b[at + 4] == 0 && b[at + 5] == 0;
-    }
-
-    /** Orientation from a TIFF structure occupying {@code b[start, end)}. */
-    static int orientationFromTiff(byte[] b, int start, int end) {
-        if (end - start < 8) {
+    /** Orientation 1..8 of a PNG stream; 1 when absent. Never throws on malformed input. */
+    static int readPng(byte[] png) {
+        try {
+            return resolve(PngMetadata.read(png));
+        } catch (RuntimeException malformed) {
             return NORMAL;
+        }
+    }
+
+    private static int resolve(OrientationSources sources) {
+        OptionalInt tagged = sources.exifTiff() == null ? OptionalInt.empty() : tagValue(sources.exifTiff());
+        if (tagged.isEmpty() && sources.xmp() != null) {
+            // Latin-1 keeps one char per byte, enough for an ASCII pattern.
+            Matcher m = XMP_ORIENTATION.matcher(new String(sources.xmp(), StandardCharsets.ISO_8859_1));
+            if (m.find()) {
+                tagged = OptionalInt.of(m.group(2).charAt(0) - '0');
+            }
+        }
+        int value = tagged.orElse(NORMAL);
+        return value >= 1 && value <= 8 ? value : NORMAL;
+    }
+
+    /**
+     * The Orientation value in IFD0 of a TIFF structure (EXIF without its "Exif\0\0" header), empty when
+     * the tag is absent; a present tag of a non-integer type gives 0 (no transform), as PIL would.
+     */
+    static OptionalInt tagValue(byte[] b) {
+        int end = b.length;
+        if (end < 8) {
+            return OptionalInt.empty();
         }
         boolean little;
-        if (b[start] == 'I' && b[start + 1] == 'I') {
+        if (b[0] == 'I' && b[1] == 'I') {
             little = true;
-        } else if (b[start] == 'M' && b[start + 1] == 'M') {
+        } else if (b[0] == 'M' && b[1] == 'M') {
             little = false;
         } else {
-            return NORMAL;
+            return OptionalInt.empty();
         }
-        if (u16(b, start + 2, little) != 42) {
-            return NORMAL;
+        if (u16(b, 2, little) != 42) {
+            return OptionalInt.empty();
         }
-        long ifd = u32(b, start + 4, little);
-        if (ifd < 8 || start + ifd + 2 > end) {
-            return NORMAL;
+        long ifd = u32(b, 4, little);
+        if (ifd < 8 || ifd + 2 > end) {
+            return OptionalInt.empty();
         }
-        int ifdStart = (int) (start + ifd);
+        int ifdStart = (int) ifd;
         int count = u16(b, ifdStart, little);
         for (int k = 0; k < count; k++) {
             int entry = ifdStart + 2 + 12 * k;
             if (entry + 12 > end) {
-                return NORMAL;
+                return OptionalInt.empty();
             }
             if (u16(b, entry, little) == TAG_ORIENTATION) {
-                int type = u16(b, entry + 2, little);
-                if (u32(b, entry + 4, little) < 1) {
-                    return NORMAL;
-                }
-                long value;
-                if (type == TYPE_SHORT) {
-                    value = u16(b, entry + 8, little);
-                } else if (type == TYPE_LONG) {
-                    value = u32(b, entry + 8, little);
-                } else {
-                    return NORMAL;
-                }
-                return value >= 1 && value <= 8 ? (int) value : NORMAL;
+                return OptionalInt.of(integerValue(b, entry, little));
             }
         }
-        return NORMAL;
+        return OptionalInt.empty();
+    }
+
+    /** First value of an IFD entry of an integer type that fits in the 4-byte value field; else 0. */
+    private static int integerValue(byte[] b, int entry, boolean little) {
+        if (u32(b, entry + 4, little) < 1) {
+            return 0;
+        }
+        int at = entry + 8;
+        return switch (u16(b, entry + 2, little)) {
+            case 1 -> b[at] & 0xFF;                      // BYTE
+            case 6 -> b[at];                             // SBYTE
+            case 3 -> u16(b, at, little);                // SHORT
+            case 8 -> (short) u16(b, at, little);        // SSHORT
+            case 4, 9 -> (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, u32(b, at, little))); // LONG, SLONG
+            default -> 0;
+        };
     }
 
     /** Whether the transform swaps width and height (orientations 5 to 8). */

@@ -68,7 +68,7 @@ public final class ImagePreprocessor {
         ImageFormat format = checkEnvelope(bytes, mediaType);
         BufferedImage decoded = ImageDecoder.decode(bytes, format, limits);
         RgbRowSource rgb = RgbConverter.rowSource(decoded);
-        int orientation = format == ImageFormat.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.NORMAL;
+        int orientation = format == ImageFormat.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.readPng(bytes);
 
         // Area averaging commutes with flips and transposes, so resize the stored image to the
         // pre-rotation shape and orient the small result instead of the full-size image.

@@ -79,6 +79,38 @@ class ExifOrientationTest {
     }
 
     @Test
+    void xmpOrientationCountsOnlyWithoutAnExifOrientationTag() {
+        byte[] xmp6 = TestImages.xmpWithOrientation(6);
+        assertThat(ExifOrientation.readJpeg(TestImages.withXmp(STORED, xmp6))).isEqualTo(6);
+        byte[] exifWithoutTag = TestImages.withExifOrientation(STORED, 0, false);
+        assertThat(ExifOrientation.readJpeg(TestImages.withXmp(exifWithoutTag, xmp6))).isEqualTo(6);
+        byte[] exifNormal = TestImages.withExifOrientation(STORED, 1, false);
+        assertThat(ExifOrientation.readJpeg(TestImages.withXmp(exifNormal, xmp6))).isEqualTo(1);
+        byte[] element = "<tiff:Orientation>8</tiff:Orientation>".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(ExifOrientation.readJpeg(TestImages.withXmp(STORED, element))).isEqualTo(8);
+    }
+
+    @Test
+    void pngOrientationFromExifChunkOrXmp() throws Exception {
+        byte[] png = TestImages.png(TestImages.quadrants(32, 16, RED, GREEN, BLUE, WHITE));
+        assertThat(ExifOrientation.readPng(png)).isEqualTo(1);
+        byte[] exif6 = TestImages.withPngChunk(png, "eXIf", TestImages.tiffWithOrientation(6, true));
+        assertThat(ExifOrientation.readPng(exif6)).isEqualTo(6);
+        byte[] keyword = "XML:com.adobe.xmp\0\0\0\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] xmp = TestImages.xmpWithOrientation(8);
+        byte[] itxt = new byte[keyword.length + xmp.length];
+        System.arraycopy(keyword, 0, itxt, 0, keyword.length);
+        System.arraycopy(xmp, 0, itxt, keyword.length, xmp.length);
+        assertThat(ExifOrientation.readPng(TestImages.withPngChunk(png, "iTXt", itxt))).isEqualTo(8);
+
+        float[] tensor = new ImagePreprocessor(ANY_SIZE, 32, 16).preprocess(exif6, "image/png");
+        assertColour(tensor, 32, 16, 4, 8, BLUE);
+        assertColour(tensor, 32, 16, 12, 8, RED);
+        assertColour(tensor, 32, 16, 4, 24, WHITE);
+        assertColour(tensor, 32, 16, 12, 24, GREEN);
+    }
+
+    @Test
     void transformsPlanarArrays() {
         // 2 high x 3 wide, one channel repeated: 0 1 2 / 3 4 5
         double[] src = new double[18];

@@ -65,24 +65,63 @@ final class TestImages {
 
     /** Inserts an APP1 Exif segment (IFD0 with one Orientation entry) right after SOI. */
     static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean bigEndian) {
-        ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-        tiff.put(bigEndian ? (byte) 'M' : (byte) 'I').put(bigEndian ? (byte) 'M' : (byte) 'I');
-        tiff.putShort((short) 42).putInt(8);
-        tiff.putShort((short) 1);
-        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
-        tiff.putInt(0);
         byte[] exif = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
-        int length = 2 + exif.length + tiff.capacity();
+        byte[] tiff = tiffWithOrientation(orientation, bigEndian);
+        byte[] payload = new byte[exif.length + tiff.length];
+        System.arraycopy(exif, 0, payload, 0, exif.length);
+        System.arraycopy(tiff, 0, payload, exif.length, tiff.length);
+        return withApp1(jpeg, payload);
+    }
+
+    /** An XMP packet declaring {@code tiff:Orientation} as an attribute. */
+    static byte[] xmpWithOrientation(int orientation) {
+        return ("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+                + "<rdf:Description xmlns:tiff=\"http://ns.adobe.com/tiff/1.0/\" tiff:Orientation=\"" + orientation + "\"/>"
+                + "</rdf:RDF></x:xmpmeta>").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Inserts an APP1 XMP segment right after SOI. */
+    static byte[] withXmp(byte[] jpeg, byte[] xmp) {
+        byte[] header = "http://ns.adobe.com/xap/1.0/\0".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] payload = new byte[header.length + xmp.length];
+        System.arraycopy(header, 0, payload, 0, header.length);
+        System.arraycopy(xmp, 0, payload, header.length, xmp.length);
+        return withApp1(jpeg, payload);
+    }
+
+    /** Inserts a chunk right after IHDR. */
+    static byte[] withPngChunk(byte[] png, String type, byte[] data) {
+        int afterIhdr = 8 + 8 + 13 + 4;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, afterIhdr);
+        chunk(out, type, data);
+        out.write(png, afterIhdr, png.length - afterIhdr);
+        return out.toByteArray();
+    }
+
+    private static byte[] withApp1(byte[] jpeg, byte[] payload) {
+        int length = 2 + payload.length;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(jpeg, 0, 2);
         out.write(0xFF);
         out.write(0xE1);
         out.write(length >> 8);
         out.write(length & 0xFF);
-        out.writeBytes(exif);
-        out.writeBytes(tiff.array());
+        out.writeBytes(payload);
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
+    }
+
+    /** A TIFF structure whose IFD0 holds one Orientation entry (tag 0 gives an IFD without it). */
+    static byte[] tiffWithOrientation(int orientation, boolean bigEndian) {
+        ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        tiff.put(bigEndian ? (byte) 'M' : (byte) 'I').put(bigEndian ? (byte) 'M' : (byte) 'I');
+        tiff.putShort((short) 42).putInt(8);
+        tiff.putShort((short) 1);
+        int tag = orientation == 0 ? 0x010F : 0x0112; // 0x010F (Make) stands in for "no Orientation tag"
+        tiff.putShort((short) tag).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putInt(0);
+        return tiff.array();
     }
 
     /** A PNG whose IHDR declares the given size, followed by a tiny garbage IDAT. */
