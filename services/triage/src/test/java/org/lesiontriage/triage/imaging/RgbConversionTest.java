@@ -44,6 +44,21 @@ class RgbConversionTest {
     }
 
     @Test
+    void grayJpegIsReplicatedWithoutGammaConversion() throws Exception {
+        BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                image.getRaster().setSample(x, y, 0, 100);
+            }
+        }
+        byte[] jpeg = TestImages.jpeg(image);
+        float[] t = new ImagePreprocessor(ANY_SIZE, 16, 16).preprocess(jpeg, "image/jpeg");
+        for (int c = 0; c < 3; c++) {
+            assertThat(t[c * 256 + 8 * 16 + 8] * 255).isBetween(99f, 101f);
+        }
+    }
+
+    @Test
     void grayAlphaDropsAlpha() throws Exception {
         BufferedImage image = component(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, DataBuffer.TYPE_BYTE, 2, 1);
         image.getRaster().setPixel(0, 0, new int[] {150, 0});
