@@ -50,9 +50,7 @@ public final class ImagePreprocessor {
     }
 
     public float[] preprocess(byte[] bytes, String mediaType) throws ImageRejectedException {
-        float[] out = new float[tensorLength()];
-        preprocessInto(bytes, mediaType, FloatBuffer.wrap(out));
-        return out;
+        return compute(bytes, mediaType);
     }
 
     /**
@@ -65,6 +63,10 @@ public final class ImagePreprocessor {
         if (target.remaining() < tensorLength()) {
             throw new BufferOverflowException();
         }
+        target.put(compute(bytes, mediaType));
+    }
+
+    private float[] compute(byte[] bytes, String mediaType) throws ImageRejectedException {
         ImageFormat format = checkEnvelope(bytes, mediaType);
         BufferedImage decoded = ImageDecoder.decode(bytes, format, limits);
         RgbRowSource rgb = RgbConverter.rowSource(decoded);
@@ -78,9 +80,11 @@ public final class ImagePreprocessor {
         double[] chw = AreaResizer.resize(rgb, storedHeight, storedWidth);
         double[] upright = ExifOrientation.apply(chw, storedHeight, storedWidth, orientation);
 
-        for (double v : upright) {
-            target.put((float) (v / 255.0));
+        float[] tensor = new float[upright.length];
+        for (int i = 0; i < tensor.length; i++) {
+            tensor[i] = (float) (upright[i] / 255.0);
         }
+        return tensor;
     }
 
     private ImageFormat checkEnvelope(byte[] bytes, String mediaType) throws ImageRejectedException {
