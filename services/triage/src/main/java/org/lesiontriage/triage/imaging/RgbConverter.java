@@ -31,7 +31,7 @@ final class RgbConverter {
         boolean gray = colorComponents == 1 && space.getType() == ColorSpace.TYPE_GRAY;
         boolean rgb = colorComponents == 3 && space.getType() == ColorSpace.TYPE_RGB;
         if (!(gray && (bands == 1 || bands == 2)) && !(rgb && (bands == 3 || bands == 4))) {
-            throw unsupported(bands + " bands in colour space type " + space.getType());
+            throw unsupported(bands + " bands in a " + spaceName(space.getType()) + " colour space");
         }
         int bits = raster.getSampleModel().getSampleSize(0);
         for (int b = 1; b < bands; b++) {
@@ -43,6 +43,16 @@ final class RgbConverter {
             throw unsupported(bits + "-bit samples");
         }
         return new SampleRows(raster, bands, gray, bits);
+    }
+
+    private static String spaceName(int type) {
+        return switch (type) {
+            case ColorSpace.TYPE_GRAY -> "gray";
+            case ColorSpace.TYPE_RGB -> "RGB";
+            case ColorSpace.TYPE_CMYK -> "CMYK";
+            case ColorSpace.TYPE_YCbCr -> "YCbCr";
+            default -> "type " + type;
+        };
     }
 
     private static ImageRejectedException unsupported(String detail) {

@@ -145,6 +145,9 @@ class ImageGuardsTest {
         }
         byte[] cmyk = TestImages.jpegRaster(raster);
         assertThat(rejection(cmyk, "image/jpeg")).isEqualTo(Reason.IMAGE_UNSUPPORTED_COLOR);
+        // The same with an Adobe marker, as Photoshop writes them: plain CMYK and YCCK.
+        assertThat(rejection(TestImages.withAdobeTransform(cmyk, 0), "image/jpeg")).isEqualTo(Reason.IMAGE_UNSUPPORTED_COLOR);
+        assertThat(rejection(TestImages.withAdobeTransform(cmyk, 2), "image/jpeg")).isEqualTo(Reason.IMAGE_UNSUPPORTED_COLOR);
     }
 
     @Test

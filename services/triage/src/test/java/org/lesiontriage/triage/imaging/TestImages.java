@@ -100,11 +100,21 @@ final class TestImages {
     }
 
     private static byte[] withApp1(byte[] jpeg, byte[] payload) {
+        return withSegment(jpeg, 0xE1, payload);
+    }
+
+    /** Inserts an Adobe APP14 segment with the given colour transform (0: none/CMYK, 2: YCCK) after SOI. */
+    static byte[] withAdobeTransform(byte[] jpeg, int transform) {
+        byte[] payload = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform};
+        return withSegment(jpeg, 0xEE, payload);
+    }
+
+    private static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
         int length = 2 + payload.length;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(jpeg, 0, 2);
         out.write(0xFF);
-        out.write(0xE1);
+        out.write(marker);
         out.write(length >> 8);
         out.write(length & 0xFF);
         out.writeBytes(payload);
