@@ -66,7 +66,15 @@ class GoldenParityTest {
         float[] expected = readFloats(folder.resolve(entry.path("tensor").asText()));
         assertThat(expected).as("golden tensor length").hasSize(3 * height * width);
 
-        float[] actual = preprocessor.preprocess(image, entry.path("media_type").asText());
+        String mediaType = entry.path("media_type").asText();
+        float[] actual = preprocessor.preprocess(image, mediaType);
+        if (entry.path("width").asInt() > 0) {
+            // The index records the stored size, before orientation.
+            java.awt.image.BufferedImage decoded =
+                    ImageDecoder.decode(image, ImageFormat.fromMediaType(mediaType).orElseThrow(), ImageLimits.defaults());
+            assertThat(new int[] {decoded.getWidth(), decoded.getHeight()}).as("stored width, height")
+                    .containsExactly(entry.path("width").asInt(), entry.path("height").asInt());
+        }
 
         double maxDiff = 0;
         int worst = 0;
