@@ -31,6 +31,7 @@ class TrainConfig:
     data: str = "../shared/data/isic"
     model: str = "proposed"
     batchnorm: bool = True
+    head: str = "flatten"         # flatten (paper) | gap (global average pooling variant)
     dropout: float = 0.5
     epochs: int = 30
     batch_size: int = 32
@@ -44,6 +45,7 @@ class TrainConfig:
     seed: int = 42
     threads: int = 2
     output_dir: str = "runs"
+    run_name: Optional[str] = None  # default: the model name
     cache_dir: Optional[str] = "runs/cache"
     limit_train: Optional[int] = None
     limit_val: Optional[int] = None
@@ -83,7 +85,7 @@ def lr_factor(step: int, total: int, warmup: int, schedule: str, min_ratio: floa
 
 
 def run_dir(cfg: TrainConfig) -> Path:
-    return Path(cfg.output_dir) / cfg.model
+    return Path(cfg.output_dir) / (cfg.run_name or cfg.model)
 
 
 def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True) -> dict:
@@ -99,7 +101,7 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
     val_d = data_mod.load_split(root, "validation", cfg.cache_dir, cfg.limit_val, verify_first=False,
                                 progress=progress)
 
-    model = models.build_model(cfg.model, cfg.batchnorm, cfg.dropout)
+    model = models.build_model(cfg.model, cfg.batchnorm, cfg.dropout, cfg.head)
     mean = train_d.images.mean(axis=(0, 2, 3))
     std = train_d.images.std(axis=(0, 2, 3))
     model.normalize.mean.copy_(torch.from_numpy(mean).view(1, 3, 1, 1))
@@ -124,8 +126,8 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
         print(f"resumed from {resume} at epoch {start_epoch + 1}")
 
     manifest = data_mod.manifest_sha256(root)
-    meta = {"config": cfg.to_dict(), "architecture": models.architecture_name(cfg.model, cfg.batchnorm),
-            "description": models.describe(cfg.model, cfg.batchnorm, cfg.dropout),
+    meta = {"config": cfg.to_dict(), "architecture": models.architecture_name(cfg.model, cfg.batchnorm, cfg.head),
+            "description": models.describe(cfg.model, cfg.batchnorm, cfg.dropout, cfg.head),
             "parameters": models.count_parameters(model), "data_manifest_sha256": manifest,
             "train_counts": np.bincount(train_d.labels, minlength=2).tolist(),
             "validation_counts": np.bincount(val_d.labels, minlength=2).tolist(),
