@@ -95,8 +95,19 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
 
     private void useType(Class<T> recordType) {
         this.type = recordType;
-        this.model = SpecificData.getForClass(recordType);
+        this.model = modelFor(recordType);
         this.readerSchema = model.getSchema(recordType);
+    }
+
+    /**
+     * A data model that creates records with the record type's own class loader, carrying the type's logical-type
+     * conversions. The generated class's shared model may resolve record classes through another loader where
+     * an application has several (Quarkus dev and test mode), and the records would then not cast.
+     */
+    private static SpecificData modelFor(Class<?> recordType) {
+        SpecificData model = new SpecificData(recordType.getClassLoader());
+        SpecificData.getForClass(recordType).getConversions().forEach(model::addLogicalTypeConversion);
+        return model;
     }
 
     @SuppressWarnings("unchecked")

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Where the build unpacked the registry server: {@code services/local-stack/target/apicurio-registry}.
- * Override with the system property {@code triage.registry.home} or the variable REGISTRY_HOME.
+ * Override with the system property {@code lesion.registry.home} or the variable REGISTRY_HOME.
  */
 final class RegistryDistribution {
 
@@ -15,11 +15,11 @@ final class RegistryDistribution {
     }
 
     static Path locate() {
-        String configured = System.getProperty("triage.registry.home", System.getenv("REGISTRY_HOME"));
+        String configured = System.getProperty("lesion.registry.home", System.getenv("REGISTRY_HOME"));
         if (configured != null && !configured.isBlank()) {
             return requireDistribution(Path.of(configured));
         }
-        String projectRoot = System.getProperty("triage.project.root");
+        String projectRoot = System.getProperty("lesion.project.root");
         Path start = projectRoot != null ? Path.of(projectRoot) : Path.of("").toAbsolutePath();
         for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve(IN_PROJECT);

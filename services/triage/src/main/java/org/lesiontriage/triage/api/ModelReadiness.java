@@ -1,0 +1,47 @@
+package org.lesiontriage.triage.api;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.inference.ModelDescriptor;
+
+/**
+ * Readiness: the model is loaded and warmed up (the Kafka Streams extension adds its own check that the streams
+ * are RUNNING). Also publishes triage_model_info{name,version,sha256,device} = 1.
+ */
+@Readiness
+@ApplicationScoped
+public class ModelReadiness implements HealthCheck {
+
+    @Inject
+    LesionClassifier classifier;
+
+    void publishModelInfo(@Observes StartupEvent started, MeterRegistry meters) {
+        ModelDescriptor model = classifier.descriptor();
+        Gauge.builder("triage.model.info", () -> 1)
+                .description("The model being served")
+                .tag("name", model.name())
+                .tag("version", model.version())
+                .tag("sha256", model.sha256())
+                .tag("device", classifier.device().name().toLowerCase())
+                .register(meters);
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        ModelDescriptor model = classifier.descriptor();
+        return HealthCheckResponse.named("model")
+                .up()
+                .withData("name", model.name())
+                .withData("version", model.version())
+                .withData("device", classifier.device().name().toLowerCase())
+                .build();
+    }
+}

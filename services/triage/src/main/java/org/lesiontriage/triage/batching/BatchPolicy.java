@@ -1,0 +1,19 @@
+package org.lesiontriage.triage.batching;
+
+import java.time.Duration;
+
+/**
+ * When a micro-batch goes to the model: as soon as it holds {@code maxSize} images, or when its oldest image has
+ * waited {@code maxDelay} (the two knobs of Triton's dynamic batcher).
+ */
+public record BatchPolicy(int maxSize, Duration maxDelay) {
+
+    public BatchPolicy {
+        if (maxSize < 1) {
+            throw new IllegalArgumentException("max batch size must be >= 1, got " + maxSize);
+        }
+        if (maxDelay.isNegative()) {
+            throw new IllegalArgumentException("max batch delay must be >= 0, got " + maxDelay);
+        }
+    }
+}

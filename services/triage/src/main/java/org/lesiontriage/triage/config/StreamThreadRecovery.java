@@ -1,0 +1,22 @@
+package org.lesiontriage.triage.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.jboss.logging.Logger;
+
+/**
+ * Bad input never reaches here (it is dead-lettered); what does is transient (registry or broker unreachable,
+ * a failed model run). Replacing the thread retries from the last commit, which exactly-once makes safe.
+ */
+@ApplicationScoped
+public class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
+
+    private static final Logger LOG = Logger.getLogger(StreamThreadRecovery.class);
+
+    @Override
+    public StreamThreadExceptionResponse handle(Throwable exception) {
+        LOG.errorf("Stream thread failed (%s: %s); replacing it to retry from the last commit",
+                exception.getClass().getSimpleName(), exception.getMessage());
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+}

@@ -1,0 +1,82 @@
+package org.lesiontriage.triage.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+import org.lesiontriage.triage.inference.InferenceDevice;
+
+/** The service's own settings ({@code triage.*} in application.properties); docs/operations.md explains each. */
+@ConfigMapping(prefix = "triage")
+public interface TriageConfig {
+
+    TopicNames topics();
+
+    Model model();
+
+    Batch batch();
+
+    Image image();
+
+    SchemaRegistry schemaRegistry();
+
+    interface TopicNames {
+        @WithDefault("lesion-images")
+        String images();
+
+        @WithDefault("triage-results")
+        String results();
+
+        @WithDefault("triage-failures")
+        String failures();
+    }
+
+    interface Model {
+        /** Folder holding model.onnx, e.g. models/proposed/1.0.0. */
+        @WithDefault("models/proposed/1.0.0")
+        String dir();
+
+        @WithDefault("auto")
+        InferenceDevice device();
+
+        /** ONNX Runtime threads inside one model run. */
+        @WithDefault("2")
+        int intraOpThreads();
+
+        @WithDefault("0")
+        int cudaDeviceId();
+    }
+
+    interface Batch {
+        @WithDefault("32")
+        int maxSize();
+
+        @WithDefault("10ms")
+        Duration maxDelay();
+    }
+
+    interface Image {
+        /** Largest encoded image accepted, bytes. */
+        @WithDefault("16777216")
+        long maxBytes();
+
+        /** Largest width x height decoded: the guard against decompression bombs. */
+        @WithDefault("40000000")
+        long maxPixels();
+
+        /** Smallest accepted width or height, pixels. */
+        @WithDefault("16")
+        int minSide();
+    }
+
+    interface SchemaRegistry {
+        /** Confluent-protocol schema registry base URL(s), comma-separated. */
+        String url();
+
+        /** user:password for HTTP basic auth, if the registry demands it. */
+        Optional<String> basicAuthUserInfo();
+
+        @WithDefault("true")
+        boolean autoRegister();
+    }
+}

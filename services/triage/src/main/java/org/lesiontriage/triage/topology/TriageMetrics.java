@@ -1,0 +1,55 @@
+package org.lesiontriage.triage.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.lesiontriage.contracts.TriagePriority;
+
+/**
+ * The service's metrics. Names as Prometheus shows them: triage_events_in_total, triage_results_total{priority},
+ * triage_dead_letters_total{reason}, triage_batch_size, triage_inference_seconds, triage_queue_seconds,
+ * triage_end_to_end_seconds (record timestamp to scored).
+ */
+public final class TriageMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter eventsIn;
+    private final DistributionSummary batchSize;
+    private final Timer inference;
+    private final Timer queue;
+    private final Timer endToEnd;
+
+    public TriageMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.eventsIn = Counter.builder("triage.events.in").description("Input records read").register(registry);
+        this.batchSize = DistributionSummary.builder("triage.batch.size").description("Images per model run")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256).register(registry);
+        this.inference = Timer.builder("triage.inference").description("Model run time per batch")
+                .publishPercentileHistogram().register(registry);
+        this.queue = Timer.builder("triage.queue").description("Time an image waited for its batch")
+                .publishPercentileHistogram().register(registry);
+        this.endToEnd = Timer.builder("triage.end.to.end").description("Input record timestamp to scored")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    public void eventIn() {
+        eventsIn.increment();
+    }
+
+    public void result(TriagePriority priority, long queueMs, long endToEndMs) {
+        registry.counter("triage.results", "priority", priority.name()).increment();
+        queue.record(queueMs, TimeUnit.MILLISECONDS);
+        endToEnd.record(Math.max(0, endToEndMs), TimeUnit.MILLISECONDS);
+    }
+
+    public void deadLetter(String reasonCode) {
+        registry.counter("triage.dead.letters", "reason", reasonCode).increment();
+    }
+
+    public void batch(int size, long inferenceNanos) {
+        batchSize.record(size);
+        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,63 @@
+package org.lesiontriage.triage.topology;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.TriageResult;
+import org.lesiontriage.registry.SpecificAvroSerializer;
+
+/**
+ * The triage topology: image events in (raw bytes, so that bad ones can be dead-lettered intact), one processor
+ * that batches and scores them, results and dead letters out.
+ *
+ * <pre>
+ *   lesion-images --> triage (pending-images store) --+--> triage-results
+ *                                                     +--> triage-failures
+ * </pre>
+ */
+public final class TriageTopologyFactory {
+
+    public static final String SOURCE = "lesion-images-source";
+    public static final String PROCESSOR = "triage";
+    public static final String RESULTS_SINK = "triage-results-sink";
+    public static final String DEAD_LETTER_SINK = "triage-failures-sink";
+    public static final String PENDING_STORE = "pending-images";
+
+    private TriageTopologyFactory() {
+    }
+
+    /**
+     * @param topics      names of the input, results and dead-letter topics
+     * @param serdeConfig schema registry settings for the Avro serializers of the outputs
+     */
+    public static Topology build(TriageTopics topics, TriageComponents components, Map<String, ?> serdeConfig) {
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
+        topology.addProcessor(PROCESSOR, () -> new TriageProcessor(components), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+                Serdes.Long(), SourceRecord.serde()), PROCESSOR);
+        topology.addSink(RESULTS_SINK, topics.results(), new ByteArraySerializer(),
+                configured(new SpecificAvroSerializer<TriageResult>(), serdeConfig), PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, topics.failures(), new ByteArraySerializer(),
+                configured(new SpecificAvroSerializer<DeadLetter>(), serdeConfig), PROCESSOR);
+        return topology;
+    }
+
+    /** How often the processor checks for a batch past its max delay: often enough to keep the delay honest. */
+    static Duration punctuationInterval(org.lesiontriage.triage.batching.BatchPolicy policy) {
+        long millis = Math.max(1, Math.min(policy.maxDelay().toMillis() / 2, 50));
+        return Duration.ofMillis(millis);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Serializer<Object> configured(Serializer<T> serializer, Map<String, ?> config) {
+        serializer.configure(config, false);
+        return (Serializer<Object>) serializer;
+    }
+}

@@ -1,0 +1,39 @@
+package org.lesiontriage.triage.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.triage.topology.Topics;
+
+/** Publishes events (or raw bytes, for poison) to the image topic, as a clinic integration would. */
+public final class ImageEventProducer implements AutoCloseable {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, ?> serdeConfig;
+
+    public ImageEventProducer(String bootstrapServers, Map<String, ?> serdeConfig) {
+        this.serdeConfig = serdeConfig;
+        this.producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    public void send(LesionImageEvent event) {
+        sendRaw(event.getCaseRef(), TopologyHarness.serialize(event, serdeConfig));
+    }
+
+    public void sendRaw(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(Topics.LESION_IMAGES, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    @Override
+    public void close() {
+        producer.flush();
+        producer.close();
+    }
+}

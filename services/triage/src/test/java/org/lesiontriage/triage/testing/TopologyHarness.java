@@ -1,0 +1,89 @@
+package org.lesiontriage.triage.testing;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.TriageResult;
+import org.lesiontriage.registry.SpecificAvroDeserializer;
+import org.lesiontriage.registry.SpecificAvroSerializer;
+import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.imaging.ImageLimits;
+import org.lesiontriage.triage.imaging.ImagePreprocessor;
+import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.topology.DeadLetterFactory;
+import org.lesiontriage.triage.topology.LesionEventReader;
+import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.triage.topology.TriageComponents;
+import org.lesiontriage.triage.topology.TriageMetrics;
+import org.lesiontriage.triage.topology.TriageResultFactory;
+import org.lesiontriage.triage.topology.TriageTopics;
+import org.lesiontriage.triage.topology.TriageTopologyFactory;
+
+/** Builds the real triage topology with the real model and real serdes, for tests that drive it. */
+public final class TopologyHarness {
+
+    private TopologyHarness() {
+    }
+
+    public static TriageComponents components(Map<String, ?> serdeConfig, BatchPolicy policy, ImageLimits limits,
+                                              SimpleMeterRegistry meters) {
+        LesionClassifier classifier = TestModel.classifier();
+        var model = classifier.descriptor();
+        return new TriageComponents(new LesionEventReader(deserializer(LesionImageEvent.class, serdeConfig)),
+                new ImagePreprocessor(limits, model.inputHeight(), model.inputWidth()), classifier, policy,
+                new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
+                new TriageMetrics(meters));
+    }
+
+    public static Topology topology(TriageComponents components, Map<String, ?> serdeConfig) {
+        return TriageTopologyFactory.build(TriageTopics.defaults(), components, serdeConfig);
+    }
+
+    public static TopologyTestDriver driver(Topology topology) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "triage-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return new TopologyTestDriver(topology, props);
+    }
+
+    public static BatchPolicy policy(int maxSize, long maxDelayMs) {
+        return new BatchPolicy(maxSize, Duration.ofMillis(maxDelayMs));
+    }
+
+    public static TestInputTopic<byte[], byte[]> images(TopologyTestDriver driver) {
+        return driver.createInputTopic(Topics.LESION_IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    public static TestOutputTopic<byte[], TriageResult> results(TopologyTestDriver driver, Map<String, ?> serdeConfig) {
+        return driver.createOutputTopic(Topics.TRIAGE_RESULTS, new ByteArrayDeserializer(),
+                deserializer(TriageResult.class, serdeConfig));
+    }
+
+    public static TestOutputTopic<byte[], DeadLetter> deadLetters(TopologyTestDriver driver, Map<String, ?> serdeConfig) {
+        return driver.createOutputTopic(Topics.TRIAGE_FAILURES, new ByteArrayDeserializer(),
+                deserializer(DeadLetter.class, serdeConfig));
+    }
+
+    public static byte[] serialize(LesionImageEvent event, Map<String, ?> serdeConfig) {
+        SpecificAvroSerializer<LesionImageEvent> serializer = new SpecificAvroSerializer<>();
+        serializer.configure(serdeConfig, false);
+        return serializer.serialize(Topics.LESION_IMAGES, event);
+    }
+
+    public static <T extends org.apache.avro.specific.SpecificRecord> SpecificAvroDeserializer<T> deserializer(
+            Class<T> type, Map<String, ?> serdeConfig) {
+        SpecificAvroDeserializer<T> deserializer = new SpecificAvroDeserializer<>(type);
+        deserializer.configure(serdeConfig, false);
+        return deserializer;
+    }
+}
