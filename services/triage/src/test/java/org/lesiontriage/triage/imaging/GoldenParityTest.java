@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestFactory;
  * Parity with the training module: every golden image under {@code models/<name>/<version>/golden/}
  * must preprocess to the Python tensor within 1/255 per element.
  *
- * <p>Without golden files the test is skipped, unless {@code -Dtriage.golden.required=true} (release
- * builds), which makes their absence a failure. {@code -Dtriage.project.root} overrides the search for
+ * <p>Without golden files the test is skipped, unless {@code -Dlesion.golden.required=true} (release
+ * builds), which makes their absence a failure. {@code -Dlesion.project.root} overrides the search for
  * the repository root.
  */
 class GoldenParityTest {
@@ -37,8 +37,8 @@ class GoldenParityTest {
         List<Path> indexes = goldenIndexes();
         if (indexes.isEmpty()) {
             String why = "no models/*/*/golden/index.json under " + describeRoot();
-            if (Boolean.getBoolean("triage.golden.required")) {
-                throw new AssertionError("golden files are required (triage.golden.required=true) but there are none: " + why);
+            if (Boolean.getBoolean("lesion.golden.required")) {
+                throw new AssertionError("golden files are required (lesion.golden.required=true) but there are none: " + why);
             }
             // A single aborted test so that reports show the parity check as skipped, not silently absent.
             return Stream.of(DynamicTest.dynamicTest("golden files present",
@@ -117,7 +117,7 @@ class GoldenParityTest {
 
     /** The directory holding both {@code pom.xml} and {@code models/}, searched upwards from the working directory. */
     private static Path projectRoot() {
-        String configured = System.getProperty("triage.project.root");
+        String configured = System.getProperty("lesion.project.root");
         Path start = configured != null && !configured.isBlank()
                 ? Paths.get(configured).toAbsolutePath()
                 : Paths.get("").toAbsolutePath();

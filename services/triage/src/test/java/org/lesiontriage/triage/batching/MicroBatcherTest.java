@@ -1,0 +1,53 @@
+package org.lesiontriage.triage.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class MicroBatcherTest {
+
+    private final MicroBatcher<String> batcher = new MicroBatcher<>(new BatchPolicy(3, Duration.ofMillis(10)));
+
+    @Test
+    void isFullAtMaxSize() {
+        assertThat(batcher.add("a", 0)).isFalse();
+        assertThat(batcher.add("b", 1)).isFalse();
+        assertThat(batcher.add("c", 2)).isTrue();
+        assertThat(batcher.drain()).containsExactly("a", "b", "c");
+        assertThat(batcher.isEmpty()).isTrue();
+    }
+
+    @Test
+    void isDueWhenTheOldestItemWaitedMaxDelay() {
+        batcher.add("a", 100);
+        batcher.add("b", 105);
+        assertThat(batcher.isDue(109)).isFalse();
+        assertThat(batcher.isDue(110)).as("age measured from the oldest item").isTrue();
+    }
+
+    @Test
+    void anEmptyBatchIsNeverDue() {
+        assertThat(batcher.isDue(Long.MAX_VALUE)).isFalse();
+    }
+
+    @Test
+    void drainTakesAtMostMaxSizeOldestFirstAndRestartsTheClock() {
+        for (int i = 0; i < 5; i++) {
+            batcher.add("item" + i, i);
+        }
+        assertThat(batcher.drain()).containsExactly("item0", "item1", "item2");
+        assertThat(batcher.size()).isEqualTo(2);
+        batcher.drain();
+        batcher.add("late", 500);
+        assertThat(batcher.isDue(505)).isFalse();
+        assertThat(batcher.isDue(510)).isTrue();
+    }
+
+    @Test
+    void policyRejectsNonsense() {
+        assertThatThrownBy(() -> new BatchPolicy(0, Duration.ZERO)).hasMessageContaining("max batch size");
+        assertThatThrownBy(() -> new BatchPolicy(1, Duration.ofMillis(-1))).hasMessageContaining("max batch delay");
+    }
+}
