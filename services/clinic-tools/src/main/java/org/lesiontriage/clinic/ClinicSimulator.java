@@ -73,12 +73,15 @@ public final class ClinicSimulator {
                 options.topic(), options.rate() > 0 ? options.rate() + " events/s" : "full speed", options.clinics());
 
         SendTally tally = new SendTally();
-        ProgressBar progress = new ProgressBar(total, err, interactive);
-        long start = System.nanoTime();
+        long start = 0;
         int attempted = 0;
+        ProgressBar progress;
         try (LabelsFile labels = options.labelsOut() == null ? null : LabelsFile.create(options.labelsOut());
              LesionEventPublisher publisher = new LesionEventPublisher(
                      options.bootstrapServers(), options.registryUrl(), options.topic())) {
+            // The clock starts once the producer exists, so --rate paces the events, not the start-up.
+            start = System.nanoTime();
+            progress = new ProgressBar(total, err, interactive);
             for (int i = 0; i < total; i++) {
                 pace(start, i);
                 LesionImage image = source.load(i);

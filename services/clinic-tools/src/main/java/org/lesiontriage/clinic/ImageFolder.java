@@ -59,6 +59,17 @@ public final class ImageFolder implements ImageSource {
 
     @Override
     public String describe() {
-        return files.size() + " images under " + root;
+        return files.size() + " images under " + shortest(root);
+    }
+
+    /** The folder relative to the working directory when that is shorter, so logs and docs show no home paths. */
+    private static Path shortest(Path folder) {
+        Path absolute = folder.toAbsolutePath().normalize();
+        try {
+            Path relative = Path.of("").toAbsolutePath().relativize(absolute);
+            return relative.toString().length() < absolute.toString().length() ? relative : absolute;
+        } catch (IllegalArgumentException e) {
+            return absolute; // another drive or file system
+        }
     }
 }

@@ -58,12 +58,12 @@ public final class SyntheticLesions implements ImageSource {
         int skinR = 200 + random.nextInt(40);
         int skinG = 150 + random.nextInt(30);
         int skinB = 120 + random.nextInt(30);
-        for (int y = 0; y < SIZE; y++) {
-            for (int x = 0; x < SIZE; x++) {
-                int n = random.nextInt(15) - 7;
-                image.setRGB(x, y, new Color(clamp(skinR + n), clamp(skinG + n), clamp(skinB + n)).getRGB());
-            }
+        int[] pixels = new int[SIZE * SIZE]; // filled as one array: per-pixel setRGB is ten times slower
+        for (int i = 0; i < pixels.length; i++) {
+            int n = random.nextInt(15) - 7;
+            pixels[i] = clamp(skinR + n) << 16 | clamp(skinG + n) << 8 | clamp(skinB + n);
         }
+        image.setRGB(0, 0, SIZE, SIZE, pixels, 0, SIZE);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         double cx = SIZE / 2.0 + random.nextGaussian() * 12;

@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ground truth of a simulator run, as TSV: {@code event_id, label, file}, one line per published event,
- * after a header line. The label is the class folder name ({@code melanoma} / {@code non_melanoma}) or empty
- * when the image's class is unknown. The viewer reads it to score the results of exactly that run.
+ * The ground truth of a simulator run, as TSV: {@code event_id, label, file}, one line per acknowledged event
+ * and nothing else (no header), so {@code wc -l} is the number of events sent. The label is the class folder
+ * name ({@code melanoma} / {@code non_melanoma}) or empty when the image's class is unknown. The viewer reads
+ * it to score the results of exactly that run.
  */
 public final class LabelsFile implements AutoCloseable {
 
-    public static final String HEADER = "event_id\tlabel\tfile";
+    /** A header line some spreadsheets add; skipped when reading. */
+    static final String HEADER = "event_id\tlabel\tfile";
 
     private final BufferedWriter writer;
 
@@ -25,16 +27,13 @@ public final class LabelsFile implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** Opens the file for writing (replacing it) and writes the header. */
+    /** Opens the file for writing, replacing it. */
     public static LabelsFile create(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        writer.write(HEADER);
-        writer.newLine();
-        return new LabelsFile(writer);
+        return new LabelsFile(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
     }
 
     /** Appends one line; called from the producer's callback thread too, hence synchronized. */
@@ -63,7 +62,7 @@ public final class LabelsFile implements AutoCloseable {
         Map<String, LabelledEvent> byEventId = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank() || (i == 0 && line.startsWith("event_id"))) {
+            if (line.isBlank() || (i == 0 && line.startsWith(HEADER))) {
                 continue;
             }
             String[] columns = line.split("\t", -1);

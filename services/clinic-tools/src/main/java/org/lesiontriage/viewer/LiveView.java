@@ -2,7 +2,7 @@ package org.lesiontriage.viewer;
 
 import java.io.PrintStream;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import org.lesiontriage.contracts.TriageResult;
 
 /**
@@ -11,6 +11,7 @@ import org.lesiontriage.contracts.TriageResult;
  */
 final class LiveView {
 
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
     private static final String ROW = "%-10s %-18s %12s %-8s %-24s %10s%n";
 
@@ -26,7 +27,7 @@ final class LiveView {
 
     void render(RunCollector run, double elapsedSeconds) {
         if (!interactive) {
-            out.printf("%s  results %d  urgent %d  dead letters %d%s%n", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
+            out.printf("%s  results %d  urgent %d  dead letters %d%s%n", CLOCK.format(LocalTime.now()),
                     run.results().size(), run.urgent(), run.deadLetters().size(),
                     run.ignored() > 0 ? "  ignored " + run.ignored() : "");
             out.flush();

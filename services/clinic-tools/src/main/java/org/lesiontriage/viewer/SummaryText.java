@@ -56,7 +56,7 @@ final class SummaryText {
 
     static void printCardCheck(ModelCardCheck check, PrintStream out) {
         out.println("Model card check: " + check.file());
-        String format = "  %-30s %-22s %-22s %-9s %s%n";
+        String format = "  %-30s %-22s %-22s %-10s %s%n";
         out.printf(format, "metric", "card", "run", "tolerance", "result");
         for (ModelCardCheck.Row row : check.rows()) {
             out.printf(format, row.metric(), row.card(), row.run(), row.tolerance(), row.pass() ? "PASS" : "FAIL");
