@@ -64,7 +64,7 @@ public final class LesionEventPublisher implements AutoCloseable {
         // JPEGs barely compress, but the Avro envelope and PNGs do, and lz4 costs almost no CPU.
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
-        // A few ms of batching when a clinic uploads a whole session at once.
+        // A few ms of batching when a clinic uploads a whole examination at once.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // Fail a send after 30 s without broker metadata instead of the default minute.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
