@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
 import org.lesiontriage.cli.Durations;
 import org.lesiontriage.cli.QuietLogging;
 import org.lesiontriage.cli.Terminal;
@@ -54,8 +55,9 @@ public final class ClinicSimulator {
         try {
             SimulationResult result = new ClinicSimulator(options, out, err, Terminal.isInteractive()).publishAll();
             return result.succeeded() ? 0 : 1;
-        } catch (IOException e) {
-            err.println("simulate: " + e.getMessage());
+        } catch (IOException | KafkaException e) {
+            // An unreadable folder or a producer that cannot start (bad address, bad setting): one line, no stack.
+            err.println("simulate: " + SendTally.reason(e));
             return 1;
         }
     }

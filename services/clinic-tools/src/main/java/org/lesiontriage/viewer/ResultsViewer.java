@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.lesiontriage.cli.QuietLogging;
 import org.lesiontriage.cli.Terminal;
@@ -66,7 +67,7 @@ public final class ResultsViewer {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return viewer.follow().exitCode();
-        } catch (IOException e) {
+        } catch (IOException | KafkaException e) {
             err.println("viewer: " + e.getMessage());
             return 1;
         } finally {
