@@ -13,7 +13,8 @@ import org.lesiontriage.cli.UsageException;
 class SimulatorOptionsTest {
 
     @Test
-    void defaultsComeFromTheEnvironmentAndFallBackToSyntheticImages(@TempDir Path root) {
+    void defaultsComeFromTheEnvironmentAndFallBackToSyntheticImages(@TempDir Path parent) throws Exception {
+        Path root = Files.createDirectories(parent.resolve("repo")); // no shared/ next to it
         SimulatorOptions o = SimulatorOptions.parse(new String[0],
                 Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "SCHEMA_REGISTRY_URL", "http://r:2"), root.toString());
         assertThat(o.bootstrapServers()).isEqualTo("k:1");
