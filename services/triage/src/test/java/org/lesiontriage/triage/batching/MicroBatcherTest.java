@@ -20,11 +20,30 @@ class MicroBatcherTest {
     }
 
     @Test
-    void isDueWhenTheOldestItemWaitedMaxDelay() {
+    void aLoneItemRunsAfterMaxDelay() {
+        batcher.add("a", 100);
+        assertThat(batcher.isDue(109)).isFalse();
+        assertThat(batcher.isDue(110)).isTrue();
+    }
+
+    @Test
+    void aPartialBatchWaitsWhileItemsKeepArriving() {
         batcher.add("a", 100);
         batcher.add("b", 105);
-        assertThat(batcher.isDue(109)).isFalse();
-        assertThat(batcher.isDue(110)).as("age measured from the oldest item").isTrue();
+        assertThat(batcher.isDue(110)).as("oldest waited max delay, but b arrived 5 ms ago").isFalse();
+        assertThat(batcher.isDue(115)).as("nothing new for max delay").isTrue();
+    }
+
+    @Test
+    void aBatchThatKeepsGrowingRunsAfterTheBacklogPatience() {
+        MicroBatcher<Integer> wide = new MicroBatcher<>(new BatchPolicy(1000, Duration.ofMillis(10)));
+        long limit = 10L * MicroBatcher.BACKLOG_PATIENCE;
+        for (long now = 0; now < limit; now += 2) {
+            wide.add((int) now, now);
+            assertThat(wide.isDue(now)).as("growing at %d ms", now).isFalse();
+        }
+        wide.add(-1, limit);
+        assertThat(wide.isDue(limit)).as("growing, but waited %d ms", limit).isTrue();
     }
 
     @Test

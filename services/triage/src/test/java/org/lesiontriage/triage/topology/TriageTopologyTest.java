@@ -103,6 +103,21 @@ class TriageTopologyTest {
     }
 
     @Test
+    void aBacklogFillsOneBatchInsteadOfRunningItHalfEmpty() {
+        start(TopologyHarness.policy(32, 10), ImageLimits.defaults());
+        for (int i = 0; i < 10; i++) {
+            pipe(LesionEvents.jpeg(200 + i));
+            driver.advanceWallClockTime(Duration.ofMillis(3));
+        }
+        assertThat(results(driver, serdeConfig).isEmpty()).as("images still arriving every 3 ms").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        assertThat(results(driver, serdeConfig).readValuesToList()).hasSize(10)
+                .allSatisfy(result -> assertThat(result.getBatchSize()).isEqualTo(10));
+    }
+
+    @Test
     void resultCarriesProbabilitiesModelThresholdAndTheInputsIdentity() {
         start(TopologyHarness.policy(1, 0), ImageLimits.defaults());
         LesionImageEvent event = LesionEvents.jpeg(11);
