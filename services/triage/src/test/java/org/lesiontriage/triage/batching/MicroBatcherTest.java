@@ -47,6 +47,18 @@ class MicroBatcherTest {
     }
 
     @Test
+    void behindABacklogABatchFillsToMaxSizeAndRunsEarlierOnlyWhenTheBacklogEnds() {
+        MicroBatcher<Integer> wide = new MicroBatcher<>(new BatchPolicy(1000, Duration.ofMillis(10)));
+        for (int i = 0; i < 20; i++) {
+            wide.add(i, i * 25L, 500);
+            assertThat(wide.isDue(i * 25L + 24)).as("items 25 ms apart, each already 500 ms old").isFalse();
+        }
+        long lastAdd = 19 * 25L;
+        assertThat(wide.isDue(lastAdd + 10L * MicroBatcher.BACKLOG_PATIENCE - 1)).isFalse();
+        assertThat(wide.isDue(lastAdd + 10L * MicroBatcher.BACKLOG_PATIENCE)).as("backlog over").isTrue();
+    }
+
+    @Test
     void anEmptyBatchIsNeverDue() {
         assertThat(batcher.isDue(Long.MAX_VALUE)).isFalse();
     }

@@ -103,18 +103,21 @@ class TriageTopologyTest {
     }
 
     @Test
-    void aBacklogFillsOneBatchInsteadOfRunningItHalfEmpty() {
-        start(TopologyHarness.policy(32, 10), ImageLimits.defaults());
-        for (int i = 0; i < 10; i++) {
-            pipe(LesionEvents.jpeg(200 + i));
-            driver.advanceWallClockTime(Duration.ofMillis(3));
+    void aBacklogFillsWholeBatchesEvenWhenPreprocessingIsSlowerThanMaxDelay() {
+        start(TopologyHarness.policy(8, 10), ImageLimits.defaults());
+        var input = images(driver);
+        long producedLongAgo = System.currentTimeMillis() - 60_000;
+        for (int i = 0; i < 12; i++) {
+            LesionImageEvent event = LesionEvents.jpeg(200 + i);
+            input.pipeInput(event.getCaseRef().getBytes(StandardCharsets.UTF_8), serialize(event, serdeConfig),
+                    producedLongAgo + i);
+            driver.advanceWallClockTime(Duration.ofMillis(15));
         }
-        assertThat(results(driver, serdeConfig).isEmpty()).as("images still arriving every 3 ms").isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(100));
 
-        driver.advanceWallClockTime(Duration.ofMillis(50));
-
-        assertThat(results(driver, serdeConfig).readValuesToList()).hasSize(10)
-                .allSatisfy(result -> assertThat(result.getBatchSize()).isEqualTo(10));
+        assertThat(results(driver, serdeConfig).readValuesToList()).extracting(TriageResult::getBatchSize)
+                .as("a full batch of 8, then the 4 left when the backlog ended")
+                .containsExactly(8, 8, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4);
     }
 
     @Test
