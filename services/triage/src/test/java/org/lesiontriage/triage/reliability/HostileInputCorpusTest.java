@@ -138,7 +138,7 @@ class HostileInputCorpusTest {
         cases.add(image("random bytes declared image/jpeg", "MEDIA_TYPE_MISMATCH", random(4096, 9), "image/jpeg"));
 
         // ---- header guards ----------------------------------------------------------------------------------
-        cases.add(image("PNG bomb: IHDR 100000x100000 in 60 bytes", "IMAGE_TOO_MANY_PIXELS",
+        cases.add(image("PNG bomb: IHDR 100000x100000 in 66 bytes", "IMAGE_TOO_MANY_PIXELS",
                 HostileImages.pngBomb(100_000, 100_000), "image/png"));
         cases.add(image("JPEG bomb: SOF0 65000x65000", "IMAGE_TOO_MANY_PIXELS",
                 HostileImages.jpegWithDeclaredSize(jpeg, 65_000, 65_000), "image/jpeg"));
@@ -411,7 +411,7 @@ class HostileInputCorpusTest {
         return bytes;
     }
 
-    /** Small byte-array helpers. */
+    /** Byte-array utilities. */
     static final class Arrays2 {
         private Arrays2() {
         }

@@ -468,7 +468,7 @@ public final class ChaosRun {
         StringBuilder md = new StringBuilder();
         md.append("# Chaos run ").append(Instant.ofEpochMilli(startMs)).append("\n\n");
         md.append(String.format(Locale.ROOT, "%s run, seed %d: %d events at %.0f/s (%.0f%% poison), %d service kills (SIGKILL), "
-                        + "%d broker restarts, consumer session timeout %d ms, %.0f s in all.%n%n",
+                        + "%d broker restart(s), consumer session timeout %d ms, %.0f s in all.%n%n",
                 options.smoke() ? "Smoke" : "Full", options.seed(), options.events(), options.rate(), options.poisonShare() * 100,
                 options.kills(), options.brokerRestarts(), options.sessionTimeoutMs(), elapsed / 1000.0));
         md.append("| disruption | at (s) | answered before | first new result after (s) |\n|---|---:|---:|---:|\n");
