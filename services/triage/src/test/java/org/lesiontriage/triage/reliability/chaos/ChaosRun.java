@@ -140,7 +140,7 @@ public final class ChaosRun {
     }
 
     private int run() throws Exception {
-        log("work dir %s, seed %d, %d events at %.0f/s, %d kills, %d broker restarts, session timeout %d ms",
+        log("work dir %s, seed %d, %d events at %.0f/s, %d kills, %d broker restart(s), session timeout %d ms",
                 options.workDir(), options.seed(), options.events(), options.rate(), options.kills(),
                 options.brokerRestarts(), options.sessionTimeoutMs());
         if (!Files.isRegularFile(options.serviceJar())) {
