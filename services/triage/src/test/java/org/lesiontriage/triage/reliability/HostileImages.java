@@ -1,5 +1,7 @@
 package org.lesiontriage.triage.reliability;
 
+import org.lesiontriage.triage.testing.CraftedPngs;
+import org.lesiontriage.triage.testing.SyntheticImages;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -9,11 +11,9 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -42,27 +42,15 @@ final class HostileImages {
     }
 
     static byte[] png(BufferedImage image) {
-        return write(image, "png");
+        return SyntheticImages.encode(image, "png");
     }
 
     static byte[] jpeg(BufferedImage image) {
-        return write(image, "jpg");
+        return SyntheticImages.encode(image, "jpg");
     }
 
     static byte[] gif(BufferedImage image) {
-        return write(image, "gif");
-    }
-
-    private static byte[] write(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no " + format + " writer for image type " + image.getType());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return SyntheticImages.encode(image, "gif");
     }
 
     /** A 16-bit-per-sample grayscale PNG. */
@@ -148,26 +136,12 @@ final class HostileImages {
      * followed by a tiny IDAT. A decoder that trusted the header would allocate width*height*3 bytes.
      */
     static byte[] pngBomb(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height);
-        ihdr.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9C, 0x63, 0, 0, 0, 1, 0, 1});
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
+        return CraftedPngs.withHeader(width, height, new byte[] {0x78, (byte) 0x9C, 0x63, 0, 0, 0, 1, 0, 1});
     }
 
     /** A valid PNG header (IHDR {@code side x side}) whose IDAT is not a zlib stream. */
     static byte[] pngCorruptIdat(int side, long seed) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(side).putInt(side);
-        ihdr.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IDAT", random(512, seed));
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
+        return CraftedPngs.withHeader(side, side, random(512, seed));
     }
 
     /** A real JPEG whose SOF0 frame header is patched to declare {@code width x height}. */
@@ -199,16 +173,5 @@ final class HostileImages {
         byte[] all = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
         return all;
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(typeBytes);
-        out.writeBytes(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

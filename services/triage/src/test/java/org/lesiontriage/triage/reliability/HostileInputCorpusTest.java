@@ -1,5 +1,6 @@
 package org.lesiontriage.triage.reliability;
 
+import org.lesiontriage.triage.batching.MicroBatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.lesiontriage.triage.reliability.HostileImages.concat;
 import static org.lesiontriage.triage.reliability.HostileImages.lesion;
@@ -212,7 +213,10 @@ class HostileInputCorpusTest {
                 goodIds.add(after.getEventId().toString());
                 offset++;
                 inputs++;
-                driver.advanceWallClockTime(Duration.ofMillis(25));
+                // The piped records keep their first timestamp while the driver's clock moves on, so they look
+                // late to the batcher, which then waits BACKLOG_PATIENCE x max-delay of silence before a partial
+                // batch runs.
+                driver.advanceWallClockTime(Duration.ofMillis(20L * MicroBatcher.BACKLOG_PATIENCE + 5));
 
                 for (TestRecord<byte[], TriageResult> r : results.readRecordsToList()) {
                     String id = r.value().getEventId().toString();
