@@ -99,7 +99,7 @@ def e2e_section(e2e: dict, ort: dict, title: str) -> list[str]:
     lines = [f"### {title}", "",
              f"Corpus: {e2e['corpus']}, mean event {e2e['mean_event_bytes'] / 1024:.1f} KiB. ONNX Runtime intra-op "
              f"threads {e2e['threads']}, stream threads {e2e.get('stream_threads', 1)}, max batch {e2e['max_batch']}"
-             f" (max delay 10 ms), {e2e['partitions']} input partitions. Raw inference ceiling at batch "
+             f" (max delay {e2e.get('max_delay_ms', 10)} ms), {e2e['partitions']} input partitions. Raw inference ceiling at batch "
              f"{e2e['max_batch']} with the same threads, measured in the same JVM just before: "
              f"**{e2e['raw_ceiling']['imagesPerSecond']:.1f} images/s**.", "",
              "| scenario | max batch | offered (ev/s) | events | throughput (ev/s) | p50 ms | p95 ms | p99 ms "
@@ -178,14 +178,15 @@ def main(argv=None):
     raw, doc, plots = Path(args.raw), Path(args.doc), Path(args.plots)
     plots.mkdir(parents=True, exist_ok=True)
     flops, inference, torch_report = load(raw, "flops.json"), load(raw, "inference.json"), load(raw, "torch.json")
-    e2e, e2e_alt = load(raw, "e2e.json"), load(raw, "e2e-stream-threads.json")
+    e2e = load(raw, "e2e.json")
+    alts = [json.loads(p.read_text()) for p in sorted(raw.glob("e2e-alt-*.json"))]
     before, after = load(raw, "machine-before.json"), load(raw, "machine-after.json")
     ort, torch = ort_table(inference), torch_table(torch_report)
     gflop = flops["gflop_per_image"]
     peak = flops["cpu"]["peak_gflops"]
     rel = lambda p: os.path.relpath(p, doc.parent)  # noqa: E731
     plot_throughput(ort, torch, plots / "throughput_vs_batch.png")
-    runs = [("served (1 stream thread)", e2e)] + ([("2 stream threads", e2e_alt)] if e2e_alt else [])
+    runs = [(e2e.get("label", "as served"), e2e)] + [(alt["label"], alt) for alt in alts]
     plot_latency(runs, plots / "latency_vs_load.png")
 
     batches = sorted({b for (_, _, b) in ort})
@@ -304,17 +305,18 @@ def main(argv=None):
            "saturation) and reads results with a read_committed consumer. Latency = time the result became "
            "visible minus the input record's timestamp (the result keeps it). Throughput = outcomes / (last "
            "result - first send). CPU = this JVM's CPU time / wall (broker, streams, model, load generator).", ""]
-    md += e2e_section(e2e, ort, "As served: 1 stream thread, 2 ONNX Runtime threads")
-    if e2e_alt:
-        md += [""] + e2e_section(e2e_alt, ort, f"Tried: {e2e_alt.get('stream_threads')} stream threads x "
-                                                f"{e2e_alt['threads']} ONNX Runtime thread")
-        alt_sat = scenario(e2e_alt, "saturation")
+    md += e2e_section(e2e, ort, f"As served: {e2e.get('stream_threads', 1)} stream thread, {e2e['threads']} ONNX "
+                                f"Runtime threads, max delay {e2e.get('max_delay_ms', 10)} ms")
+    for alt in alts:
+        md += [""] + e2e_section(alt, ort, f"Tried: {alt['label']}")
+        alt_sat, alt_half = scenario(alt, "saturation"), scenario(alt, "rate-50pct")
         if alt_sat:
-            md += ["", f"Saturation with {e2e_alt.get('stream_threads')} stream threads x {e2e_alt['threads']} ORT "
-                   f"thread vs as served: {fmt(alt_sat['throughput_events_per_s'])} vs "
+            md += ["", f"{alt['label']} vs as served, at saturation: {fmt(alt_sat['throughput_events_per_s'])} vs "
                    f"{fmt(sat['throughput_events_per_s'])} events/s "
-                   f"(**{fmt(ratio(alt_sat['throughput_events_per_s'], sat['throughput_events_per_s']), 2)}x**); "
-                   "set with `TRIAGE_STREAM_THREADS` and `triage.model.intra-op-threads`."]
+                   f"(**{fmt(ratio(alt_sat['throughput_events_per_s'], sat['throughput_events_per_s']), 2)}x**), "
+                   f"{fmt(ratio(alt_sat['throughput_events_per_s'], alt['raw_ceiling']['imagesPerSecond']), 2)} of "
+                   f"its own raw ceiling"
+                   + (f"; p99 at its half load {fmt(alt_half['latency_ms']['p99'], 0)} ms." if alt_half else ".")]
     md += ["", "## Where the time goes", ""] + limits_section(e2e, ort)
     if half and half["latency_ms"]["p99"] > 100:
         md += ["", f"Latency: at half load p99 is {half['latency_ms']['p99']:.0f} ms. A result becomes visible to "

@@ -13,6 +13,7 @@ import org.lesiontriage.bench.common.JsonReport;
 import org.lesiontriage.bench.common.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
+import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.topology.TriageTopics;
 
 /**
@@ -22,8 +23,8 @@ import org.lesiontriage.triage.topology.TriageTopics;
  * in the same JVM with the same thread budget, the raw model ceiling and the per-stage costs.
  *
  * <p>Options: --model-dir, --images (ISIC test folder; synthetic JPEGs when absent), --threads (ONNX Runtime
- * intra-op threads, default 2 as served), --max-batch 32, --partitions 3 (as bin/stack creates), --events,
- * --per-record-events, --warmup-events, --rate-fractions 0.25,0.5,0.75, --rate-seconds, --out.
+ * intra-op threads, default 2 as served), --stream-threads 1 and --max-delay-ms 10 (as served), --max-batch 32, --partitions 3 (as bin/stack creates), --events,
+ * --per-record-events, --warmup-events, --rate-fractions 0.25,0.5,0.75, --rate-seconds, --label, --out.
  */
 public final class EndToEndBenchmark {
 
@@ -36,6 +37,8 @@ public final class EndToEndBenchmark {
         int maxBatch = args.integer("max-batch", 32);
         int partitions = args.integer("partitions", 3);
         int events = args.integer("events", 3000);
+        int streamThreads = args.integer("stream-threads", 1);
+        Duration maxDelay = Duration.ofMillis(args.integer("max-delay-ms", 10));
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> scenarios = new ArrayList<>();
 
@@ -44,18 +47,23 @@ public final class EndToEndBenchmark {
              LoadGenerator load = new LoadGenerator(stack.bootstrapServers())) {
             EventCorpus corpus = EventCorpus.load(args.path("images", "../shared/data/isic/test"),
                     args.integer("corpus-limit", 1000), stack.serdeConfig());
-            System.out.printf("Corpus: %s, mean event %.1f KiB; ONNX Runtime threads %d, max batch %d, %d partitions%n",
-                    corpus.source(), corpus.meanValueBytes() / 1024, threads, maxBatch, partitions);
+            System.out.printf("Corpus: %s, mean event %.1f KiB; ONNX Runtime threads %d, stream threads %d, max batch %d, "
+                    + "%d partitions%n", corpus.source(), corpus.meanValueBytes() / 1024, threads, streamThreads,
+                    maxBatch, partitions);
 
             TimedLoop.Result ceiling = new TimedLoop(0.5, args.decimal("ceiling-s", 3.0), 3).measure(model, maxBatch);
             System.out.printf("Raw inference ceiling at batch %d, %d threads: %.1f images/s%n", maxBatch, threads,
                     ceiling.imagesPerSecond());
 
-            Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, partitions);
+            Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, partitions, streamThreads,
+                    maxDelay);
             runner.run(new Scenario("warm-up", maxBatch, 0, args.integer("warmup-events", 300)));
             Map<String, Object> saturation = runner.run(new Scenario("saturation", maxBatch, 0, events));
             scenarios.add(saturation);
-            scenarios.add(runner.run(new Scenario("per-record", 1, 0, args.integer("per-record-events", events / 2))));
+            int perRecordEvents = args.integer("per-record-events", events / 2);
+            if (perRecordEvents > 0) {
+                scenarios.add(runner.run(new Scenario("per-record", 1, 0, perRecordEvents)));
+            }
             double saturated = (double) saturation.get("throughput_events_per_s");
             double rateSeconds = args.decimal("rate-seconds", 20);
             for (double fraction : args.texts("rate-fractions", "0.25,0.5,0.75").stream()
@@ -69,17 +77,20 @@ public final class EndToEndBenchmark {
             }
 
             var components = TriagePipeline.components(model.classifier(),
-                    new org.lesiontriage.triage.batching.BatchPolicy(maxBatch, Duration.ofMillis(10)),
+                    new BatchPolicy(maxBatch, maxDelay),
                     stack.serdeConfig());
             Map<String, Double> stages = StageProfile.measure(corpus, components, model.classifier(), maxBatch,
                     stack.serdeConfig(), args.decimal("stage-s", 1.5));
             stages.forEach((stage, ms) -> System.out.printf("Stage %-24s %8.3f ms/image%n", stage, ms));
 
+            report.put("label", args.text("label", "as served"));
+            report.put("max_delay_ms", maxDelay.toMillis());
             report.put("corpus", corpus.source());
             report.put("mean_event_bytes", corpus.meanValueBytes());
             report.put("threads", threads);
             report.put("max_batch", maxBatch);
             report.put("partitions", partitions);
+            report.put("stream_threads", streamThreads);
             report.put("raw_ceiling", ceiling);
             report.put("scenarios", scenarios);
             report.put("stage_ms_per_image", stages);
@@ -92,15 +103,16 @@ public final class EndToEndBenchmark {
 
         /** Runs scenarios one after another, each on fresh topics and a fresh application id. */
         record Runner(BenchStack stack, LoadGenerator load, EventCorpus corpus, ServiceClassifierRunner model,
-                      int partitions) {
+                      int partitions, int streamThreads, Duration maxDelay) {
 
             Map<String, Object> run(Scenario scenario) throws Exception {
                 String id = "bench-" + scenario.name() + "-" + System.nanoTime();
                 TriageTopics topics = stack.createTopics(id, partitions);
-                KafkaStreams streams = TriagePipeline.start(stack, topics, model.classifier(), scenario.maxBatch(), id);
+                KafkaStreams streams = TriagePipeline.start(stack, topics, model.classifier(),
+                        new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, id);
                 try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), topics,
                         stack.serdeConfig())) {
-                    collector.await(1, Duration.ofMillis(200)); // joins the group before the clock starts
+                    collector.awaitAssignment(Duration.ofSeconds(30));
                     CpuClock cpu = new CpuClock();
                     long startMs = System.currentTimeMillis();
                     Thread publisher = new Thread(() ->

@@ -42,6 +42,17 @@ final class ResultCollector implements AutoCloseable {
         consumer.subscribe(List.of(topics.results(), topics.failures()));
     }
 
+    /** Polls until the consumer has its partitions, so that no result waits for a group join to be seen. */
+    void awaitAssignment(Duration timeout) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        while (consumer.assignment().isEmpty() && System.currentTimeMillis() < deadline) {
+            consumer.poll(Duration.ofMillis(20));
+        }
+        if (consumer.assignment().isEmpty()) {
+            throw new IllegalStateException("The result reader got no partitions in " + timeout);
+        }
+    }
+
     /** Polls until {@code expected} outcomes (results + dead letters) arrived or the timeout passed. */
     boolean await(int expected, Duration timeout) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();

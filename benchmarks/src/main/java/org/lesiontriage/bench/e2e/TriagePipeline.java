@@ -2,7 +2,6 @@ package org.lesiontriage.bench.e2e;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +24,7 @@ import org.lesiontriage.triage.topology.TriageTopologyFactory;
 
 /**
  * The service's topology in a KafkaStreams instance with the service's stream settings (application.properties):
- * exactly_once_v2, commit every 100 ms, poll 10 ms, one stream thread, 16 MiB fetches, lz4 outputs.
+ * exactly_once_v2, commit every 100 ms, poll 10 ms, one stream thread unless told otherwise, 16 MiB fetches, lz4 outputs.
  */
 final class TriagePipeline {
 
@@ -42,12 +41,12 @@ final class TriagePipeline {
                 new TriageMetrics(new SimpleMeterRegistry()));
     }
 
-    static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, int maxBatch,
-                              String applicationId) throws InterruptedException {
-        BatchPolicy policy = new BatchPolicy(maxBatch, Duration.ofMillis(10));
+    static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
+                              int streamThreads, String applicationId) throws InterruptedException {
         var components = components(classifier, policy, stack.serdeConfig());
         KafkaStreams streams = new KafkaStreams(TriageTopologyFactory.build(topics, components, stack.serdeConfig()),
-                streamsConfig(stack.bootstrapServers(), applicationId, stack.workDir().resolve(applicationId)));
+                streamsConfig(stack.bootstrapServers(), applicationId, stack.workDir().resolve(applicationId),
+                        streamThreads));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -62,7 +61,7 @@ final class TriagePipeline {
         return streams;
     }
 
-    static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir) {
+    static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads) {
         Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -70,7 +69,7 @@ final class TriagePipeline {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.POLL_MS_CONFIG, 10);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         props.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), 16 * 1024 * 1024);
         props.put(StreamsConfig.consumerPrefix("fetch.max.bytes"), 64 * 1024 * 1024);
