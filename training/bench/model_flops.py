@@ -11,6 +11,7 @@ Peak fp32 = cores x GHz x FMA units per core x fp32 lanes per FMA x 2 (an FMA is
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -88,7 +89,12 @@ def main(argv=None):
     args = ap.parse_args(argv)
     layers = layer_macs(Path(args.model_dir) / "model.onnx")
     macs = sum(layer["macs"] for layer in layers)
-    report = {"layers": layers, "macs_per_image": macs, "gflop_per_image": 2 * macs / 1e9,
+    model_file = Path(args.model_dir) / "model.onnx"
+    metadata = {p.key: p.value for p in onnx.load(str(model_file)).metadata_props}
+    model = {"dir": args.model_dir, "sha256": hashlib.sha256(model_file.read_bytes()).hexdigest(),
+             "model_name": metadata.get("model_name"), "model_version": metadata.get("model_version"),
+             "architecture": metadata.get("architecture")}
+    report = {"model": model, "layers": layers, "macs_per_image": macs, "gflop_per_image": 2 * macs / 1e9,
               "cpu": cpu_peak(), "lscpu": lscpu_summary()}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))

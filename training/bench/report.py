@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from pathlib import Path
 
 import matplotlib
@@ -198,10 +199,15 @@ def main(argv=None):
     ceiling = e2e["raw_ceiling"]["imagesPerSecond"]
     quiet = before and before["busy_fraction"] < 0.15
 
+    command_lines = Path(args.commands).read_text().strip().splitlines()
+    total_s = sum(int(m.group(1)) for m in (re.search(r"# (\d+) s$", c) for c in command_lines) if m)
+    model = flops.get("model", {})
     md = ["# Benchmarks", "",
-          "CPU benchmarks of the served model and of the triage service end to end, all from one `bin/bench` run "
-          f"({before['at'] if before else 'time unknown'}). Regenerate with `bin/bench` (about 10 minutes on 2 "
-          "cores); `bin/bench --smoke` checks the harness in about a minute without touching this file.", ""]
+          f"CPU benchmarks of the served model ({model.get('model_name', '?')} {model.get('model_version', '?')}, "
+          f"`{model.get('dir', '?')}`, sha256 {model.get('sha256', '?')[:12]}) and of the triage service end to "
+          f"end, all from one `bin/bench` run ({before['at'] if before else 'time unknown'}, "
+          f"{total_s / 60:.1f} minutes). Regenerate with `bin/bench`; `bin/bench --smoke` checks the harness in "
+          "about a minute (it starts a broker and a registry) without touching this file.", ""]
     if not quiet:
         md += [f"> **The machine was not quiet when this run started** (CPU {before['busy_fraction'] * 100:.0f}% busy, "
                f"load {' '.join(before['loadavg'])}; busiest: {'; '.join(before['top_processes'][:3])}). Treat the "
@@ -333,7 +339,7 @@ def main(argv=None):
            "It prints a table and writes JSON; without a GPU or onnxruntime it says so and exits with status 3. "
            "This machine has no GPU, so there are no GPU figures in this report.", ""]
 
-    md += ["## Commands of this run", "", "```sh"] + Path(args.commands).read_text().strip().splitlines() + ["```",
+    md += ["## Commands of this run", "", "```sh"] + command_lines + ["```",
            "", f"Raw reports: [{rel(raw)}]({rel(raw)}/).", ""]
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text("\n".join(md))

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -32,8 +33,9 @@ public final class OptLevelSessionRunner implements BatchRunner {
             options.setInterOpNumThreads(1);
             this.session = env.createSession(modelDir.resolve("model.onnx").toString(), options);
         }
-        this.inputName = session.getInputNames().iterator().next();
-        this.side = 128;
+        var input = session.getInputInfo().entrySet().iterator().next();
+        this.inputName = input.getKey();
+        this.side = ((TensorInfo) input.getValue().getInfo()).getShape()[2]; // [N, 3, side, side]
         this.batch = ByteBuffer.allocateDirect((int) (maxBatch * 3 * side * side * Float.BYTES))
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
         ServiceClassifierRunner.InputImages.fill(batch);
