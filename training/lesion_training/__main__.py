@@ -38,7 +38,8 @@ def _add_train_args(p: argparse.ArgumentParser):
     p.add_argument("--threads", type=int, default=d.threads)
     p.add_argument("--output-dir", default=DEFAULT_RUNS, help="runs are written to OUTPUT_DIR/RUN_NAME/")
     p.add_argument("--run-name", default=None, help="run folder name (default: the model name)")
-    p.add_argument("--cache-dir", default=str(Path(DEFAULT_RUNS) / "cache"), help="preprocessed-tensor cache ('' to disable)")
+    p.add_argument("--cache-dir", default=str(Path(DEFAULT_RUNS) / "cache"),
+                   help="preprocessed-tensor cache ('' to disable)")
     p.add_argument("--limit-train", type=int, default=None, help="stratified subset of the training split")
     p.add_argument("--limit-val", type=int, default=None)
     p.add_argument("--resume", default=None, help="continue from a last.pt checkpoint")
@@ -47,11 +48,13 @@ def _add_train_args(p: argparse.ArgumentParser):
 
 def _train_config(a):
     from .train import TrainConfig
-    return TrainConfig(data=a.data, model=a.model, batchnorm=a.batchnorm, head=a.head, dropout=a.dropout, epochs=a.epochs,
+    return TrainConfig(data=a.data, model=a.model, batchnorm=a.batchnorm, head=a.head, dropout=a.dropout,
+                       epochs=a.epochs,
                        batch_size=a.batch_size, lr=a.lr, weight_decay=a.weight_decay,
                        warmup_epochs=a.warmup_epochs, schedule=a.schedule, balance=a.balance,
                        augment=a.augment, seed=a.seed, threads=a.threads, output_dir=a.output_dir,
-                       run_name=a.run_name, cache_dir=a.cache_dir or None, limit_train=a.limit_train, limit_val=a.limit_val)
+                       run_name=a.run_name, cache_dir=a.cache_dir or None, limit_train=a.limit_train,
+                       limit_val=a.limit_val)
 
 
 def cmd_train(a):

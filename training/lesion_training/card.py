@@ -44,7 +44,8 @@ def comparison_table(reports: List[dict]) -> str:
 
 
 def paper_claim_sentence(reports: List[dict]) -> str:
-    by = {r["model"]: r for r in reports}
+    # the paper's comparison: both architectures with the flatten head and the same recipe
+    by = {r["model"]: r for r in reports if r["config"].get("head", "flatten") == "flatten"}
     if "proposed" not in by or "lknet" not in by:
         return ""
     p, l = by["proposed"]["test"], by["lknet"]["test"]

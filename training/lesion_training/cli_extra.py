@@ -101,6 +101,11 @@ def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str) -> str:
         f"| temperature; test ECE before -> after | {cj['calibration']['temperature']:.4f}; "
         f"{cj['calibration']['test_ece_before']:.3f} -> {cj['calibration']['test_ece_after']:.3f} |",
         f"| data | ISIC 2017, manifest sha256 `{cj['data']['manifest_sha256'][:16]}...` |", "",
+        "## Training", "",
+        f"{cj['training']['epochs']} epochs (best epoch {cj['training']['best_epoch']}, chosen on validation ROC AUC), "
+        f"Adam lr {cj['training']['lr']}, {cj['training']['schedule']}, {cj['training']['imbalance']}, "
+        f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min. "
+        + cj["training"].get("note", ""), "",
         "## Proposed vs. LKNet", "", comp_md, claim, "",
         "## Limitations", ""] + [f"- {x}" for x in cj["limitations"]] + [
         "", "Preprocessing: [preprocessing.md](preprocessing.md). Training and evaluation commands: "

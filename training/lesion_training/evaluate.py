@@ -151,8 +151,8 @@ def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot:
         "evaluated_manifest_sha256": data_mod.manifest_sha256(data_root),
         "train_counts": ck.get("train_counts"), "validation_counts": ck.get("validation_counts"),
         "temperature": temperature,
-        "threshold_rule": f"largest threshold with validation sensitivity >= {TARGET_SENSITIVITY:.2f} "
-                          "(on calibrated p(melanoma); p >= threshold means URGENT)",
+        "threshold_rule": f"largest threshold with validation sensitivity >= {TARGET_SENSITIVITY:.2f}, "
+                          "on the calibrated p(melanoma); p >= threshold means URGENT",
         "threshold": threshold, "validation": validation, "test": test_metrics, "plots": files,
         "history": history,
     }

@@ -8,8 +8,9 @@ lknet     the Keras CNN of laurakoco/melanoma_detection_ml: conv 32/64/128 with
 
 Variants (named in `architecture_name`): `-bn` adds BatchNorm after every conv
 (and before the hidden FC ReLU); `-gap` replaces the flatten by global average
-pooling (the hidden FC then sees the channel means: 256 inputs instead of 16,384); input normalisation (per-channel mean/std of the
-training set) lives inside the network so it is part of the ONNX graph.
+pooling (the hidden FC then sees the channel means: 256 inputs instead of
+16,384); input normalisation (per-channel mean/std of the training set) lives
+inside the network so it is part of the ONNX graph.
 All models return logits [N, 2]; see export.py for the softmax/temperature head.
 """
 from __future__ import annotations
