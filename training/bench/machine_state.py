@@ -39,7 +39,7 @@ def main(argv=None):
     state = sample(args.seconds)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(state, indent=2))
-    print(f"machine busy {state['busy_fraction'] * 100:.0f}% over {args.seconds:.0f} s, load {state['loadavg']}")
+    print(f"machine busy {state['busy_fraction'] * 100:.0f}% over {args.seconds:.1f} s, load {state['loadavg']}")
 
 
 if __name__ == "__main__":
