@@ -102,14 +102,14 @@ def ort_rows(args, ort, engine: str) -> list[dict]:
         if engine == "ort-tensorrt":
             options = {"device_id": 0, "trt_fp16_enable": precision == "fp16", "trt_engine_cache_enable": True,
                        "trt_engine_cache_path": str(Path(args.out).with_suffix("")) + "-trt-cache"}
-        session = ort.InferenceSession(model, providers=[(provider, options), "CPUExecutionProvider"])
-        input_name, output_name = session.get_inputs()[0].name, session.get_outputs()[0].name
+        runner = ort.InferenceSession(model, providers=[(provider, options), "CPUExecutionProvider"])
+        input_name, output_name = runner.get_inputs()[0].name, runner.get_outputs()[0].name
         for batch in args.batches:
             x = ort.OrtValue.ortvalue_from_numpy(np.random.rand(batch, 3, 128, 128).astype(np.float32), "cuda", 0)
-            binding = session.io_binding()
+            binding = runner.io_binding()
             binding.bind_ortvalue_input(input_name, x)
             binding.bind_output(output_name, "cuda", 0)
-            r = timed(lambda: session.run_with_iobinding(binding), binding.synchronize_outputs, batch,
+            r = timed(lambda: runner.run_with_iobinding(binding), binding.synchronize_outputs, batch,
                       args.warmup_s, args.measure_s, args.min_runs)
             rows.append({"engine": engine, "precision": precision, **r})
             print_row(rows[-1])

@@ -271,7 +271,7 @@ def main(argv=None):
     md += ["## Inference (ONNX Runtime Java vs PyTorch eager)", "",
            f"![throughput vs batch]({rel(plots / 'throughput_vs_batch.png')})", "",
            "ONNX Runtime Java 1.29.0 (CPU) through the service's `LesionClassifier` (graph optimisation ALL, "
-           "reused direct buffer) and a bare session at BASIC for comparison; PyTorch "
+           "reused direct buffer), and ONNX Runtime used directly at BASIC for comparison; PyTorch "
            f"{torch_report['torch_version'] if torch_report else 'n/a'} eager (`torch.inference_mode`, "
            "`torch.set_num_threads`), same architecture, random weights (speed does not depend on the weights). "
            f"Each cell: warm-up {inference['loop']['warmUpSeconds']} s, then at least "

@@ -5,9 +5,6 @@ public interface BatchRunner extends AutoCloseable {
 
     void run(int batchSize) throws Exception;
 
-    /** How the model is run, as the report names it. */
-    String label();
-
     @Override
     void close();
 }

@@ -57,11 +57,11 @@ public final class InferenceBenchmark {
         JsonReport.write(args.path("out", "target/bench/inference.json"), report);
     }
 
-    /** ALL goes through the service's classifier; other levels through a bare session at that level. */
+    /** ALL goes through the service's classifier; other levels through ONNX Runtime used directly. */
     static BatchRunner runnerFor(String level, Path modelDir, int threads, int maxBatch) throws Exception {
         if (level.equals("ALL")) {
             return new ServiceClassifierRunner(modelDir, threads, maxBatch);
         }
-        return new OptLevelSessionRunner(modelDir, threads, maxBatch, OptLevel.valueOf(level + "_OPT"));
+        return new OptLevelRunner(modelDir, threads, maxBatch, OptLevel.valueOf(level + "_OPT"));
     }
 }

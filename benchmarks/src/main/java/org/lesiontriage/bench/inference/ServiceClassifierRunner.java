@@ -32,11 +32,6 @@ public final class ServiceClassifierRunner implements BatchRunner {
     }
 
     @Override
-    public String label() {
-        return "ALL";
-    }
-
-    @Override
     public void close() {
         classifier.close();
     }
