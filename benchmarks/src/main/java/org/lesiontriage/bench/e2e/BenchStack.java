@@ -25,7 +25,10 @@ final class BenchStack implements AutoCloseable {
     static BenchStack start() throws IOException {
         Path work = Files.createTempDirectory("triage-bench");
         KafkaBroker broker = KafkaBroker.startEphemeral();
-        return new BenchStack(broker, RegistryServer.start(0, 0, work), work);
+        BenchStack stack = new BenchStack(broker, RegistryServer.start(0, 0, work), work);
+        // The registry is a child JVM: stop it even when the benchmark is interrupted.
+        Runtime.getRuntime().addShutdownHook(new Thread(stack.registry::close, "stop-registry"));
+        return stack;
     }
 
     /** Fresh topics per scenario, so no run reads another's records. */
