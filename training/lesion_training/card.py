@@ -28,14 +28,15 @@ LIMITATIONS = [
 
 
 def comparison_table(reports: List[dict]) -> str:
-    head = ("| model | architecture | test accuracy (argmax) | balanced accuracy (argmax) | "
+    head = ("| model | run | architecture | test accuracy (argmax) | balanced accuracy (argmax) | "
             "accuracy / balanced acc. at threshold | ROC AUC (95% CI) | sensitivity / specificity at threshold | "
             "ECE calibrated | best epoch / epochs | parameters | training time |")
-    rows = [head, "|" + "---|" * 11]
+    rows = [head, "|" + "---|" * 12]
     for r in reports:
         t = r["test"]
         rows.append(
-            f"| {r['model']} | {r['architecture']} | {t['accuracy_argmax']:.3f} | "
+            f"| {r['model']} | {r['config'].get('run_name') or r['model']} | {r['architecture']} | "
+            f"{t['accuracy_argmax']:.3f} | "
             f"{t['balanced_accuracy_argmax']:.3f} | {t['accuracy']:.3f} / {t['balanced_accuracy']:.3f} | "
             f"{t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}) | "
             f"{t['sensitivity']:.3f} / {t['specificity']:.3f} | {t['ece']:.3f} | "
@@ -45,10 +46,17 @@ def comparison_table(reports: List[dict]) -> str:
 
 def paper_claim_sentence(reports: List[dict]) -> str:
     # the paper's comparison: both architectures with the flatten head and the same recipe
-    by = {r["model"]: r for r in reports if r["config"].get("head", "flatten") == "flatten"}
+    # (the first report of each model counts: list the same-recipe pair first)
+    by = {}
+    for r in reports:
+        if r["config"].get("head", "flatten") == "flatten":
+            by.setdefault(r["model"], r)
     if "proposed" not in by or "lknet" not in by:
         return ""
     p, l = by["proposed"]["test"], by["lknet"]["test"]
+    p_ep = by["proposed"]["config"]["epochs"]
+    if by["lknet"]["config"]["epochs"] != p_ep:
+        p_ep = f"{p_ep} vs {by['lknet']['config']['epochs']}"
     acc = "higher" if p["accuracy_argmax"] > l["accuracy_argmax"] else "not higher"
     auc = "higher" if p["auc"] > l["auc"] else "not higher"
     overlap = not (p["auc_ci"][0] > l["auc_ci"][1] or l["auc_ci"][0] > p["auc_ci"][1])
@@ -61,7 +69,7 @@ def paper_claim_sentence(reports: List[dict]) -> str:
             f"The claim {'holds in direction' if holds else 'does not hold'} here"
             f"{' but not as a significant difference' if holds and overlap else ''}. "
             "Both models were trained with the same recipe (BatchNorm, Adam, cosine schedule, class-weighted loss, "
-            "same augmentation and epochs), so the comparison is of architectures, not of recipes.")
+            f"same augmentation, {p_ep} epochs), so the comparison is of architectures, not of recipes.")
 
 
 def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) -> dict:

@@ -3,6 +3,7 @@ package org.lesiontriage.clinic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -10,8 +11,10 @@ import java.util.stream.Stream;
 import org.lesiontriage.labels.Label;
 
 /**
- * The .jpg/.jpeg/.png files under a folder, recursively, in a stable order (sorted by path relative to the
- * folder), so two runs over the same folder publish the same sequence. An image's label is the name of the
+ * The .jpg/.jpeg/.png files under a folder, recursively, in a stable order (sorted by file name, then by path
+ * relative to the folder), so two runs over the same folder publish the same sequence, and class folders
+ * interleave the way a clinic's cases would rather than one class after the other ({@code --limit} then takes
+ * a mix). An image's label is the name of the
  * folder it sits in when that is a class name ({@code melanoma}, {@code non_melanoma}).
  */
 public final class ImageFolder implements ImageSource {
@@ -33,7 +36,8 @@ public final class ImageFolder implements ImageSource {
                     .filter(Files::isRegularFile)
                     .filter(ImageFolder::isImageName)
                     .map(root::relativize)
-                    .sorted((a, b) -> a.toString().replace('\\', '/').compareTo(b.toString().replace('\\', '/')))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString())
+                            .thenComparing(p -> p.toString().replace('\\', '/')))
                     .collect(Collectors.toList());
             return new ImageFolder(root, files);
         }

@@ -34,7 +34,7 @@ public record SimulatorOptions(
               --registry-url URL         schema registry, Confluent API (default: $SCHEMA_REGISTRY_URL or
                                          http://127.0.0.1:8081/apis/ccompat/v7)
               --topic NAME               topic to publish to (default: lesion-images)
-              --images DIR               publish the .jpg/.jpeg/.png files under DIR, recursively, sorted by path
+              --images DIR               publish the .jpg/.jpeg/.png files under DIR, recursively, sorted by file name
                                          (default: ../shared/data/isic/test next to the repository when it exists,
                                          else synthetic images)
               --synthetic N              publish N synthetic lesion-like JPEGs instead (their triage means nothing)

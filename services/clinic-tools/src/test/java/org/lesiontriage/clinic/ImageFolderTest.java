@@ -14,7 +14,7 @@ import org.lesiontriage.labels.Label;
 class ImageFolderTest {
 
     @Test
-    void walksRecursivelyInSortedOrderWithLabelsFromClassFolders(@TempDir Path root) throws Exception {
+    void walksRecursivelyInFileNameOrderSoClassFoldersInterleaveWithLabelsFromClassFolders(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("non_melanoma"));
         Files.createDirectories(root.resolve("melanoma/deeper"));
         Files.write(root.resolve("non_melanoma/b.JPG"), SyntheticLesions.jpeg(1));
@@ -31,8 +31,8 @@ class ImageFolderTest {
             names.add(image.fileName());
             labels.add(image.label());
         }
-        assertThat(names).containsExactly("loose.jpg", "a.png", "c.jpeg", "b.JPG");
-        assertThat(labels).containsExactly(Label.UNKNOWN, Label.MELANOMA, Label.UNKNOWN, Label.NON_MELANOMA);
+        assertThat(names).containsExactly("a.png", "b.JPG", "c.jpeg", "loose.jpg");
+        assertThat(labels).containsExactly(Label.MELANOMA, Label.NON_MELANOMA, Label.UNKNOWN, Label.UNKNOWN);
     }
 
     @Test

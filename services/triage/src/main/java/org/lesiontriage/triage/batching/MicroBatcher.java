@@ -6,22 +6,49 @@ import java.util.List;
 /**
  * Collects items into micro-batches by the {@link BatchPolicy}. Not thread-safe: one per stream task, which
  * Kafka Streams drives from a single thread. Time is passed in, so tests and the stream's clock agree.
+ *
+ * <p>When a partial batch runs depends on whether the stream is caught up:
+ * <ul>
+ *   <li>caught up (the newest item was younger than max-delay when it arrived): the batch runs once its oldest
+ *       item has waited max-delay and nothing new arrived for max-delay, or once its oldest item has waited
+ *       {@link #BACKLOG_PATIENCE} times max-delay. A lone item runs after max-delay.</li>
+ *   <li>behind (the newest item was already older than max-delay): more items are waiting in the input, and
+ *       the stream thread adds one every few milliseconds (the time to preprocess it), which on a busy CPU is
+ *       longer than max-delay. The batch fills to max-size, or runs when no item arrived for
+ *       BACKLOG_PATIENCE times max-delay (the backlog ended). Full batches are what throughput needs then.</li>
+ * </ul>
  */
 public final class MicroBatcher<T> {
+
+    /** How many max-delays a batch that is still growing may wait before it runs anyway. */
+    public static final int BACKLOG_PATIENCE = 4;
 
     private final BatchPolicy policy;
     private final List<T> items = new ArrayList<>();
     private long oldestAddedAtMs;
+    private long newestAddedAtMs;
+    private boolean behind;
 
     public MicroBatcher(BatchPolicy policy) {
         this.policy = policy;
     }
 
-    /** Adds an item; true when the batch is now full and should be flushed. */
+    /** Adds an item that is caught up; see {@link #add(Object, long, long)}. */
     public boolean add(T item, long nowMs) {
+        return add(item, nowMs, 0);
+    }
+
+    /**
+     * Adds an item; true when the batch is now full and should be flushed.
+     *
+     * @param ageOnArrivalMs how old the item already was when it arrived (now minus its record timestamp)
+     */
+    public boolean add(T item, long nowMs, long ageOnArrivalMs) {
         if (items.isEmpty()) {
             oldestAddedAtMs = nowMs;
         }
+        newestAddedAtMs = nowMs;
+        behind = ageOnArrivalMs > policy.maxDelay().toMillis();
         items.add(item);
         return isFull();
     }
@@ -30,9 +57,18 @@ public final class MicroBatcher<T> {
         return items.size() >= policy.maxSize();
     }
 
-    /** True when the batch is not empty and its oldest item has waited the max delay. */
+    /** True when the partial batch should run now (see the class comment). */
     public boolean isDue(long nowMs) {
-        return !items.isEmpty() && nowMs - oldestAddedAtMs >= policy.maxDelay().toMillis();
+        if (items.isEmpty()) {
+            return false;
+        }
+        long maxDelay = policy.maxDelay().toMillis();
+        long age = nowMs - oldestAddedAtMs;
+        long quietFor = nowMs - newestAddedAtMs;
+        if (behind) {
+            return quietFor >= maxDelay * BACKLOG_PATIENCE;
+        }
+        return age >= maxDelay && (quietFor >= maxDelay || age >= maxDelay * BACKLOG_PATIENCE);
     }
 
     /** Removes and returns up to max-size items, oldest first. */

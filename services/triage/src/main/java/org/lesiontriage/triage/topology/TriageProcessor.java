@@ -67,7 +67,7 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             return;
         }
         pending.put(source.offset(), source);
-        if (batcher.add(image, source.receivedAtMs())) {
+        if (batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp())) {
             flush();
         }
     }

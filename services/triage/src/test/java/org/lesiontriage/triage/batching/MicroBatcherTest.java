@@ -20,11 +20,42 @@ class MicroBatcherTest {
     }
 
     @Test
-    void isDueWhenTheOldestItemWaitedMaxDelay() {
+    void aLoneItemRunsAfterMaxDelay() {
+        batcher.add("a", 100);
+        assertThat(batcher.isDue(109)).isFalse();
+        assertThat(batcher.isDue(110)).isTrue();
+    }
+
+    @Test
+    void aPartialBatchWaitsWhileItemsKeepArriving() {
         batcher.add("a", 100);
         batcher.add("b", 105);
-        assertThat(batcher.isDue(109)).isFalse();
-        assertThat(batcher.isDue(110)).as("age measured from the oldest item").isTrue();
+        assertThat(batcher.isDue(110)).as("oldest waited max delay, but b arrived 5 ms ago").isFalse();
+        assertThat(batcher.isDue(115)).as("nothing new for max delay").isTrue();
+    }
+
+    @Test
+    void aBatchThatKeepsGrowingRunsAfterTheBacklogPatience() {
+        MicroBatcher<Integer> wide = new MicroBatcher<>(new BatchPolicy(1000, Duration.ofMillis(10)));
+        long limit = 10L * MicroBatcher.BACKLOG_PATIENCE;
+        for (long now = 0; now < limit; now += 2) {
+            wide.add((int) now, now);
+            assertThat(wide.isDue(now)).as("growing at %d ms", now).isFalse();
+        }
+        wide.add(-1, limit);
+        assertThat(wide.isDue(limit)).as("growing, but waited %d ms", limit).isTrue();
+    }
+
+    @Test
+    void behindABacklogABatchFillsToMaxSizeAndRunsEarlierOnlyWhenTheBacklogEnds() {
+        MicroBatcher<Integer> wide = new MicroBatcher<>(new BatchPolicy(1000, Duration.ofMillis(10)));
+        for (int i = 0; i < 20; i++) {
+            wide.add(i, i * 25L, 500);
+            assertThat(wide.isDue(i * 25L + 24)).as("items 25 ms apart, each already 500 ms old").isFalse();
+        }
+        long lastAdd = 19 * 25L;
+        assertThat(wide.isDue(lastAdd + 10L * MicroBatcher.BACKLOG_PATIENCE - 1)).isFalse();
+        assertThat(wide.isDue(lastAdd + 10L * MicroBatcher.BACKLOG_PATIENCE)).as("backlog over").isTrue();
     }
 
     @Test

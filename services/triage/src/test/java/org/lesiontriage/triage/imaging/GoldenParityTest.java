@@ -10,12 +10,12 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
+import org.lesiontriage.triage.testing.TestModel;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -115,21 +115,13 @@ class GoldenParityTest {
         return indexes;
     }
 
-    /** The directory holding both {@code pom.xml} and {@code models/}, searched upwards from the working directory. */
+    /** The directory holding both {@code pom.xml} and {@code models/}, or null where there is none. */
     private static Path projectRoot() {
-        String configured = System.getProperty("lesion.project.root");
-        Path start = configured != null && !configured.isBlank()
-                ? Paths.get(configured).toAbsolutePath()
-                : Paths.get("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("models"))) {
-                return dir;
-            }
-            if (configured != null && !configured.isBlank()) {
-                break;
-            }
+        try {
+            return TestModel.projectRoot();
+        } catch (IllegalStateException none) {
+            return null;
         }
-        return null;
     }
 
     private static String describeRoot() {

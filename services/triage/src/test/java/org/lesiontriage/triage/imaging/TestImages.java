@@ -1,5 +1,7 @@
 package org.lesiontriage.triage.imaging;
 
+import org.lesiontriage.triage.testing.CraftedPngs;
+import org.lesiontriage.triage.testing.SyntheticImages;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
@@ -8,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -22,7 +23,7 @@ final class TestImages {
     }
 
     static byte[] png(BufferedImage image) {
-        return encode(image, "png");
+        return SyntheticImages.encode(image, "png");
     }
 
     static byte[] jpeg(BufferedImage image) {
@@ -49,18 +50,6 @@ final class TestImages {
 
     static byte[] jpegRaster(Raster raster) {
         return jpeg(new IIOImage(raster, null, null));
-    }
-
-    private static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, bytes)) {
-                throw new IllegalStateException("no " + format + " writer for image type " + image.getType());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     /** Inserts an APP1 Exif segment (IFD0 with one Orientation entry) right after SOI. */
@@ -94,7 +83,7 @@ final class TestImages {
         int afterIhdr = 8 + 8 + 13 + 4;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(png, 0, afterIhdr);
-        chunk(out, type, data);
+        CraftedPngs.chunk(out, type, data);
         out.write(png, afterIhdr, png.length - afterIhdr);
         return out.toByteArray();
     }
@@ -136,25 +125,7 @@ final class TestImages {
 
     /** A PNG whose IHDR declares the given size, followed by a tiny garbage IDAT. */
     static byte[] pngHeaderOnly(int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height);
-        ihdr.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IDAT", new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(typeBytes);
-        out.writeBytes(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return CraftedPngs.withHeader(width, height, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
     }
 
     /** An RGB image with a different flat colour in each quadrant. */

@@ -42,7 +42,8 @@ public final class SyntheticImages {
         return image;
     }
 
-    private static byte[] encode(BufferedImage image, String format) {
+    /** Encodes with the JDK's ImageIO writer for {@code format} (png, jpg, gif). */
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {

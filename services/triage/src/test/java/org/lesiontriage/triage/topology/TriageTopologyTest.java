@@ -103,6 +103,24 @@ class TriageTopologyTest {
     }
 
     @Test
+    void aBacklogFillsWholeBatchesEvenWhenPreprocessingIsSlowerThanMaxDelay() {
+        start(TopologyHarness.policy(8, 10), ImageLimits.defaults());
+        var input = images(driver);
+        long producedLongAgo = System.currentTimeMillis() - 60_000;
+        for (int i = 0; i < 12; i++) {
+            LesionImageEvent event = LesionEvents.jpeg(200 + i);
+            input.pipeInput(event.getCaseRef().getBytes(StandardCharsets.UTF_8), serialize(event, serdeConfig),
+                    producedLongAgo + i);
+            driver.advanceWallClockTime(Duration.ofMillis(15));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        assertThat(results(driver, serdeConfig).readValuesToList()).extracting(TriageResult::getBatchSize)
+                .as("a full batch of 8, then the 4 left when the backlog ended")
+                .containsExactly(8, 8, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4);
+    }
+
+    @Test
     void resultCarriesProbabilitiesModelThresholdAndTheInputsIdentity() {
         start(TopologyHarness.policy(1, 0), ImageLimits.defaults());
         LesionImageEvent event = LesionEvents.jpeg(11);
