@@ -213,10 +213,11 @@ def main(argv=None):
     command_lines = Path(args.commands).read_text().strip().splitlines()
     total_s = sum(int(m.group(1)) for m in (re.search(r"# (\d+) s$", c) for c in command_lines) if m)
     model = flops.get("model", {})
+    commit = (raw / "commit.txt").read_text().strip() if (raw / "commit.txt").exists() else "unknown"
     md = ["# Benchmarks", "",
           f"CPU benchmarks of the served model ({model.get('model_name', '?')} {model.get('model_version', '?')}, "
           f"`{model.get('dir', '?')}`, sha256 {model.get('sha256', '?')[:12]}) and of the triage service end to "
-          f"end, all from one `bin/bench` run ({before['at'] if before else 'time unknown'}, "
+          f"end, all from one `bin/bench` run at commit {commit} ({before['at'] if before else 'time unknown'}, "
           f"{total_s / 60:.1f} minutes). Regenerate with `bin/bench`; `bin/bench --smoke` checks the harness in "
           "about a minute (it starts a broker and a registry) without touching this file.", ""]
     if not quiet:
