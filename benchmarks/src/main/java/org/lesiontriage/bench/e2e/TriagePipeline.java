@@ -1,0 +1,80 @@
+package org.lesiontriage.bench.e2e;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.registry.SpecificAvroDeserializer;
+import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.imaging.ImageLimits;
+import org.lesiontriage.triage.imaging.ImagePreprocessor;
+import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.topology.DeadLetterFactory;
+import org.lesiontriage.triage.topology.LesionEventReader;
+import org.lesiontriage.triage.topology.TriageComponents;
+import org.lesiontriage.triage.topology.TriageMetrics;
+import org.lesiontriage.triage.topology.TriageResultFactory;
+import org.lesiontriage.triage.topology.TriageTopics;
+import org.lesiontriage.triage.topology.TriageTopologyFactory;
+
+/**
+ * The service's topology in a KafkaStreams instance with the service's stream settings (application.properties):
+ * exactly_once_v2, commit every 100 ms, poll 10 ms, one stream thread unless told otherwise, 16 MiB fetches, lz4 outputs.
+ */
+final class TriagePipeline {
+
+    private TriagePipeline() {
+    }
+
+    static TriageComponents components(LesionClassifier classifier, BatchPolicy policy, Map<String, ?> serdeConfig) {
+        var model = classifier.descriptor();
+        SpecificAvroDeserializer<LesionImageEvent> events = new SpecificAvroDeserializer<>(LesionImageEvent.class);
+        events.configure(serdeConfig, false);
+        return new TriageComponents(new LesionEventReader(events),
+                new ImagePreprocessor(ImageLimits.defaults(), model.inputHeight(), model.inputWidth()), classifier,
+                policy, new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
+                new TriageMetrics(new SimpleMeterRegistry()));
+    }
+
+    static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
+                              int streamThreads, String applicationId) throws InterruptedException {
+        var components = components(classifier, policy, stack.serdeConfig());
+        KafkaStreams streams = new KafkaStreams(TriageTopologyFactory.build(topics, components, stack.serdeConfig()),
+                streamsConfig(stack.bootstrapServers(), applicationId, stack.workDir().resolve(applicationId),
+                        streamThreads));
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.start();
+        if (!running.await(60, TimeUnit.SECONDS)) {
+            streams.close();
+            throw new IllegalStateException("The triage topology did not reach RUNNING in 60 s");
+        }
+        return streams;
+    }
+
+    static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        props.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), 16 * 1024 * 1024);
+        props.put(StreamsConfig.consumerPrefix("fetch.max.bytes"), 64 * 1024 * 1024);
+        props.put(StreamsConfig.producerPrefix("max.request.size"), 16 * 1024 * 1024);
+        props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+        return props;
+    }
+}

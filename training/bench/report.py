@@ -1,0 +1,364 @@
+"""Turns the raw benchmark JSON written by bin/bench into docs/benchmarks.md and its PNG plots.
+
+Every figure in the report comes from the JSON of one bin/bench run; the prose around the numbers is written
+from them too, so a rerun cannot leave a stale claim behind.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def load(raw: Path, name: str):
+    path = raw / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def ort_table(inference: dict) -> dict:
+    return {(r["opt_level"], r["threads"], r["result"]["batchSize"]): r["result"] for r in inference["rows"]}
+
+
+def torch_table(torch_report: dict | None) -> dict:
+    if not torch_report:
+        return {}
+    return {(r["threads"], r["result"]["batchSize"]): r["result"] for r in torch_report["rows"]}
+
+
+def fmt(value, digits=1):
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(a, b):
+    return None if a is None or b in (None, 0) else a / b
+
+
+def plot_throughput(ort: dict, torch: dict, out: Path):
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for (level, style) in (("ALL", "-"), ("BASIC", ":")):
+        for threads, color in ((1, "tab:blue"), (2, "tab:orange")):
+            points = sorted((b, r["imagesPerSecond"]) for (lv, t, b), r in ort.items() if lv == level and t == threads)
+            if points:
+                ax.plot(*zip(*points), style, marker="o", color=color, label=f"ORT Java {level}, {threads} thr")
+    for threads, color in ((1, "tab:green"), (2, "tab:red")):
+        points = sorted((b, r["imagesPerSecond"]) for (t, b), r in torch.items() if t == threads)
+        if points:
+            ax.plot(*zip(*points), "--", marker="s", color=color, label=f"PyTorch eager, {threads} thr")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("batch size")
+    ax.set_ylabel("images / s")
+    ax.set_title("CPU inference throughput of the served model")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_latency(e2e_runs: list[tuple[str, dict]], out: Path):
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for label, e2e in e2e_runs:
+        rows = sorted((s for s in e2e["scenarios"] if s["name"].startswith("rate-")),
+                      key=lambda s: s["throughput_events_per_s"])
+        if not rows:
+            continue
+        x = [s["throughput_events_per_s"] for s in rows]
+        for pct, style in (("p50", "-"), ("p99", "--")):
+            ax.plot(x, [s["latency_ms"][pct] for s in rows], style, marker="o", label=f"{label} {pct}")
+    ax.axhline(100, color="grey", lw=0.8)
+    ax.set_yscale("log")
+    ax.set_xlabel("offered load, events / s")
+    ax.set_ylabel("end-to-end latency, ms")
+    ax.set_title("Latency vs load (record timestamp to committed result)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def nearest_batch_ms_per_image(ort: dict, threads: int, batch: float) -> float | None:
+    sizes = sorted(b for (lv, t, b) in ort if lv == "ALL" and t == threads)
+    if not sizes:
+        return None
+    nearest = min(sizes, key=lambda b: abs(b - batch))
+    return ort[("ALL", threads, nearest)]["medianMs"] / nearest
+
+
+def scenario(e2e: dict, name: str) -> dict | None:
+    return next((s for s in e2e["scenarios"] if s["name"] == name), None)
+
+
+def e2e_section(e2e: dict, ort: dict, title: str) -> list[str]:
+    lines = [f"### {title}", "",
+             f"Corpus: {e2e['corpus']}, mean event {e2e['mean_event_bytes'] / 1024:.1f} KiB. ONNX Runtime intra-op "
+             f"threads {e2e['threads']}, stream threads {e2e.get('stream_threads', 1)}, max batch {e2e['max_batch']}"
+             f" (max delay {e2e.get('max_delay_ms', 10)} ms), {e2e['partitions']} input partitions. Raw inference ceiling at batch "
+             f"{e2e['max_batch']} with the same threads, measured in the same JVM just before: "
+             f"**{e2e['raw_ceiling']['imagesPerSecond']:.1f} images/s**.", "",
+             "| scenario | max batch | offered (ev/s) | events | throughput (ev/s) | p50 ms | p95 ms | p99 ms "
+             "| max ms | mean batch | CPU (cores, this JVM) | machine busy |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in e2e["scenarios"]:
+        lat = s["latency_ms"]
+        offered = "max" if s["target_rate"] == 0 else fmt(s["target_rate"])
+        lines.append(f"| {s['name']} | {s['max_batch']} | {offered} | {s['events']} | "
+                     f"{fmt(s['throughput_events_per_s'])} | {fmt(lat['p50'], 0)} | {fmt(lat['p95'], 0)} | "
+                     f"{fmt(lat['p99'], 0)} | {fmt(lat['max'], 0)} | {fmt(s['mean_batch_size'])} | "
+                     f"{fmt(s['process_cpu_cores'], 2)} | {fmt(s['machine_busy_fraction'] * 100, 0)}% |")
+    incomplete = [s["name"] for s in e2e["scenarios"] if not s["complete"]]
+    if incomplete:
+        lines += ["", f"**Incomplete (timed out before every result arrived):** {', '.join(incomplete)}."]
+    lines += ["", "Batch sizes the model ran (share of images, from `TriageResult.batch_size`):", ""]
+    for s in e2e["scenarios"]:
+        total = sum(s["images_by_batch_size"].values()) or 1
+        top = sorted(s["images_by_batch_size"].items(), key=lambda kv: -kv[1])[:6]
+        lines.append(f"- {s['name']}: " + ", ".join(f"{k}: {100 * v / total:.0f}%" for k, v in top))
+    return lines
+
+
+def limits_section(e2e: dict, ort: dict) -> list[str]:
+    stages = e2e["stage_ms_per_image"]
+    sat = scenario(e2e, "saturation")
+    if not sat:
+        return []
+    threads = e2e["threads"]
+    mean_batch = max(1.0, sat["mean_batch_size"])
+    inference_at_mean = nearest_batch_ms_per_image(ort, threads, mean_batch) if ort else None
+    if inference_at_mean is None:
+        inference_at_mean = stages["inference_at_max_batch"]
+    serial = (stages["avro_decode_event"] + stages["image_decode_preprocess"] + inference_at_mean
+              + stages["result_build_serialize"])
+    measured_ms = 1000 / sat["throughput_events_per_s"]
+    kafka_ms = measured_ms - serial
+    lines = ["| stage (one thread, ms per image) | ms | alone would allow (images/s) |", "|---|---:|---:|"]
+    names = {"avro_decode_event": "Avro decode of the event", "image_decode_preprocess":
+             "JPEG decode + resize + normalise (ImagePreprocessor)",
+             "inference_at_max_batch": f"model, per image at batch {e2e['max_batch']} ({threads} ORT threads)",
+             "result_build_serialize": "build + Avro-serialize the TriageResult"}
+    for key, label in names.items():
+        lines.append(f"| {label} | {stages[key]:.3f} | {fmt(1000 / stages[key], 0)} |")
+    lines.append(f"| model, per image at the observed mean batch {mean_batch:.1f} (from the sweep) | "
+                 f"{inference_at_mean:.3f} | {fmt(1000 / inference_at_mean, 0)} |")
+    kafka_text = (f"the remaining {kafka_ms:.2f} ms ({100 * kafka_ms / measured_ms:.0f}%) is Kafka in the record's "
+                  "path: fetch, the changelog write of each pending image (the raw image goes to the broker twice: "
+                  "input and changelog, then a tombstone), result produce, transaction commits every 100 ms, and "
+                  f"the broker and load generator sharing the same {os.cpu_count()} cores"
+                  if kafka_ms > 0 else
+                  "the stages alone already exceed the measured time per event, so the estimate is too coarse to "
+                  "single out Kafka")
+    lines += ["",
+              f"The stream thread does these steps one after another. At saturation the model ran batches of "
+              f"{mean_batch:.1f} images on average, so the serial work per image is about {serial:.2f} ms "
+              f"(Avro {stages['avro_decode_event']:.2f} + image {stages['image_decode_preprocess']:.2f} + model "
+              f"{inference_at_mean:.2f} + result {stages['result_build_serialize']:.2f}), i.e. at most "
+              f"{1000 / serial:.0f} events/s. Measured: {1000 / measured_ms:.1f} events/s = {measured_ms:.2f} ms per "
+              f"event; {kafka_text}. This JVM used {sat['process_cpu_ms_per_event']:.1f} ms of CPU per event "
+              f"({sat['process_cpu_cores']:.2f} cores busy)."]
+    if mean_batch < e2e["max_batch"] / 4:
+        decode = stages["image_decode_preprocess"]
+        lines += ["", f"Batches stay small even at saturation (mean {mean_batch:.1f} of max {e2e['max_batch']}): "
+                  f"each of the {e2e['partitions']} input partitions is a task with its own batcher, and a batch's "
+                  f"max delay ({e2e.get('max_delay_ms', 10)} ms) runs from when its first image was read, while the "
+                  f"same thread spends {decode:.1f} ms decoding every following image. So a batch is flushed by age "
+                  f"after about {e2e.get('max_delay_ms', 10) / decode + 1:.0f} images spread over the tasks, and "
+                  "the model runs near its batch-1 cost instead of its batch-32 cost."]
+    shares = {"image decode + preprocess": stages["image_decode_preprocess"], "inference": inference_at_mean,
+              "Kafka and waiting (fetch, changelog, produce, commits)": max(0.0, kafka_ms),
+              "Avro serde": stages["avro_decode_event"] + stages["result_build_serialize"]}
+    largest = max(shares, key=shares.get)
+    lines += ["", f"**What limits throughput now: {largest}** ({shares[largest]:.2f} of {measured_ms:.2f} ms per "
+                  f"event). Shares: " + ", ".join(f"{k} {100 * v / measured_ms:.0f}%" for k, v in shares.items())
+              + "."]
+    return lines
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--raw", required=True, help="folder with the JSON of one bin/bench run")
+    ap.add_argument("--doc", required=True, help="markdown file to write")
+    ap.add_argument("--plots", required=True, help="folder for the PNG plots")
+    ap.add_argument("--commands", required=True, help="text file with the commands that ran")
+    args = ap.parse_args(argv)
+    raw, doc, plots = Path(args.raw), Path(args.doc), Path(args.plots)
+    plots.mkdir(parents=True, exist_ok=True)
+    flops, inference, torch_report = load(raw, "flops.json"), load(raw, "inference.json"), load(raw, "torch.json")
+    e2e = load(raw, "e2e.json")
+    alts = [json.loads(p.read_text()) for p in sorted(raw.glob("e2e-alt-*.json"))]
+    before, after = load(raw, "machine-before.json"), load(raw, "machine-after.json")
+    ort, torch = ort_table(inference), torch_table(torch_report)
+    gflop = flops["gflop_per_image"]
+    peak = flops["cpu"]["peak_gflops"]
+    rel = lambda p: os.path.relpath(p, doc.parent)  # noqa: E731
+    plot_throughput(ort, torch, plots / "throughput_vs_batch.png")
+    runs = [(e2e.get("label", "as served"), e2e)] + [(alt["label"], alt) for alt in alts]
+    plot_latency(runs, plots / "latency_vs_load.png")
+
+    batches = sorted({b for (_, _, b) in ort})
+    threads = sorted({t for (_, t, _) in ort})
+    best_all = max(((k, r) for k, r in ort.items() if k[0] == "ALL"), key=lambda kr: kr[1]["imagesPerSecond"])
+    best_gflops = best_all[1]["imagesPerSecond"] * gflop
+    sat, per_record = scenario(e2e, "saturation"), scenario(e2e, "per-record")
+    half = scenario(e2e, "rate-50pct")
+    ceiling = e2e["raw_ceiling"]["imagesPerSecond"]
+    quiet = before and before["busy_fraction"] < 0.15
+
+    command_lines = Path(args.commands).read_text().strip().splitlines()
+    total_s = sum(int(m.group(1)) for m in (re.search(r"# (\d+) s$", c) for c in command_lines) if m)
+    model = flops.get("model", {})
+    commit = (raw / "commit.txt").read_text().strip() if (raw / "commit.txt").exists() else "unknown"
+    md = ["# Benchmarks", "",
+          f"CPU benchmarks of the served model ({model.get('model_name', '?')} {model.get('model_version', '?')}, "
+          f"`{model.get('dir', '?')}`, sha256 {model.get('sha256', '?')[:12]}) and of the triage service end to "
+          f"end, all from one `bin/bench` run at commit {commit} ({before['at'] if before else 'time unknown'}, "
+          f"{total_s / 60:.1f} minutes). Regenerate with `bin/bench`; `bin/bench --smoke` checks the harness in "
+          "about a minute (it starts a broker and a registry) without touching this file.", ""]
+    if not quiet:
+        md += [f"> **The machine was not quiet when this run started** (CPU {before['busy_fraction'] * 100:.0f}% busy, "
+               f"load {' '.join(before['loadavg'])}; busiest: {'; '.join(before['top_processes'][:3])}). Treat the "
+               "absolute figures as a lower bound; the ratios measured back to back are less affected.", ""]
+    md += ["## Headline (one run)", "",
+           "| what | value |", "|---|---|",
+           f"| service at saturation / raw inference ceiling (same {e2e['threads']} ORT threads, batch "
+           f"{e2e['max_batch']}) | {fmt(sat['throughput_events_per_s'])} / {fmt(ceiling)} = "
+           f"**{fmt(ratio(sat['throughput_events_per_s'], ceiling), 2)}** (target >= 0.8) |"]
+    if per_record:
+        md.append(f"| batched (max {e2e['max_batch']}) / per-record (max 1), service throughput | "
+                  f"{fmt(sat['throughput_events_per_s'])} / {fmt(per_record['throughput_events_per_s'])} = "
+                  f"**{fmt(ratio(sat['throughput_events_per_s'], per_record['throughput_events_per_s']), 2)}** |")
+    if half:
+        md.append(f"| p99 latency at half of saturation ({fmt(half['target_rate'])} ev/s) | "
+                  f"**{fmt(half['latency_ms']['p99'], 0)} ms** (target <= 100 ms; p50 "
+                  f"{fmt(half['latency_ms']['p50'], 0)} ms) |")
+    for t in threads:
+        key = ("ALL", t, 32) if ("ALL", t, 32) in ort else ("ALL", t, batches[-1])
+        if (t, key[2]) in torch:
+            md.append(f"| ORT Java / PyTorch eager, batch {key[2]}, {t} thread(s) | "
+                      f"{fmt(ort[key]['imagesPerSecond'])} / {fmt(torch[(t, key[2])]['imagesPerSecond'])} = "
+                      f"**{fmt(ratio(ort[key]['imagesPerSecond'], torch[(t, key[2])]['imagesPerSecond']), 2)}** |")
+    md += [f"| best ORT Java throughput | {fmt(best_all[1]['imagesPerSecond'])} images/s (batch {best_all[0][2]}, "
+           f"{best_all[0][1]} threads) |",
+           f"| achieved vs peak fp32 | {fmt(best_gflops)} GFLOP/s of {fmt(peak, 0)} = "
+           f"**{100 * best_gflops / peak:.0f}%** ({gflop:.3f} GFLOP per image) |", ""]
+
+    md += ["## The machine", "", "| | |", "|---|---|"]
+    md += [f"| {k} | {v} |" for k, v in flops["lscpu"].items()]
+    md += [f"| SIMD/matrix flags | {' '.join(flops['cpu']['flags'])} |",
+           f"| fp32 peak | {fmt(peak, 0)} GFLOP/s = {flops['cpu']['derivation']} |",
+           f"| before the run | CPU {before['busy_fraction'] * 100:.0f}% busy over 2 s, load average "
+           f"{' '.join(before['loadavg'])} |" if before else "| before the run | not recorded |"]
+    if after:
+        md.append(f"| after the run | load average {' '.join(after['loadavg'])}; busiest: "
+                  f"{'; '.join(after['top_processes'][:3])} |")
+    md += ["", "The clock is the one `/proc/cpuinfo` reports (`cpu MHz`); in this VM that is the base/TSC clock, so "
+           "turbo, if any, is not counted and the peak is nominal. Two FMA units per core is the Xeon Scalable "
+           "Gold/Platinum figure (AMX is present but unused by fp32 ONNX Runtime). Peak counts fp32 FMAs only.", ""]
+
+    md += ["## Model cost", "",
+           "FLOPs per image = 2 x MACs of the conv and fully connected layers, read from the ONNX graph "
+           "(`training/bench/model_flops.py`): conv MACs = C_out x H_out x W_out x C_in x k_h x k_w, FC MACs = "
+           "K x N. ReLU, pooling, normalisation and softmax are left out (under 1%).", "",
+           "| layer | shape | M MACs |", "|---|---|---:|"]
+    md += [f"| {layer['op']} | {layer['shape']} | {layer['macs'] / 1e6:.2f} |" for layer in flops["layers"]]
+    md += [f"| **total** | | **{flops['macs_per_image'] / 1e6:.1f}** = {gflop:.3f} GFLOP per image |", ""]
+
+    md += ["## Inference (ONNX Runtime Java vs PyTorch eager)", "",
+           f"![throughput vs batch]({rel(plots / 'throughput_vs_batch.png')})", "",
+           "ONNX Runtime Java 1.29.0 (CPU) through the service's `LesionClassifier` (graph optimisation ALL, "
+           "reused direct buffer), and ONNX Runtime used directly at BASIC for comparison; PyTorch "
+           f"{torch_report['torch_version'] if torch_report else 'n/a'} eager (`torch.inference_mode`, "
+           "`torch.set_num_threads`), same architecture, random weights (speed does not depend on the weights). "
+           f"Each cell: warm-up {inference['loop']['warmUpSeconds']} s, then at least "
+           f"{inference['loop']['minRuns']} runs and {inference['loop']['measureSeconds']} s; median latency per "
+           "batch.", "",
+           "| batch | " + " | ".join(f"ORT ALL {t}t img/s (ms)" for t in threads) + " | "
+           + " | ".join(f"ORT BASIC {t}t img/s" for t in threads) + " | "
+           + " | ".join(f"PyTorch {t}t img/s (ms)" for t in threads) + " | "
+           + " | ".join(f"GFLOP/s ORT {t}t" for t in threads) + " | "
+           + " | ".join(f"ORT/PyTorch {t}t" for t in threads) + " |",
+           "|" + "---:|" * (1 + 5 * len(threads))]
+    for b in batches:
+        cells = [str(b)]
+        for t in threads:
+            r = ort.get(("ALL", t, b))
+            cells.append(f"{fmt(r['imagesPerSecond'])} ({fmt(r['medianMs'], 2)})" if r else "n/a")
+        for t in threads:
+            r = ort.get(("BASIC", t, b))
+            cells.append(fmt(r["imagesPerSecond"]) if r else "n/a")
+        for t in threads:
+            r = torch.get((t, b))
+            cells.append(f"{fmt(r['imagesPerSecond'])} ({fmt(r['medianMs'], 2)})" if r else "n/a")
+        for t in threads:
+            r = ort.get(("ALL", t, b))
+            cells.append(fmt(r["imagesPerSecond"] * gflop) if r else "n/a")
+        for t in threads:
+            a, p = ort.get(("ALL", t, b)), torch.get((t, b))
+            cells.append(fmt(ratio(a and a["imagesPerSecond"], p and p["imagesPerSecond"]), 2))
+        md.append("| " + " | ".join(cells) + " |")
+    basic_gain = [ratio(ort[("BASIC", t, b)]["imagesPerSecond"], ort[("ALL", t, b)]["imagesPerSecond"])
+                  for (lv, t, b) in ort if lv == "ALL" and ("BASIC", t, b) in ort]
+    if basic_gain:
+        md += ["", f"BASIC / ALL throughput over all cells: {min(basic_gain):.2f} to {max(basic_gain):.2f} "
+               f"(median {sorted(basic_gain)[len(basic_gain) // 2]:.2f}). "
+               + ("ALL, as served, stays: BASIC does not beat it consistently."
+                  if sorted(basic_gain)[len(basic_gain) // 2] < 1.05 else
+                  "BASIC is consistently faster here: worth switching `OnnxSessionFactory` to it.")]
+    md += ["", "Not tried: int8 dynamic quantisation needs `onnxruntime.quantization` (Python onnxruntime), which "
+           "this machine does not have; AMX/bf16 needs a bf16 model. Both change the numbers the model card "
+           "validated, so they would need a new golden-file check before serving.", ""]
+
+    md += ["## End to end (broker, registry, topology under exactly-once)", "",
+           f"![latency vs load]({rel(plots / 'latency_vs_load.png')})", "",
+           "The load generator (`benchmarks/`, `e2e`) starts a real KRaft broker in its JVM and the real schema "
+           "registry in another, builds the service's topology with `TriageTopologyFactory` in a KafkaStreams "
+           "instance with the service's settings (exactly_once_v2, commit.interval.ms 100, poll.ms 10, lz4), "
+           "publishes pre-serialized events (open loop: at max rate, then at fixed fractions of the measured "
+           "saturation) and reads results with a read_committed consumer. Latency = time the result became "
+           "visible minus the input record's timestamp (the result keeps it). Throughput = outcomes / (last "
+           "result - first send). CPU = this JVM's CPU time / wall (broker, streams, model, load generator). The "
+           "broker, the registry and the load generator share the cores with the service here, so the service "
+           "figures are a lower bound for a deployment with the broker elsewhere.", ""]
+    md += e2e_section(e2e, ort, f"As served: {e2e.get('stream_threads', 1)} stream thread, {e2e['threads']} ONNX "
+                                f"Runtime threads, max delay {e2e.get('max_delay_ms', 10)} ms")
+    for alt in alts:
+        md += [""] + e2e_section(alt, ort, f"Tried: {alt['label']}")
+        alt_sat, alt_half = scenario(alt, "saturation"), scenario(alt, "rate-50pct")
+        if alt_sat:
+            md += ["", f"{alt['label']} vs as served, at saturation: {fmt(alt_sat['throughput_events_per_s'])} vs "
+                   f"{fmt(sat['throughput_events_per_s'])} events/s "
+                   f"(**{fmt(ratio(alt_sat['throughput_events_per_s'], sat['throughput_events_per_s']), 2)}x**), "
+                   f"{fmt(ratio(alt_sat['throughput_events_per_s'], alt['raw_ceiling']['imagesPerSecond']), 2)} of "
+                   f"its own raw ceiling"
+                   + (f"; p99 at its half load {fmt(alt_half['latency_ms']['p99'], 0)} ms." if alt_half else ".")]
+    md += ["", "## Where the time goes", ""] + limits_section(e2e, ort)
+    if half and half["latency_ms"]["p99"] > 100:
+        md += ["", f"Latency: at half load p99 is {half['latency_ms']['p99']:.0f} ms. A result becomes visible to "
+               "read_committed readers only when the stream thread commits its transaction (every 100 ms, "
+               "`commit.interval.ms`), so up to 100 ms of any latency is waiting for the commit; on top come the "
+               "10 ms batch delay and the batch's decode and model time."]
+
+    md += ["", "## GPU ceiling (not run here)", "",
+           "`training/bench/gpu_ceiling.py` measures the same ONNX model with Python onnxruntime (CUDA and "
+           "TensorRT execution providers when present) and the same architecture in PyTorch, fp32 and fp16, "
+           "batch 1 to 1024, on a machine with an NVIDIA GPU:", "",
+           "```sh", "/usr/bin/python3 training/bench/gpu_ceiling.py --model-dir models/proposed/1.0.0 "
+           "--out gpu-ceiling.json", "```", "",
+           "It prints a table and writes JSON; without a GPU or onnxruntime it says so and exits with status 3. "
+           "This machine has no GPU, so there are no GPU figures in this report.", ""]
+
+    md += ["## Commands of this run", "", "```sh"] + command_lines + ["```",
+           "", f"Raw reports: [{rel(raw)}]({rel(raw)}/).", ""]
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text("\n".join(md))
+    print(f"wrote {doc} and plots under {plots}")
+
+
+if __name__ == "__main__":
+    main()
