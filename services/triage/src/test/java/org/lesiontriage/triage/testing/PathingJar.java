@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * A manifest-only jar whose Class-Path lists a long class path. Child JVMs get it instead of the class path
- * itself: ONNX Runtime 1.29's native start-up crashes the JVM (SIGSEGV) when java.class.path is tens of KB long.
+ * itself: ONNX Runtime 1.29's native start-up crashes the JVM (SIGSEGV) on a main thread with the default
+ * stack when java.class.path is tens of KB long (a larger stack, -Xss8m, also avoids it).
  */
 public final class PathingJar {
 
