@@ -2,7 +2,6 @@ package org.lesiontriage.clinic;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;

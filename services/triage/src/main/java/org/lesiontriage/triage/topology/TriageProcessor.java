@@ -17,7 +17,6 @@ import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.batching.MicroBatcher;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.imaging.ImageRejectedException;
-import org.lesiontriage.triage.inference.LesionClassifier;
 
 /**
  * Reads image events, dead-letters what cannot be triaged, and scores the rest in micro-batches.
@@ -90,9 +89,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
                 KeyValue<Long, SourceRecord> entry = restored.next();
                 try {
                     batcher.add(prepare(entry.value), context.currentSystemTimeMs());
-                } catch (RejectedInputException impossible) {
+                } catch (RejectedInputException nowRejected) {
                     // It passed these checks before the restart; if it no longer does (limits changed), say so.
-                    deadLetter(entry.value, impossible);
+                    deadLetter(entry.value, nowRejected);
                     pending.delete(entry.key);
                 }
             }

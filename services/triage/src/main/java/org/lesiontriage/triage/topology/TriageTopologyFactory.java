@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.registry.SpecificAvroSerializer;
+import org.lesiontriage.triage.batching.BatchPolicy;
 
 /**
  * The triage topology: image events in (raw bytes, so that bad ones can be dead-lettered intact), one processor
@@ -50,7 +51,7 @@ public final class TriageTopologyFactory {
     }
 
     /** How often the processor checks for a batch past its max delay: often enough to keep the delay honest. */
-    static Duration punctuationInterval(org.lesiontriage.triage.batching.BatchPolicy policy) {
+    static Duration punctuationInterval(BatchPolicy policy) {
         long millis = Math.max(1, Math.min(policy.maxDelay().toMillis() / 2, 50));
         return Duration.ofMillis(millis);
     }

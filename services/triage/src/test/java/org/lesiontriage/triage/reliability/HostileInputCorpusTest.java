@@ -56,7 +56,6 @@ import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.testing.LesionEvents;
-import org.lesiontriage.triage.testing.SyntheticImages;
 import org.lesiontriage.triage.testing.TestModel;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.triage.topology.Topics;
