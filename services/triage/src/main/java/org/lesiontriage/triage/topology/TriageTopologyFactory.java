@@ -41,8 +41,10 @@ public final class TriageTopologyFactory {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
         topology.addProcessor(PROCESSOR, () -> new TriageProcessor(components), SOURCE);
+        // Caching: an image answered before the next commit is put and deleted in the cache only, so its bytes
+        // never reach the changelog; images still waiting at a commit are flushed into the same transaction.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                Serdes.Long(), SourceRecord.serde()), PROCESSOR);
+                Serdes.Long(), SourceRecord.serde()).withCachingEnabled(), PROCESSOR);
         topology.addSink(RESULTS_SINK, topics.results(), new ByteArraySerializer(),
                 configured(new SpecificAvroSerializer<TriageResult>(), serdeConfig), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.failures(), new ByteArraySerializer(),
