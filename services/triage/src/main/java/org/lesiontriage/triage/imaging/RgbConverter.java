@@ -60,20 +60,12 @@ final class RgbConverter {
                 "unsupported colour model: " + detail + " (8/16-bit gray, gray+alpha, RGB, RGBA or palette only)");
     }
 
-    /** Non-indexed images: take the colour bands' stored samples, ignore any alpha band. */
-    private static final class SampleRows implements RgbRowSource {
-        private final Raster raster;
-        private final int bands;
-        private final boolean gray;
-        private final int bits;
-        private final int[] samples;
+    /** Rows of a raster: its size is the image's. */
+    private abstract static class RasterRows implements RgbRowSource {
+        protected final Raster raster;
 
-        SampleRows(Raster raster, int bands, boolean gray, int bits) {
+        RasterRows(Raster raster) {
             this.raster = raster;
-            this.bands = bands;
-            this.gray = gray;
-            this.bits = bits;
-            this.samples = new int[raster.getWidth() * bands];
         }
 
         @Override
@@ -84,6 +76,22 @@ final class RgbConverter {
         @Override
         public int height() {
             return raster.getHeight();
+        }
+    }
+
+    /** Non-indexed images: take the colour bands' stored samples, ignore any alpha band. */
+    private static final class SampleRows extends RasterRows {
+        private final int bands;
+        private final boolean gray;
+        private final int bits;
+        private final int[] samples;
+
+        SampleRows(Raster raster, int bands, boolean gray, int bits) {
+            super(raster);
+            this.bands = bands;
+            this.gray = gray;
+            this.bits = bits;
+            this.samples = new int[raster.getWidth() * bands];
         }
 
         @Override
@@ -115,25 +123,14 @@ final class RgbConverter {
     }
 
     /** Indexed images: expand through the palette; the palette's alpha is dropped. */
-    private static final class PaletteRows implements RgbRowSource {
-        private final Raster raster;
+    private static final class PaletteRows extends RasterRows {
         private final IndexColorModel palette;
         private final int[] indices;
 
         PaletteRows(Raster raster, IndexColorModel palette) {
-            this.raster = raster;
+            super(raster);
             this.palette = palette;
             this.indices = new int[raster.getWidth()];
-        }
-
-        @Override
-        public int width() {
-            return raster.getWidth();
-        }
-
-        @Override
-        public int height() {
-            return raster.getHeight();
         }
 
         @Override
