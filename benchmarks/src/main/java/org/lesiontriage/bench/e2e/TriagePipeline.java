@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.lesiontriage.triage.topology.StreamSettings;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
@@ -62,19 +63,8 @@ final class TriagePipeline {
     }
 
     static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.POLL_MS_CONFIG, 10);
+        Properties props = StreamSettings.asServed(bootstrapServers, applicationId, stateDir);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
-        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        props.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), 16 * 1024 * 1024);
-        props.put(StreamsConfig.consumerPrefix("fetch.max.bytes"), 64 * 1024 * 1024);
-        props.put(StreamsConfig.producerPrefix("max.request.size"), 16 * 1024 * 1024);
-        props.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         return props;
     }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
+import org.lesiontriage.triage.topology.StreamSettings;
 
 /**
  * The triage topology in a JVM of its own, so a test can kill it with SIGKILL mid-stream.
@@ -37,17 +38,9 @@ public final class TriageWorker {
         Thread.currentThread().join();
     }
 
-    /** The service's stream settings that matter for correctness: exactly-once, frequent commits. */
+    /** The service's stream settings, with a short session timeout: a killed member holds its partitions until then. */
     public static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.POLL_MS_CONFIG, 10);
-        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        // A killed member holds its partitions until its session times out: keep that short in tests.
+        Properties props = StreamSettings.asServed(bootstrapServers, applicationId, stateDir);
         props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
         props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1000);
         return props;
