@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.lesiontriage.cli.ArgumentReader;
+import org.lesiontriage.cli.ConnectionDefaults;
 import org.lesiontriage.cli.UsageException;
 
 /** Command line of bin/simulate. */
@@ -53,8 +54,8 @@ public record SimulatorOptions(
 
     static SimulatorOptions parse(String[] args, Map<String, String> env, String projectRoot) {
         boolean help = false;
-        String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        String registry = env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7");
+        String bootstrap = ConnectionDefaults.bootstrapServers(env);
+        String registry = ConnectionDefaults.registryUrl(env);
         String topic = LesionEventPublisher.DEFAULT_TOPIC;
         Path images = null;
         Integer synthetic = null;

@@ -3,6 +3,7 @@ package org.lesiontriage.viewer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.lesiontriage.cli.ArgumentReader;
+import org.lesiontriage.cli.ConnectionDefaults;
 import org.lesiontriage.cli.UsageException;
 
 /** Command line of bin/viewer. */
@@ -50,8 +51,8 @@ public record ViewerOptions(
 
     static ViewerOptions parse(String[] args, Map<String, String> env) {
         boolean help = false;
-        String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        String registry = env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7");
+        String bootstrap = ConnectionDefaults.bootstrapServers(env);
+        String registry = ConnectionDefaults.registryUrl(env);
         String results = "triage-results";
         String failures = "triage-failures";
         String group = null;
