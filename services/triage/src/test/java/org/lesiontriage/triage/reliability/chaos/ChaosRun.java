@@ -108,6 +108,8 @@ public final class ChaosRun {
     private final List<long[]> resultTimes = Collections.synchronizedList(new ArrayList<>());
     private final List<Disruption> disruptions = new ArrayList<>();
     private volatile boolean stopping;
+    /** Set once every planned disruption has happened; until then the producer keeps the load on. */
+    private volatile boolean disruptionsDone;
     private Thread monitorThread;
     private Process broker;
     private Process service;
@@ -182,6 +184,7 @@ public final class ChaosRun {
                 pause(5_000);
                 restartBroker();
             }
+            disruptionsDone = true;
             producer.join();
             log("producer done: %d sent, %d acknowledged, %d send failures", sent.get(), acked.size(), sendFailures.get());
             awaitAllAnswered(Duration.ofMinutes(5));
@@ -190,6 +193,7 @@ public final class ChaosRun {
             return report();
         } finally {
             stopping = true;
+            disruptionsDone = true;
             if (service != null) {
                 service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
@@ -292,7 +296,9 @@ public final class ChaosRun {
         long intervalNanos = (long) (1e9 / options.rate());
         long next = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < options.events(); i++) {
+            // At least the planned number of events, and more if a slow recovery used them up before the last
+            // disruption: a kill with nothing left to answer would measure no recovery at all.
+            for (int i = 0; i < options.events() || !disruptionsDone; i++) {
                 boolean poison = local.nextDouble() < options.poisonShare();
                 byte[] image = images.get(i % images.size());
                 LesionImageEvent event = poison
@@ -466,9 +472,9 @@ public final class ChaosRun {
 
         StringBuilder md = new StringBuilder();
         md.append("# Chaos run ").append(Instant.ofEpochMilli(startMs)).append("\n\n");
-        md.append(String.format(Locale.ROOT, "%s run, seed %d: %d events at %.0f/s (%.0f%% poison), %d service kills (SIGKILL), "
+        md.append(String.format(Locale.ROOT, "%s run, seed %d: %d events (%d planned) at %.0f/s (%.0f%% poison), %d service kills (SIGKILL), "
                         + "%d broker restart(s), consumer session timeout %d ms, %.0f s in all.%n%n",
-                options.smoke() ? "Smoke" : "Full", options.seed(), options.events(), options.rate(), options.poisonShare() * 100,
+                options.smoke() ? "Smoke" : "Full", options.seed(), sent.get(), options.events(), options.rate(), options.poisonShare() * 100,
                 options.kills(), options.brokerRestarts(), options.sessionTimeoutMs(), elapsed / 1000.0));
         md.append("| disruption | at (s) | answered before | first new result after (s) |\n|---|---:|---:|---:|\n");
         for (Disruption d : disruptions) {
