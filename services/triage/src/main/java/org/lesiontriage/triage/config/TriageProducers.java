@@ -8,21 +8,17 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.Topology;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
-import org.lesiontriage.contracts.LesionImageEvent;
-import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
-import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.inference.InferenceOptions;
 import org.lesiontriage.triage.inference.LesionClassifier;
-import org.lesiontriage.triage.inference.ModelDescriptor;
-import org.lesiontriage.triage.topology.DeadLetterFactory;
-import org.lesiontriage.triage.topology.LesionEventReader;
+import org.lesiontriage.triage.rescore.ReplaySettings;
 import org.lesiontriage.triage.topology.TriageComponents;
-import org.lesiontriage.triage.topology.TriageMetrics;
-import org.lesiontriage.triage.topology.TriageResultFactory;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;
 
@@ -31,14 +27,13 @@ import org.lesiontriage.triage.topology.TriageTopologyFactory;
 public class TriageProducers {
 
     private static final Logger LOG = Logger.getLogger(TriageProducers.class);
+    /** Kafka client settings the service passes to Kafka Streams as they are (see application.properties). */
+    private static final String KAFKA_STREAMS_PREFIX = "kafka-streams.";
 
     @Produces
     @Singleton
     LesionClassifier classifier(TriageConfig config) {
-        TriageConfig.Model model = config.model();
-        // Warm up at the largest batch, so the first full batch does not pay for allocations.
-        return LesionClassifier.load(Path.of(model.dir()), new InferenceOptions(model.device(),
-                model.intraOpThreads(), model.cudaDeviceId(), config.batch().maxSize()));
+        return LesionClassifier.load(Path.of(config.model().dir()), inference(config));
     }
 
     void close(@Disposes LesionClassifier classifier) {
@@ -48,18 +43,10 @@ public class TriageProducers {
     @Produces
     @Singleton
     TriageComponents components(TriageConfig config, LesionClassifier classifier, MeterRegistry meters) {
-        ModelDescriptor model = classifier.descriptor();
-        TriageConfig.Image image = config.image();
-        var preprocessor = new ImagePreprocessor(new ImageLimits(image.maxBytes(), image.maxPixels(), image.minSide()),
-                model.inputHeight(), model.inputWidth());
-        var deserializer = new SpecificAvroDeserializer<>(LesionImageEvent.class);
-        deserializer.configure(serdeConfig(config), false);
-        BatchPolicy batching = new BatchPolicy(config.batch().maxSize(), config.batch().maxDelay());
+        BatchPolicy batching = batching(config);
         LOG.infof("Micro-batching: a batch runs at %d images or when its oldest waited %d ms",
                 batching.maxSize(), batching.maxDelay().toMillis());
-        return new TriageComponents(new LesionEventReader(deserializer), preprocessor, classifier, batching,
-                new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
-                new TriageMetrics(meters));
+        return TriageComponents.assemble(classifier, limits(config), batching, serdeConfig(config), meters);
     }
 
     @Produces
@@ -67,6 +54,41 @@ public class TriageProducers {
         TriageConfig.TopicNames topics = config.topics();
         return TriageTopologyFactory.build(new TriageTopics(topics.images(), topics.results(), topics.failures()),
                 components, serdeConfig(config));
+    }
+
+    /**
+     * Re-score jobs connect like the live service (its bootstrap servers and security settings), score with the
+     * same image limits, batching and inference options, and never write into its output topics.
+     */
+    @Produces
+    @Singleton
+    ReplaySettings replaySettings(TriageConfig config) {
+        Config all = ConfigProvider.getConfig();
+        Map<String, Object> kafka = new HashMap<>();
+        kafka.put("bootstrap.servers", all.getValue("quarkus.kafka-streams.bootstrap-servers", String.class));
+        for (String name : all.getPropertyNames()) {
+            String key = name.startsWith(KAFKA_STREAMS_PREFIX) ? name.substring(KAFKA_STREAMS_PREFIX.length()) : "";
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                all.getOptionalValue(name, String.class).ifPresent(value -> kafka.put(key, value));
+            }
+        }
+        return new ReplaySettings(kafka, serdeConfig(config), Path.of(config.rescore().workDir()), inference(config),
+                limits(config), batching(config), Set.of(config.topics().results(), config.topics().failures()));
+    }
+
+    /** Warm-up at the largest batch, so the first full batch does not pay for allocations. */
+    private static InferenceOptions inference(TriageConfig config) {
+        TriageConfig.Model model = config.model();
+        return new InferenceOptions(model.device(), model.intraOpThreads(), model.cudaDeviceId(), config.batch().maxSize());
+    }
+
+    private static ImageLimits limits(TriageConfig config) {
+        TriageConfig.Image image = config.image();
+        return new ImageLimits(image.maxBytes(), image.maxPixels(), image.minSide());
+    }
+
+    private static BatchPolicy batching(TriageConfig config) {
+        return new BatchPolicy(config.batch().maxSize(), config.batch().maxDelay());
     }
 
     /** The schema registry settings in the keys every Confluent-protocol serde understands. */

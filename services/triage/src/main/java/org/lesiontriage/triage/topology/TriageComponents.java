@@ -1,8 +1,14 @@
 package org.lesiontriage.triage.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.inference.ModelDescriptor;
 
 /** What the triage topology is made of; shared by all stream tasks (each part is thread-safe). */
 public record TriageComponents(
@@ -13,4 +19,19 @@ public record TriageComponents(
         TriageResultFactory results,
         DeadLetterFactory deadLetters,
         TriageMetrics metrics) {
+
+    /**
+     * The components around a loaded model: the live service, a re-score job and the tests assemble them the
+     * same way, so a replay scores exactly as the live path does.
+     */
+    public static TriageComponents assemble(LesionClassifier classifier, ImageLimits limits, BatchPolicy batching,
+                                            Map<String, ?> serdeConfig, MeterRegistry meters) {
+        ModelDescriptor model = classifier.descriptor();
+        var deserializer = new SpecificAvroDeserializer<>(LesionImageEvent.class);
+        deserializer.configure(serdeConfig, false);
+        return new TriageComponents(new LesionEventReader(deserializer),
+                new ImagePreprocessor(limits, model.inputHeight(), model.inputWidth()), classifier, batching,
+                new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
+                new TriageMetrics(meters));
+    }
 }

@@ -18,14 +18,8 @@ import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.registry.SpecificAvroSerializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
-import org.lesiontriage.triage.imaging.ImagePreprocessor;
-import org.lesiontriage.triage.inference.LesionClassifier;
-import org.lesiontriage.triage.topology.DeadLetterFactory;
-import org.lesiontriage.triage.topology.LesionEventReader;
 import org.lesiontriage.triage.topology.Topics;
 import org.lesiontriage.triage.topology.TriageComponents;
-import org.lesiontriage.triage.topology.TriageMetrics;
-import org.lesiontriage.triage.topology.TriageResultFactory;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;
 
@@ -37,12 +31,7 @@ public final class TopologyHarness {
 
     public static TriageComponents components(Map<String, ?> serdeConfig, BatchPolicy policy, ImageLimits limits,
                                               SimpleMeterRegistry meters) {
-        LesionClassifier classifier = TestModel.classifier();
-        var model = classifier.descriptor();
-        return new TriageComponents(new LesionEventReader(deserializer(LesionImageEvent.class, serdeConfig)),
-                new ImagePreprocessor(limits, model.inputHeight(), model.inputWidth()), classifier, policy,
-                new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
-                new TriageMetrics(meters));
+        return TriageComponents.assemble(TestModel.classifier(), limits, policy, serdeConfig, meters);
     }
 
     public static Topology topology(TriageComponents components, Map<String, ?> serdeConfig) {
