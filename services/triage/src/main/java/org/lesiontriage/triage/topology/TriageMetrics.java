@@ -34,6 +34,11 @@ public final class TriageMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
+    /** Where the meters live: the service's Prometheus registry, or a re-score job's own. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public void eventIn() {
         eventsIn.increment();
     }

@@ -18,13 +18,16 @@ import org.lesiontriage.triage.batching.BatchPolicy;
  * that batches and scores them, results and dead letters out.
  *
  * <pre>
- *   lesion-images --> triage (pending-images store) --+--> triage-results
- *                                                     +--> triage-failures
+ *   lesion-images --> [offset-window] --> triage (pending-images store) --+--> triage-results
+ *                                                                       +--> triage-failures
  * </pre>
+ *
+ * <p>The offset window exists only in a replay's topology, which triages a bounded range of the input.
  */
 public final class TriageTopologyFactory {
 
     public static final String SOURCE = "lesion-images-source";
+    public static final String WINDOW = "offset-window";
     public static final String PROCESSOR = "triage";
     public static final String RESULTS_SINK = "triage-results-sink";
     public static final String DEAD_LETTER_SINK = "triage-failures-sink";
@@ -38,9 +41,20 @@ public final class TriageTopologyFactory {
      * @param serdeConfig schema registry settings for the Avro serializers of the outputs
      */
     public static Topology build(TriageTopics topics, TriageComponents components, Map<String, ?> serdeConfig) {
+        return build(topics, components, serdeConfig, OffsetWindow.ALL);
+    }
+
+    /** The same topology, triaging only the input records inside {@code window}. */
+    public static Topology build(TriageTopics topics, TriageComponents components, Map<String, ?> serdeConfig,
+                                 OffsetWindow window) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
-        topology.addProcessor(PROCESSOR, () -> new TriageProcessor(components), SOURCE);
+        String triageParent = SOURCE;
+        if (window != OffsetWindow.ALL) {
+            topology.addProcessor(WINDOW, () -> new OffsetWindowFilter(window), SOURCE);
+            triageParent = WINDOW;
+        }
+        topology.addProcessor(PROCESSOR, () -> new TriageProcessor(components), triageParent);
         // Caching: an image answered before the next commit is put and deleted in the cache only, so its bytes
         // never reach the changelog; images still waiting at a commit are flushed into the same transaction.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
