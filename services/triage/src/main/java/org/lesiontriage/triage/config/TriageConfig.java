@@ -20,6 +20,8 @@ public interface TriageConfig {
 
     SchemaRegistry schemaRegistry();
 
+    Rescore rescore();
+
     interface TopicNames {
         @WithDefault("lesion-images")
         String images();
@@ -78,5 +80,16 @@ public interface TriageConfig {
 
         @WithDefault("true")
         boolean autoRegister();
+    }
+
+    /** Re-score jobs started over REST (POST /rescore). */
+    interface Rescore {
+        /** Where jobs keep their plan, Kafka Streams state and report; a job resumes from here after a restart. */
+        @WithDefault("rescore-jobs")
+        String workDir();
+
+        /** Model folders a job may name, relative to this root: a REST call cannot load files from elsewhere. */
+        @WithDefault("models")
+        String modelRoot();
     }
 }

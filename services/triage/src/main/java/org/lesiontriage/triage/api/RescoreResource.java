@@ -1,0 +1,100 @@
+package org.lesiontriage.triage.api;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Collection;
+import java.util.Map;
+import org.lesiontriage.triage.config.TriageConfig;
+import org.lesiontriage.triage.rescore.RangeBound;
+import org.lesiontriage.triage.rescore.ReplayRequest;
+import org.lesiontriage.triage.rescore.ReplayStatus;
+import org.lesiontriage.triage.rescore.RescoreJobs;
+
+/**
+ * Re-score jobs over HTTP: {@code POST /rescore} starts (or resumes) one, {@code GET /rescore/{id}} shows its
+ * progress, rate and ETA, {@code DELETE /rescore/{id}} cancels it. docs/rescoring.md shows examples.
+ */
+@Path("/rescore")
+@Produces(MediaType.APPLICATION_JSON)
+public class RescoreResource {
+
+    @Inject
+    RescoreJobs jobs;
+
+    @Inject
+    TriageConfig config;
+
+    /**
+     * @param model folder of the model version, relative to {@code triage.rescore.model-root} (e.g. proposed/1.1.0)
+     * @param from  range start (default earliest); to: range end (default latest at the first start)
+     */
+    public record StartRequest(String jobId, String model, String from, String to, String sourceTopic,
+                               String resultsTopic, String failuresTopic) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response start(StartRequest body) {
+        ReplayRequest request;
+        try {
+            if (body == null || body.model() == null) {
+                throw new IllegalArgumentException("'model' is required: a model folder under " + config.rescore().modelRoot());
+            }
+            request = new ReplayRequest(body.jobId(), body.sourceTopic() == null ? config.topics().images() : body.sourceTopic(),
+                    RangeBound.parse(body.from() == null ? "earliest" : body.from()),
+                    RangeBound.parse(body.to() == null ? "latest" : body.to()), modelFolder(body.model()),
+                    body.resultsTopic(), body.failuresTopic());
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        try {
+            ReplayStatus status = jobs.start(request);
+            return Response.accepted(status).location(URI.create("/rescore/" + request.jobId())).build();
+        } catch (IllegalStateException running) {
+            return problem(Response.Status.CONFLICT, running.getMessage());
+        }
+    }
+
+    @GET
+    public Collection<ReplayStatus> list() {
+        return jobs.all();
+    }
+
+    @GET
+    @Path("/{jobId}")
+    public Response status(@PathParam("jobId") String jobId) {
+        return jobs.status(jobId).map(s -> Response.ok(s).build())
+                .orElseGet(() -> problem(Response.Status.NOT_FOUND, "no job " + jobId));
+    }
+
+    @DELETE
+    @Path("/{jobId}")
+    public Response cancel(@PathParam("jobId") String jobId) {
+        return jobs.cancel(jobId).map(s -> Response.accepted(s).build())
+                .orElseGet(() -> problem(Response.Status.NOT_FOUND, "no job " + jobId));
+    }
+
+    /** Only folders inside the model root: a request must not make the service open arbitrary files. */
+    private java.nio.file.Path modelFolder(String relative) {
+        String modelRoot = config.rescore().modelRoot();
+        java.nio.file.Path root = java.nio.file.Path.of(modelRoot).toAbsolutePath().normalize();
+        java.nio.file.Path folder = root.resolve(relative).normalize();
+        if (!folder.startsWith(root) || java.nio.file.Path.of(relative).isAbsolute()) {
+            throw new IllegalArgumentException("model '" + relative + "' is not a folder under " + modelRoot);
+        }
+        return folder;
+    }
+
+    private static Response problem(Response.Status status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).build();
+    }
+}

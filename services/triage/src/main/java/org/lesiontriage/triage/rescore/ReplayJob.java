@@ -1,0 +1,239 @@
+package org.lesiontriage.triage.rescore;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.jboss.logging.Logger;
+import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.inference.ModelDescriptor;
+import org.lesiontriage.triage.topology.StreamSettings;
+import org.lesiontriage.triage.topology.TriageComponents;
+import org.lesiontriage.triage.topology.TriageTopics;
+import org.lesiontriage.triage.topology.TriageTopologyFactory;
+
+/**
+ * One bounded replay of the image topic through the live service's topology, with another model.
+ *
+ * <p>It is its own Kafka Streams application (consumer group, transactions, state), so the live service never
+ * notices it. The range is resolved to offsets once, at the first start, and kept in the job's folder; the
+ * consumer group starts at the range's start. The job is complete when its committed offsets have reached the
+ * range's end and no image is left waiting for a batch; it then closes, which commits the last results.
+ * Exactly-once processing makes a job killed at any point resume without duplicates when started again.
+ */
+public final class ReplayJob {
+
+    private static final Logger LOG = Logger.getLogger(ReplayJob.class);
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    /** A stream thread that fails this often is not meeting a transient fault. */
+    private static final int MAX_THREAD_REPLACEMENTS = 3;
+
+    private final ReplayRequest request;
+    private final ReplaySettings settings;
+    private final Instant startedAt = Instant.now();
+    private volatile ReplayStatus status;
+    private volatile boolean cancelRequested;
+
+    public ReplayJob(ReplayRequest request, ReplaySettings settings) {
+        this.request = request;
+        this.settings = settings;
+        this.status = new ReplayStatus(request.jobId(), ReplayState.STARTING, null, 0, 0, 0, null, startedAt, null, null);
+    }
+
+    public String jobId() {
+        return request.jobId();
+    }
+
+    public ReplayStatus status() {
+        return status;
+    }
+
+    /** Stops the job at its next poll; what it committed stays, and starting the same job again resumes there. */
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    /** Runs until the range is done, the job is cancelled or it fails; never throws. */
+    public ReplayStatus run() {
+        try {
+            return replay();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return finish(ReplayState.CANCELLED, "interrupted");
+        } catch (ExecutionException e) {
+            return failed(e.getCause() != null ? e.getCause() : e);
+        } catch (Exception e) {
+            return failed(e);
+        }
+    }
+
+    private ReplayStatus replay() throws Exception {
+        for (String topic : new String[] {request.resultsTopic(), request.failuresTopic()}) {
+            if (settings.liveTopics().contains(topic)) {
+                throw new IllegalArgumentException("refusing to write a replay into the live topic " + topic);
+            }
+        }
+        Path dir = Files.createDirectories(settings.jobDir(request.jobId()));
+        Path reportFile = dir.resolve("report.json");
+        Path planFile = dir.resolve("plan.json");
+        if (Files.exists(planFile)) {
+            refuseIfChanged(ReplayPlan.load(planFile), planFile);
+        }
+        if (Files.exists(reportFile)) {
+            ReplayReport report = JobFiles.JSON.readValue(reportFile.toFile(), ReplayReport.class);
+            LOG.infof("Re-score job %s was already completed; its report: %s", request.jobId(), reportFile);
+            return completed(report);
+        }
+        try (Admin admin = Admin.create(settings.kafkaClientConfig());
+             LesionClassifier classifier = LesionClassifier.load(request.modelDir(), settings.inference())) {
+            ReplayPlan plan = planOnce(admin, planFile);
+            ReplayTopics.createOutputs(admin, plan);
+            boolean resumed = !ReplayOffsets.seedIfNew(admin, request.applicationId(), plan);
+            LOG.infof("Re-score job %s: %d events of %s with model %s %s into %s (%s)", request.jobId(), plan.total(),
+                    plan.sourceTopic(), classifier.descriptor().name(), classifier.descriptor().version(),
+                    plan.resultsTopic(), resumed ? "resumed" : "new");
+            return stream(admin, plan, classifier.descriptor(), components(classifier), resumed, dir, reportFile);
+        }
+    }
+
+    private ReplayPlan planOnce(Admin admin, Path planFile) throws Exception {
+        if (Files.exists(planFile)) {
+            return ReplayPlan.load(planFile);
+        }
+        ReplayPlan plan = new ReplayPlanner(admin).plan(request);
+        plan.save(planFile);
+        return plan;
+    }
+
+    private void refuseIfChanged(ReplayPlan plan, Path planFile) {
+        if (!plan.matches(request)) {
+            throw new IllegalArgumentException("job " + request.jobId() + " was started with another range, model "
+                    + "or output (" + planFile + "); use a new job id, or delete that folder to start over");
+        }
+    }
+
+    private TriageComponents components(LesionClassifier classifier) {
+        return TriageComponents.assemble(classifier, settings.limits(), settings.batching(), settings.serdeConfig(),
+                new SimpleMeterRegistry());
+    }
+
+    private ReplayStatus stream(Admin admin, ReplayPlan plan, ModelDescriptor model, TriageComponents components,
+                                boolean resumed, Path dir, Path reportFile) throws Exception {
+        var topics = new TriageTopics(plan.sourceTopic(), plan.resultsTopic(), plan.failuresTopic());
+        Properties props = StreamSettings.asServed(
+                String.valueOf(settings.kafkaClientConfig().get("bootstrap.servers")), request.applicationId(), dir.resolve("state"));
+        settings.kafkaClientConfig().forEach(props::put);
+        AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+        AtomicInteger replacements = new AtomicInteger();
+        try (KafkaStreams streams = new KafkaStreams(
+                TriageTopologyFactory.build(topics, components, settings.serdeConfig(), plan), props)) {
+            streams.setUncaughtExceptionHandler(exception -> {
+                lastFailure.set(exception);
+                LOG.warnf("Re-score job %s: stream thread failed (%s)", request.jobId(), exception.getMessage());
+                return replacements.incrementAndGet() <= MAX_THREAD_REPLACEMENTS
+                        ? StreamThreadExceptionResponse.REPLACE_THREAD : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            ReplayOffsets progress = new ReplayOffsets(admin, request.applicationId(), plan);
+            long firstDone = -1;
+            long runningSince = 0;
+            while (true) {
+                Thread.sleep(POLL.toMillis());
+                KafkaStreams.State state = streams.state();
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                        || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                    Throwable why = lastFailure.get();
+                    return finish(ReplayState.FAILED, "stream stopped (" + state + ")"
+                            + (why != null ? ": " + why.getMessage() : "") + "; start the job again to resume");
+                }
+                long done = progress.done();
+                if (firstDone < 0 && state == KafkaStreams.State.RUNNING) {
+                    firstDone = done;
+                    runningSince = System.nanoTime();
+                }
+                double seconds = firstDone < 0 ? 0 : (System.nanoTime() - runningSince) / 1e9;
+                double rate = seconds > 0 ? (done - firstDone) / seconds : 0;
+                Double eta = rate > 0 ? (plan.total() - done) / rate : null;
+                status = new ReplayStatus(request.jobId(), ReplayState.REPLAYING, model.version(), plan.total(), done,
+                        rate, eta, startedAt, null, null);
+                if (cancelRequested) {
+                    streams.close(CLOSE_TIMEOUT);
+                    return finish(ReplayState.CANCELLED, "cancelled at " + done + " of " + plan.total()
+                            + "; start the same job again to resume");
+                }
+                if (done >= plan.total() && noImageWaiting(streams)) {
+                    // A graceful close commits the open transaction: the last results become visible.
+                    if (!streams.close(CLOSE_TIMEOUT)) {
+                        return finish(ReplayState.FAILED, "did not close within " + CLOSE_TIMEOUT + "; start it again");
+                    }
+                    double replaySeconds = firstDone < 0 ? 0 : (System.nanoTime() - runningSince) / 1e9;
+                    ReplayReport report = report(plan, model, components, resumed, replaySeconds);
+                    JobFiles.JSON.writeValue(reportFile.toFile(), report);
+                    LOG.infof("Re-score job %s completed: %d events, %.1f events/s", request.jobId(), plan.total(),
+                            report.eventsPerSecond());
+                    return completed(report);
+                }
+            }
+        }
+    }
+
+    /** Images read but not yet answered sit in the pending store (see TriageProcessor). */
+    private static boolean noImageWaiting(KafkaStreams streams) {
+        try {
+            ReadOnlyKeyValueStore<Long, Object> pending = streams.store(StoreQueryParameters.fromNameAndType(
+                    TriageTopologyFactory.PENDING_STORE, QueryableStoreTypes.<Long, Object>keyValueStore()));
+            try (KeyValueIterator<Long, Object> all = pending.all()) {
+                return !all.hasNext();
+            }
+        } catch (InvalidStateStoreException notQueryableNow) {
+            return false; // rebalancing or restoring: ask again at the next poll
+        }
+    }
+
+    private ReplayReport report(ReplayPlan plan, ModelDescriptor model, TriageComponents components, boolean resumed,
+                                double replaySeconds) {
+        MeterRegistry meters = components.metrics().registry();
+        long results = Math.round(meters.find("triage.results").counters().stream().mapToDouble(Counter::count).sum());
+        long letters = Math.round(meters.find("triage.dead.letters").counters().stream().mapToDouble(Counter::count).sum());
+        DistributionSummary batches = meters.find("triage.batch.size").summary();
+        return new ReplayReport(request.jobId(), model.name(), model.version(), model.threshold(), plan.sourceTopic(),
+                plan.resultsTopic(), plan.failuresTopic(), plan.total(), results, letters, resumed, replaySeconds,
+                replaySeconds > 0 ? (results + letters) / replaySeconds : 0,
+                batches == null || batches.count() == 0 ? 0 : batches.mean(), Instant.now());
+    }
+
+    private ReplayStatus completed(ReplayReport report) {
+        status = new ReplayStatus(request.jobId(), ReplayState.COMPLETED, report.modelVersion(), report.eventsInRange(),
+                report.eventsInRange(), report.eventsPerSecond(), 0.0, startedAt, null, report);
+        return status;
+    }
+
+    private ReplayStatus failed(Throwable e) {
+        LOG.errorf("Re-score job %s failed: %s", request.jobId(), e.getMessage());
+        return finish(ReplayState.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
+    private ReplayStatus finish(ReplayState state, String message) {
+        ReplayStatus last = status;
+        status = new ReplayStatus(request.jobId(), state, last.modelVersion(), last.total(), last.done(),
+                last.eventsPerSecond(), null, startedAt, message, null);
+        return status;
+    }
+}

@@ -1,0 +1,36 @@
+package org.lesiontriage.triage.rescore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** Creates a replay's output topics when they do not exist: partitioned like the source, broker's replication. */
+final class ReplayTopics {
+
+    /** Dead letters carry the original image bytes, so they need the image topic's record size. */
+    private static final String MAX_MESSAGE_BYTES = String.valueOf(16 * 1024 * 1024);
+
+    private ReplayTopics() {
+    }
+
+    static void createOutputs(Admin admin, ReplayPlan plan) throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        int partitions = plan.partitions().size();
+        List<NewTopic> missing = new ArrayList<>();
+        if (!existing.contains(plan.resultsTopic())) {
+            missing.add(new NewTopic(plan.resultsTopic(), Optional.of(partitions), Optional.empty()));
+        }
+        if (!existing.contains(plan.failuresTopic())) {
+            missing.add(new NewTopic(plan.failuresTopic(), Optional.of(partitions), Optional.empty())
+                    .configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES)));
+        }
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).all().get();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.lesiontriage.triage.rescore;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The re-score jobs started over REST. They run one at a time beside the live topology (each loads its own model
+ * and competes with the live service for the cores; a queued job waits as STARTING). Stopping the service cancels
+ * them; starting a job with the same id later resumes it.
+ */
+@ApplicationScoped
+public class RescoreJobs {
+
+    private final Map<String, ReplayJob> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "rescore-runner");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Inject
+    ReplaySettings settings;
+
+    /** @throws IllegalStateException when a job with this id is still running */
+    public synchronized ReplayStatus start(ReplayRequest request) {
+        ReplayJob existing = jobs.get(request.jobId());
+        if (existing != null && !existing.status().state().finished()) {
+            throw new IllegalStateException("job " + request.jobId() + " is " + existing.status().state());
+        }
+        ReplayJob job = new ReplayJob(request, settings);
+        jobs.put(request.jobId(), job);
+        runner.submit(job::run);
+        return job.status();
+    }
+
+    public Optional<ReplayStatus> status(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId)).map(ReplayJob::status);
+    }
+
+    public Collection<ReplayStatus> all() {
+        return jobs.values().stream().map(ReplayJob::status).toList();
+    }
+
+    public Optional<ReplayStatus> cancel(String jobId) {
+        ReplayJob job = jobs.get(jobId);
+        if (job == null) {
+            return Optional.empty();
+        }
+        job.cancel();
+        return Optional.of(job.status());
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        jobs.values().forEach(ReplayJob::cancel);
+        runner.shutdown();
+        runner.awaitTermination(70, TimeUnit.SECONDS);
+    }
+}
