@@ -14,9 +14,15 @@ public final class ImageEventProducer implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, ?> serdeConfig;
+    private final String topic;
 
     public ImageEventProducer(String bootstrapServers, Map<String, ?> serdeConfig) {
+        this(bootstrapServers, serdeConfig, Topics.LESION_IMAGES);
+    }
+
+    public ImageEventProducer(String bootstrapServers, Map<String, ?> serdeConfig, String topic) {
         this.serdeConfig = serdeConfig;
+        this.topic = topic;
         this.producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -24,11 +30,11 @@ public final class ImageEventProducer implements AutoCloseable {
     }
 
     public void send(LesionImageEvent event) {
-        sendRaw(event.getCaseRef(), TopologyHarness.serialize(event, serdeConfig));
+        sendRaw(event.getCaseRef(), TopologyHarness.serialize(event, serdeConfig, topic));
     }
 
     public void sendRaw(String key, byte[] value) {
-        producer.send(new ProducerRecord<>(Topics.LESION_IMAGES, key.getBytes(StandardCharsets.UTF_8), value));
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
     @Override

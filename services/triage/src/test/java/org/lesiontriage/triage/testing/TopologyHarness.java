@@ -64,9 +64,14 @@ public final class TopologyHarness {
     }
 
     public static byte[] serialize(LesionImageEvent event, Map<String, ?> serdeConfig) {
+        return serialize(event, serdeConfig, Topics.LESION_IMAGES);
+    }
+
+    /** Registered under the topic's subject, as a clinic's serializer would. */
+    public static byte[] serialize(LesionImageEvent event, Map<String, ?> serdeConfig, String topic) {
         SpecificAvroSerializer<LesionImageEvent> serializer = new SpecificAvroSerializer<>();
         serializer.configure(serdeConfig, false);
-        return serializer.serialize(Topics.LESION_IMAGES, event);
+        return serializer.serialize(topic, event);
     }
 
     public static <T extends org.apache.avro.specific.SpecificRecord> SpecificAvroDeserializer<T> deserializer(

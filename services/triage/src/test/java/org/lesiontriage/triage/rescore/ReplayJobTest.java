@@ -1,0 +1,256 @@
+package org.lesiontriage.triage.rescore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lesiontriage.compare.ResultComparison;
+import org.lesiontriage.compare.ResultsTopicReader;
+import org.lesiontriage.compare.ScoredEvent;
+import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.TriageResult;
+import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.imaging.ImageLimits;
+import org.lesiontriage.triage.inference.InferenceOptions;
+import org.lesiontriage.triage.testing.ImageEventProducer;
+import org.lesiontriage.triage.testing.InputLog;
+import org.lesiontriage.triage.testing.LesionEvents;
+import org.lesiontriage.triage.testing.ModelVariants;
+import org.lesiontriage.triage.testing.TestModel;
+import org.lesiontriage.triage.testing.TopicReader;
+import org.lesiontriage.triage.testing.TopologyHarness;
+import org.lesiontriage.triage.testing.TriageStack;
+import org.lesiontriage.triage.testing.TriageWorker;
+import org.lesiontriage.triage.topology.Topics;
+
+/**
+ * A replay of part of the image history with a second model version (the served weights with a new version and
+ * threshold), beside a live service that has answered the whole history: the replay answers exactly the events of
+ * its range, once, stamped with the new version; it stops at the end it captured although the topic grows; it
+ * leaves the live service's group and outputs alone; and the comparison sees exactly the priorities the new
+ * threshold moves.
+ */
+class ReplayJobTest {
+
+    private static final String LIVE_APP = "replay-test-live";
+    private static final String VARIANT_VERSION = "1.0.0-recalibrated";
+    private static final Set<Integer> POISON_AT = Set.of(5, 17);
+    private static TriageStack stack;
+
+    @BeforeAll
+    static void startStack() {
+        stack = TriageStack.start();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        stack.close();
+    }
+
+    @Test
+    void replaysExactlyItsRangeOnceWithTheNewModelAndLeavesTheLiveServiceAlone(@TempDir Path work) throws Exception {
+        int history = 26;
+        publish(0, history);
+        Map<String, ScoredEvent> live = answerWithLiveService(work.resolve("live"), history - POISON_AT.size());
+        Map<TopicPartition, OffsetAndMetadata> liveGroupBefore = groupOffsets(LIVE_APP);
+        Map<TopicPartition, Long> liveOutputsBefore = endOffsets(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES);
+        Map<TopicPartition, Long> inputEnds = endOffsets(Topics.LESION_IMAGES);
+        long end1 = inputEnds.get(new TopicPartition(Topics.LESION_IMAGES, 1));
+
+        double newThreshold = median(live.values().stream().map(ScoredEvent::melanomaProbability).toList());
+        Path variant = ModelVariants.withMetadata(TestModel.dir(), work.resolve("variant"),
+                Map.of("model_version", VARIANT_VERSION, "threshold", String.valueOf(newThreshold)));
+        // Partition 0 from offset 2 to its end at the start; partition 1 from its beginning to two before its end.
+        var request = new ReplayRequest("range-test", Topics.LESION_IMAGES, RangeBound.parse("0:2"),
+                RangeBound.parse("1:" + (end1 - 2)), variant, "rescored-range-test", null);
+        ReplaySettings settings = settings(work.resolve("jobs"));
+        ReplayJob job = new ReplayJob(request, settings);
+        CompletableFuture<ReplayStatus> running = CompletableFuture.supplyAsync(job::run);
+        awaitFile(settings.jobDir("range-test").resolve("plan.json"));
+        publish(history, 6); // after the plan: beyond the range's end on both partitions
+        ReplayStatus last = running.get();
+
+        assertThat(last.state()).as(String.valueOf(last.message())).isEqualTo(ReplayState.COMPLETED);
+        ReplayPlan plan = ReplayPlan.load(settings.jobDir("range-test").resolve("plan.json"));
+        assertThat(plan.partitions()).containsExactlyInAnyOrder(
+                new ReplayPlan.PartitionRange(0, 2, inputEnds.get(new TopicPartition(Topics.LESION_IMAGES, 0))),
+                new ReplayPlan.PartitionRange(1, 0, end1 - 2));
+        List<InputLog.Entry> inRange = InputLog.read(stack.bootstrapServers(), Topics.LESION_IMAGES, stack.serdeConfig())
+                .stream().filter(e -> plan.admits(e.partition(), e.offset())).toList();
+        Set<String> goodInRange = inRange.stream().filter(e -> e.eventId() != null).map(InputLog.Entry::eventId)
+                .collect(Collectors.toSet());
+        Set<Long> poisonOffsetsInRange = inRange.stream().filter(e -> e.eventId() == null).map(InputLog.Entry::offset)
+                .collect(Collectors.toSet());
+
+        // Every event in range answered once: a result per good event, a dead letter per poison record.
+        var rescored = reader().read("rescored-range-test", Duration.ofSeconds(30));
+        assertThat(rescored.duplicates()).isZero();
+        assertThat(rescored.byEventId().keySet()).containsExactlyInAnyOrderElementsOf(goodInRange);
+        assertThat(rescored.byEventId().values()).extracting(ScoredEvent::model)
+                .allSatisfy(model -> assertThat(model).contains(VARIANT_VERSION));
+        List<DeadLetter> letters = TopicReader.readAll(stack.bootstrapServers(), "rescored-range-test-failures",
+                DeadLetter.class, stack.serdeConfig(), poisonOffsetsInRange.size(), Duration.ofSeconds(10), Duration.ofMillis(500));
+        assertThat(letters).extracting(DeadLetter::getSourceOffset).containsExactlyInAnyOrderElementsOf(poisonOffsetsInRange);
+        assertThat(last.report().eventsInRange()).isEqualTo(inRange.size());
+        assertThat(last.report().resultsThisRun() + last.report().deadLettersThisRun()).isEqualTo(inRange.size());
+        assertThat(last.report().modelVersion()).isEqualTo(VARIANT_VERSION);
+
+        // The live service's group and outputs are untouched.
+        assertThat(groupOffsets(LIVE_APP)).isEqualTo(liveGroupBefore);
+        assertThat(endOffsets(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES)).isEqualTo(liveOutputsBefore);
+
+        // Same weights, new threshold: p(melanoma) stays, and exactly the events between the thresholds move.
+        ResultComparison comparison = ResultComparison.of(live, rescored.byEventId(), Map.of());
+        double liveThreshold = TestModel.classifier().descriptor().threshold();
+        List<String> expectedMoves = live.values().stream().filter(e -> goodInRange.contains(e.eventId()))
+                .filter(e -> between(e.melanomaProbability(), liveThreshold, newThreshold))
+                .map(ScoredEvent::eventId).sorted().toList();
+        assertThat(comparison.joined()).isEqualTo(goodInRange.size());
+        assertThat(comparison.shift().maxAbsDelta()).isLessThan(1e-4);
+        assertThat(newThreshold > liveThreshold ? comparison.urgentToRoutine() : comparison.routineToUrgent())
+                .isEqualTo(expectedMoves).isNotEmpty();
+        assertThat(newThreshold > liveThreshold ? comparison.routineToUrgent() : comparison.urgentToRoutine()).isEmpty();
+        assertThat(comparison.samePriority()).isEqualTo(goodInRange.size() - expectedMoves.size());
+    }
+
+    @Test
+    void aCompletedJobStartedAgainReportsWithoutReplayingAndAChangedRequestIsRefused(@TempDir Path work) throws Exception {
+        stack.broker().createTopics(Map.of("again-images", 2));
+        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), "again-images")) {
+            for (int i = 0; i < 4; i++) {
+                clinic.send(LesionEvents.jpeg(100 + i));
+            }
+        }
+        ReplaySettings settings = settings(work);
+        var request = new ReplayRequest("again", "again-images", new RangeBound.Earliest(), new RangeBound.Latest(),
+                TestModel.dir(), "rescored-again", null);
+        ReplayStatus first = new ReplayJob(request, settings).run();
+        assertThat(first.state()).as(String.valueOf(first.message())).isEqualTo(ReplayState.COMPLETED);
+
+        ReplayStatus second = new ReplayJob(request, settings).run();
+        assertThat(second.state()).isEqualTo(ReplayState.COMPLETED);
+        assertThat(second.report()).isEqualTo(first.report());
+
+        assertThat(first.report().eventsInRange()).isEqualTo(4);
+        var changed = new ReplayRequest("again", "again-images", RangeBound.parse("0:1"), new RangeBound.Latest(),
+                TestModel.dir(), "rescored-again", null);
+        ReplayStatus refused = new ReplayJob(changed, settings).run();
+        assertThat(refused.state()).isEqualTo(ReplayState.FAILED);
+        assertThat(refused.message()).contains("was started with another range");
+    }
+
+    @Test
+    void refusesToWriteIntoTheLiveOutputs(@TempDir Path work) {
+        var request = new ReplayRequest("into-live", Topics.LESION_IMAGES, new RangeBound.Earliest(),
+                new RangeBound.Latest(), TestModel.dir(), Topics.TRIAGE_RESULTS, null);
+        ReplayStatus refused = new ReplayJob(request, settings(work)).run();
+        assertThat(refused.state()).isEqualTo(ReplayState.FAILED);
+        assertThat(refused.message()).contains("live topic " + Topics.TRIAGE_RESULTS);
+    }
+
+    private static boolean between(double p, double a, double b) {
+        return p >= Math.min(a, b) && p < Math.max(a, b);
+    }
+
+    private static ReplaySettings settings(Path workDir) {
+        return settings(stack, workDir);
+    }
+
+    /** Batches of 8 from one model thread: several batches even for a few dozen events. */
+    static ReplaySettings settings(TriageStack stack, Path workDir) {
+        return new ReplaySettings(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.serdeConfig(), workDir,
+                InferenceOptions.cpu(1), ImageLimits.defaults(), new BatchPolicy(8, Duration.ofMillis(10)),
+                Set.of(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES));
+    }
+
+    private static void publish(int first, int count) {
+        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig())) {
+            for (int i = first; i < first + count; i++) {
+                if (POISON_AT.contains(i)) {
+                    clinic.sendRaw("case-" + i, ("not an event " + i).getBytes(StandardCharsets.UTF_8));
+                } else {
+                    clinic.send(LesionEvents.jpeg(i));
+                }
+            }
+        }
+    }
+
+    /** Runs the live topology until it has answered the history, then stops it: its group offsets stay. */
+    private static Map<String, ScoredEvent> answerWithLiveService(Path state, int goodEvents) {
+        var components = TopologyHarness.components(stack.serdeConfig(), TopologyHarness.policy(8, 20),
+                ImageLimits.defaults(), new SimpleMeterRegistry());
+        try (KafkaStreams liveService = new KafkaStreams(TopologyHarness.topology(components, stack.serdeConfig()),
+                TriageWorker.streamsConfig(stack.bootstrapServers(), LIVE_APP, state))) {
+            liveService.start();
+            TopicReader.readAll(stack.bootstrapServers(), Topics.TRIAGE_RESULTS, TriageResult.class, stack.serdeConfig(),
+                    goodEvents, Duration.ofSeconds(90), Duration.ofMillis(500));
+        }
+        var snapshot = reader().read(Topics.TRIAGE_RESULTS, Duration.ofSeconds(30));
+        assertThat(snapshot.byEventId()).hasSize(goodEvents);
+        return snapshot.byEventId();
+    }
+
+    private static ResultsTopicReader reader() {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", stack.bootstrapServers());
+        return new ResultsTopicReader(client, stack.serdeConfig());
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> groupOffsets(String group) throws Exception {
+        try (Admin admin = admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String... topics) throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (var description : admin.describeTopics(List.of(topics)).allTopicNames().get().values()) {
+                description.partitions().forEach(p -> latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+            return ends;
+        }
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+    }
+
+    /** Half-way between the two middle values, so no event sits on the threshold itself. */
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(file).exists();
+    }
+}
