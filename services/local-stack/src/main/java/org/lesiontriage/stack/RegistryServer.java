@@ -167,7 +167,10 @@ public final class RegistryServer implements AutoCloseable {
             try {
                 HttpResponse<Void> response = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                // Health is served on its own port, which can be up before the API's (seen with HTTPS).
+                if (response.statusCode() == 200 && apiClient().send(HttpRequest.newBuilder(URI.create(confluentUrl()
+                        + "/subjects")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -181,9 +184,17 @@ public final class RegistryServer implements AutoCloseable {
         throw new IOException("Schema registry not ready after " + START_TIMEOUT.toSeconds() + " s; see " + logFile);
     }
 
+    /** A client for the API port; over HTTPS it trusts the loopback CA. */
+    private HttpClient apiClient() {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (tls != null) {
+            builder.sslContext(tls.clientContext());
+        }
+        return builder.build();
+    }
+
     private void setGlobalCompatibility(String level) throws IOException {
-        HttpClient client = tls == null ? HttpClient.newHttpClient()
-                : HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        HttpClient client = apiClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create(confluentUrl() + "/config"))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
