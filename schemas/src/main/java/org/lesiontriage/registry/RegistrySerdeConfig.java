@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -24,6 +25,10 @@ public final class RegistrySerdeConfig {
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
     public static final String CONNECT_TIMEOUT_MS = "schema.registry.connect.timeout.ms";
     public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+    /** CA certificates trusted for an https registry (PKCS12, JKS or PEM); without it the JDK's default CAs. */
+    public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
     /** Reader class when a deserializer is created by Kafka from a class name rather than constructed with one. */
     public static final String SPECIFIC_VALUE_TYPE = "specific.avro.value.type";
     public static final String SPECIFIC_KEY_TYPE = "specific.avro.key.type";
@@ -36,14 +41,18 @@ public final class RegistrySerdeConfig {
     private final boolean autoRegisterSchemas;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final String truststoreLocation;
+    private final SSLContext sslContext;
 
     private RegistrySerdeConfig(List<URI> urls, String authorizationHeader, boolean autoRegisterSchemas,
-            Duration connectTimeout, Duration requestTimeout) {
+            Duration connectTimeout, Duration requestTimeout, String truststoreLocation, SSLContext sslContext) {
         this.urls = List.copyOf(urls);
         this.authorizationHeader = authorizationHeader;
         this.autoRegisterSchemas = autoRegisterSchemas;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.truststoreLocation = truststoreLocation;
+        this.sslContext = sslContext;
     }
 
     /** Reads and validates the settings; throws {@link ConfigException} naming the offending key. */
@@ -64,10 +73,15 @@ public final class RegistrySerdeConfig {
             urls.add(withoutUserInfo(uri));
         }
         String userInfo = userInfo(configs, urlUserInfo);
+        String truststore = text(configs, SSL_TRUSTSTORE_LOCATION);
+        // Loaded here, so that a wrong path or password fails at configure time, not at the first record.
+        SSLContext sslContext = truststore == null ? null : RegistryTruststore.sslContext(truststore,
+                text(configs, SSL_TRUSTSTORE_PASSWORD), text(configs, SSL_TRUSTSTORE_TYPE));
         return new RegistrySerdeConfig(urls, userInfo == null ? null : basicHeader(userInfo),
                 bool(configs, AUTO_REGISTER_SCHEMAS, true),
                 Duration.ofMillis(millis(configs, CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS)),
-                Duration.ofMillis(millis(configs, REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS)));
+                Duration.ofMillis(millis(configs, REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS)),
+                truststore, sslContext);
     }
 
     /** Registry base URLs, tried in order; credentials stripped, so they are safe to print. */
@@ -92,9 +106,15 @@ public final class RegistrySerdeConfig {
         return requestTimeout;
     }
 
+    /** TLS context trusting the configured truststore; empty means the JDK's default trusted CAs. */
+    public Optional<SSLContext> sslContext() {
+        return Optional.ofNullable(sslContext);
+    }
+
     @Override
     public String toString() {
         return "RegistrySerdeConfig{urls=" + urls + ", basicAuth=" + (authorizationHeader != null)
+                + ", truststore=" + (truststoreLocation == null ? "JDK default" : truststoreLocation)
                 + ", autoRegisterSchemas=" + autoRegisterSchemas + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + "}";
     }
@@ -159,6 +179,14 @@ public final class RegistrySerdeConfig {
 
     private static String basicHeader(String userInfo) {
         return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(Map<String, ?> configs, String key) {
+        Object value = configs.get(key);
+        if (value instanceof org.apache.kafka.common.config.types.Password password) {
+            return password.value(); // how Kafka hands over password settings it parsed itself
+        }
+        return value == null || value.toString().isBlank() ? null : value.toString().trim();
     }
 
     private static boolean bool(Map<String, ?> configs, String key, boolean defaultValue) {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends one request to the registry, moving on to the next configured URL when a server cannot be reached or
@@ -30,16 +31,18 @@ final class RegistryTransport {
     RegistryTransport(RegistrySerdeConfig config) {
         this.config = config;
         // HTTP/1.1: some registries and proxies mishandle the h2c upgrade the JDK would otherwise attempt.
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        config.sslContext().ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     /** GET when {@code jsonBody} is null, else POST; {@code path} is already percent-encoded. */
     Response send(String path, String jsonBody) {
         List<String> failures = new ArrayList<>();
+        SSLException tlsFailure = null;
         Response lastServerError = null;
         for (URI base : config.urls()) {
             URI url = URI.create(base + path);
@@ -51,6 +54,9 @@ final class RegistryTransport {
                 }
                 lastServerError = answer;
                 failures.add(base + " (HTTP " + answer.status() + ")");
+            } catch (SSLException e) {
+                tlsFailure = e;
+                failures.add(base + " (" + describeTls(e) + ")");
             } catch (IOException e) {
                 failures.add(base + " (" + describe(e) + ")");
             } catch (InterruptedException e) {
@@ -60,6 +66,11 @@ final class RegistryTransport {
         }
         if (lastServerError != null) {
             return lastServerError;
+        }
+        if (tlsFailure != null) {
+            // Retrying cannot fix a certificate nobody trusts: a distinct, permanent error that says what to set.
+            throw new RegistryTlsException("TLS handshake with the schema registry failed: " + String.join(", ", failures)
+                    + "; check that the registry's CA is in " + RegistrySerdeConfig.SSL_TRUSTSTORE_LOCATION, tlsFailure);
         }
         throw new RegistryUnavailableException("Schema registry unavailable: " + String.join(", ", failures));
     }
@@ -75,6 +86,20 @@ final class RegistryTransport {
         return builder.header("Content-Type", CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
                 .build();
+    }
+
+    private static String describeTls(SSLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertPathValidatorException
+                    || cause.getClass().getName().endsWith("SunCertPathBuilderException")) {
+                return "certificate not trusted";
+            }
+            if (cause instanceof java.security.cert.CertificateException && cause.getMessage() != null
+                    && cause.getMessage().startsWith("No subject alternative")) {
+                return "certificate does not name this host: " + cause.getMessage();
+            }
+        }
+        return "TLS failure: " + e.getMessage();
     }
 
     private String describe(IOException e) {

@@ -15,4 +15,9 @@ public final class ConnectionDefaults {
     public static String registryUrl(Map<String, String> env) {
         return env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7");
     }
+
+    /** Security settings (TLS, SASL, registry truststore) from the file $KAFKA_CONFIG_FILE names, else none. */
+    public static ClientSettings clientSettings(Map<String, String> env) {
+        return ClientSettings.fromEnvironment(env);
+    }
 }

@@ -80,7 +80,8 @@ public final class ClinicSimulator {
         ProgressBar progress;
         try (LabelsFile labels = options.labelsOut() == null ? null : LabelsFile.create(options.labelsOut());
              LesionEventPublisher publisher = new LesionEventPublisher(
-                     options.bootstrapServers(), options.registryUrl(), options.topic())) {
+                     options.clientSettings().applyTo(LesionEventPublisher.producerConfig(options.bootstrapServers())),
+                     options.clientSettings().serdeConfig(options.registryUrl()), options.topic())) {
             // The clock starts once the producer exists, so --rate paces the events, not the start-up.
             start = System.nanoTime();
             progress = new ProgressBar(total, err, interactive);

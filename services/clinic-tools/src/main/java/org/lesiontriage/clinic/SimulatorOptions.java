@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.lesiontriage.cli.ArgumentReader;
+import org.lesiontriage.cli.ClientSettings;
 import org.lesiontriage.cli.ConnectionDefaults;
 import org.lesiontriage.cli.UsageException;
 
@@ -18,7 +19,8 @@ public record SimulatorOptions(
         int clinics,
         double rate,
         int limit,
-        Path labelsOut) {
+        Path labelsOut,
+        ClientSettings clientSettings) {
 
     /** System property with the repository root, set by bin/simulate; the default image folder hangs off it. */
     public static final String PROJECT_ROOT_PROPERTY = "lesion.project.root";
@@ -34,6 +36,9 @@ public record SimulatorOptions(
               --bootstrap-servers HOSTS  Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)
               --registry-url URL         schema registry, Confluent API (default: $SCHEMA_REGISTRY_URL or
                                          http://127.0.0.1:8081/apis/ccompat/v7)
+              --kafka-config FILE        Kafka client and registry settings for a secured cluster, as a properties
+                                         file: security.protocol, sasl.*, ssl.*, schema.registry.ssl.truststore.*,
+                                         basic.auth.user.info (default: $KAFKA_CONFIG_FILE; see docs/operations.md)
               --topic NAME               topic to publish to (default: lesion-images)
               --images DIR               publish the .jpg/.jpeg/.png files under DIR, recursively, sorted by file name
                                          (default: ../shared/data/isic/test next to the repository when it exists,
@@ -56,6 +61,7 @@ public record SimulatorOptions(
         boolean help = false;
         String bootstrap = ConnectionDefaults.bootstrapServers(env);
         String registry = ConnectionDefaults.registryUrl(env);
+        ClientSettings clientSettings = null;
         String topic = LesionEventPublisher.DEFAULT_TOPIC;
         Path images = null;
         Integer synthetic = null;
@@ -73,6 +79,7 @@ public record SimulatorOptions(
                 }
                 case "--bootstrap-servers" -> bootstrap = reader.text(option);
                 case "--registry-url" -> registry = reader.text(option);
+                case ClientSettings.OPTION -> clientSettings = ClientSettings.read(reader.path(option));
                 case "--topic" -> topic = reader.text(option);
                 case "--images" -> images = reader.path(option);
                 case "--synthetic" -> synthetic = reader.positiveInt(option);
@@ -95,7 +102,8 @@ public record SimulatorOptions(
             }
         }
         return new SimulatorOptions(help, bootstrap, registry, topic, images, synthetic == null ? 0 : synthetic,
-                clinics, rate, limit, labelsOut);
+                clinics, rate, limit, labelsOut,
+                clientSettings != null ? clientSettings : ConnectionDefaults.clientSettings(env));
     }
 
     public boolean isSynthetic() {

@@ -31,7 +31,7 @@ final class TriageTopicsConsumer implements AutoCloseable {
     TriageTopicsConsumer(ViewerOptions options) {
         this.resultsTopic = options.resultsTopic();
         this.failuresTopic = options.failuresTopic();
-        Map<String, String> serdeConfig = Map.of("schema.registry.url", options.registryUrl());
+        Map<String, Object> serdeConfig = options.clientSettings().serdeConfig(options.registryUrl());
         results.configure(serdeConfig, false);
         deadLetters.configure(serdeConfig, false);
         this.consumer = new KafkaConsumer<>(consumerConfig(options), new StringDeserializer(),
@@ -50,7 +50,7 @@ final class TriageTopicsConsumer implements AutoCloseable {
         // A throw-away group has nothing worth committing; a named one resumes where it stopped.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, named);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        return props;
+        return options.clientSettings().applyTo(props);
     }
 
     List<TriageRecord> poll(Duration timeout) {

@@ -3,6 +3,7 @@ package org.lesiontriage.viewer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.lesiontriage.cli.ArgumentReader;
+import org.lesiontriage.cli.ClientSettings;
 import org.lesiontriage.cli.ConnectionDefaults;
 import org.lesiontriage.cli.UsageException;
 
@@ -19,7 +20,8 @@ public record ViewerOptions(
         Path labels,
         Path report,
         Path checkCard,
-        int top) {
+        int top,
+        ClientSettings clientSettings) {
 
     public static final String USAGE = """
             Usage: bin/viewer [options]
@@ -29,6 +31,9 @@ public record ViewerOptions(
               --bootstrap-servers HOSTS  Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)
               --registry-url URL         schema registry, Confluent API (default: $SCHEMA_REGISTRY_URL or
                                          http://127.0.0.1:8081/apis/ccompat/v7)
+              --kafka-config FILE        Kafka client and registry settings for a secured cluster, as a properties
+                                         file: security.protocol, sasl.*, ssl.*, schema.registry.ssl.truststore.*,
+                                         basic.auth.user.info (default: $KAFKA_CONFIG_FILE; see docs/operations.md)
               --results-topic NAME       default: triage-results
               --failures-topic NAME      default: triage-failures
               --group ID                 consumer group (default: a new one per run, so every run reads everything;
@@ -53,6 +58,7 @@ public record ViewerOptions(
         boolean help = false;
         String bootstrap = ConnectionDefaults.bootstrapServers(env);
         String registry = ConnectionDefaults.registryUrl(env);
+        ClientSettings clientSettings = null;
         String results = "triage-results";
         String failures = "triage-failures";
         String group = null;
@@ -72,6 +78,7 @@ public record ViewerOptions(
                 }
                 case "--bootstrap-servers" -> bootstrap = reader.text(option);
                 case "--registry-url" -> registry = reader.text(option);
+                case ClientSettings.OPTION -> clientSettings = ClientSettings.read(reader.path(option));
                 case "--results-topic" -> results = reader.text(option);
                 case "--failures-topic" -> failures = reader.text(option);
                 case "--group" -> group = reader.text(option);
@@ -85,6 +92,6 @@ public record ViewerOptions(
             }
         }
         return new ViewerOptions(help, bootstrap, registry, results, failures, group, expect, idle, labels, report,
-                card, top);
+                card, top, clientSettings != null ? clientSettings : ConnectionDefaults.clientSettings(env));
     }
 }

@@ -4,6 +4,9 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.lesiontriage.stack.tls.LoopbackTls;
+import org.lesiontriage.stack.tls.ScramUser;
 
 /**
  * A real single-node Apache Kafka broker in KRaft mode (combined broker and controller), running in this JVM
@@ -15,9 +18,16 @@ public final class KafkaBroker implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private final EmbeddedKafkaBroker broker;
+    private final String clientBootstrap;
+    private final String adminBootstrap;
+    private final Map<String, String> clientSecurity;
 
-    private KafkaBroker(EmbeddedKafkaBroker broker) {
+    private KafkaBroker(EmbeddedKafkaBroker broker, String clientBootstrap, String adminBootstrap,
+            Map<String, String> clientSecurity) {
         this.broker = broker;
+        this.clientBootstrap = clientBootstrap;
+        this.adminBootstrap = adminBootstrap;
+        this.clientSecurity = Map.copyOf(clientSecurity);
     }
 
     /** Starts a broker on a free port with a temporary log directory, deleted on close. */
@@ -44,7 +54,45 @@ public final class KafkaBroker implements AutoCloseable {
             // A stable cluster id lets a persistent log directory be reused across restarts.
             broker.withClusterId("lesion-triage-local-000");
         }
-        return new KafkaBroker(broker.start());
+        broker.start();
+        String address = "127.0.0.1:" + listenerPort;
+        return new KafkaBroker(broker, address, address, Map.of());
+    }
+
+    /**
+     * Starts a broker whose clients must use SASL_SSL: TLS with {@code tls}'s server certificate and SCRAM-SHA-512
+     * authentication, with {@code user} created at start. The broker also keeps a PLAINTEXT listener on loopback
+     * for itself (inter-broker traffic) and for creating the user and the topics; {@link #bootstrapServers()} is the
+     * SASL_SSL one.
+     */
+    public static KafkaBroker startSaslSsl(LoopbackTls tls, ScramUser user) {
+        int internalPort = FreePorts.pick();
+        int clientPort = FreePorts.pick();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
+                .withNodeId(1)
+                .withKafkaHost("127.0.0.1")
+                .withKafkaPort(internalPort)
+                .withControllerPort(FreePorts.pick())
+                .withDeleteLogDirsOnClose(true)
+                // Both are advertised: inter-broker traffic must use an advertised listener.
+                .withAdvertisedListeners(
+                        EmbeddedKafkaBroker.endpoint(SecurityProtocol.PLAINTEXT, "127.0.0.1", internalPort),
+                        EmbeddedKafkaBroker.endpoint(SecurityProtocol.SASL_SSL, "127.0.0.1", clientPort))
+                .withAdditionalProperties(properties -> {
+                    configure(properties, null);
+                    SaslSslListener.configure(properties, tls);
+                });
+        broker.start();
+        KafkaBroker secured = new KafkaBroker(broker, "127.0.0.1:" + clientPort, "127.0.0.1:" + internalPort,
+                SaslSslListener.clientSettings(tls, user));
+        try {
+            SaslSslListener.createUser(secured.adminBootstrap, user);
+            SaslSslListener.awaitLogin(secured.clientBootstrap, secured.clientSecurity);
+        } catch (RuntimeException e) {
+            secured.close();
+            throw e;
+        }
+        return secured;
     }
 
     private static void configure(Properties properties, Path logDir) {
@@ -64,13 +112,23 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Where clients connect: the PLAINTEXT listener, or the SASL_SSL one of a secured broker. */
     public String bootstrapServers() {
-        return broker.getAdvertisedListeners().replaceFirst("^[A-Z_]+://", "");
+        return clientBootstrap;
+    }
+
+    /**
+     * The settings besides {@code bootstrap.servers} that a client needs: none for a PLAINTEXT broker; for a
+     * secured one security.protocol, sasl.mechanism, sasl.jaas.config and ssl.truststore.*. Holds secrets: pass
+     * it to clients, never print it.
+     */
+    public Map<String, String> clientSecurity() {
+        return clientSecurity;
     }
 
     /** Creates the topics that do not exist yet (name to partition count). */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
-        TopicAdmin.createMissing(bootstrapServers(), partitionsByTopic);
+        TopicAdmin.createMissing(adminBootstrap, partitionsByTopic);
     }
 
     @Override

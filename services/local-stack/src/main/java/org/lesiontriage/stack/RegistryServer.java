@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.lesiontriage.stack.tls.LoopbackTls;
 
 /**
  * A real schema registry server (Apicurio Registry, in-memory storage) run as a child process on loopback.
@@ -23,16 +24,21 @@ public final class RegistryServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /** Name of the registry's own TLS configuration: only the API port uses it, health stays on plain HTTP. */
+    private static final String TLS_CONFIGURATION = "registry";
+
     private final int httpPort;
     private final int managementPort;
     private final Path logFile;
     private final Process process;
+    private final LoopbackTls tls;
 
-    private RegistryServer(int httpPort, int managementPort, Path logFile, Process process) {
+    private RegistryServer(int httpPort, int managementPort, Path logFile, Process process, LoopbackTls tls) {
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.logFile = logFile;
         this.process = process;
+        this.tls = tls;
     }
 
     /** Starts an in-memory registry on the given ports (0 = any free port); see {@link #start(int, int, Path, boolean)}. */
@@ -49,6 +55,19 @@ public final class RegistryServer implements AutoCloseable {
      */
     public static RegistryServer start(int httpPort, int managementPort, Path workDir, boolean persistent)
             throws IOException {
+        return start(httpPort, managementPort, workDir, persistent, null);
+    }
+
+    /**
+     * Starts an in-memory registry on free ports that serves its API over HTTPS only, with {@code tls}'s server
+     * certificate; clients need the CA in their truststore. Plain HTTP requests are refused.
+     */
+    public static RegistryServer startHttps(Path workDir, LoopbackTls tls) throws IOException {
+        return start(0, 0, workDir, false, tls);
+    }
+
+    private static RegistryServer start(int httpPort, int managementPort, Path workDir, boolean persistent,
+            LoopbackTls tls) throws IOException {
         int http = httpPort == 0 ? FreePorts.pick() : httpPort;
         int management = managementPort == 0 ? FreePorts.pick() : managementPort;
         Path distribution = RegistryDistribution.locate();
@@ -61,7 +80,15 @@ public final class RegistryServer implements AutoCloseable {
         command.add(JavaRuntimes.atLeast(21).resolve("bin/java").toString());
         command.add("-Xmx512m");
         command.add("-Dquarkus.http.host=127.0.0.1");
-        command.add("-Dquarkus.http.port=" + http);
+        if (tls == null) {
+            command.add("-Dquarkus.http.port=" + http);
+        } else {
+            command.add("-Dquarkus.http.port=" + FreePorts.pick()); // unused: insecure requests are disabled
+            command.add("-Dquarkus.http.ssl-port=" + http);
+            command.add("-Dquarkus.http.insecure-requests=disabled");
+            command.add("-Dquarkus.http.tls-configuration-name=" + TLS_CONFIGURATION);
+            command.add("-Dquarkus.tls." + TLS_CONFIGURATION + ".key-store.p12.path=" + tls.keystore());
+        }
         command.add("-Dquarkus.management.host=127.0.0.1");
         command.add("-Dquarkus.management.port=" + management);
         if (persistent) {
@@ -71,13 +98,18 @@ public final class RegistryServer implements AutoCloseable {
         }
         command.add("-jar");
         command.add(distribution.resolve("quarkus-run.jar").toString());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        if (tls != null) {
+            // In the environment, not on the command line, where any process listing would show it.
+            // (quarkus.tls.registry.key-store.p12.password as Quarkus reads it from the environment).
+            builder.environment().put("QUARKUS_TLS_REGISTRY_KEY_STORE_P12_PASSWORD", tls.password());
+        }
+        Process process = builder.start();
         Files.writeString(pidFile, Long.toString(process.pid()));
-        RegistryServer server = new RegistryServer(http, management, log, process);
+        RegistryServer server = new RegistryServer(http, management, log, process, tls);
         try {
             server.awaitReady();
             server.setGlobalCompatibility("BACKWARD");
@@ -105,7 +137,7 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Base URL of the Confluent-compatible API, the value of {@code schema.registry.url}. */
     public String confluentUrl() {
-        return "http://127.0.0.1:" + httpPort + "/apis/ccompat/v7";
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + httpPort + "/apis/ccompat/v7";
     }
 
     public int httpPort() {
@@ -135,7 +167,10 @@ public final class RegistryServer implements AutoCloseable {
             try {
                 HttpResponse<Void> response = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                // Health is served on its own port, which can be up before the API's (seen with HTTPS).
+                if (response.statusCode() == 200 && apiClient().send(HttpRequest.newBuilder(URI.create(confluentUrl()
+                        + "/subjects")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -149,8 +184,17 @@ public final class RegistryServer implements AutoCloseable {
         throw new IOException("Schema registry not ready after " + START_TIMEOUT.toSeconds() + " s; see " + logFile);
     }
 
+    /** A client for the API port; over HTTPS it trusts the loopback CA. */
+    private HttpClient apiClient() {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (tls != null) {
+            builder.sslContext(tls.clientContext());
+        }
+        return builder.build();
+    }
+
     private void setGlobalCompatibility(String level) throws IOException {
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = apiClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create(confluentUrl() + "/config"))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))

@@ -78,6 +78,14 @@ public interface TriageConfig {
         /** user:password for HTTP basic auth, if the registry demands it. */
         Optional<String> basicAuthUserInfo();
 
+        /** CA certificates trusted for an https registry; without it the JDK's default CAs. */
+        Optional<String> truststoreLocation();
+
+        Optional<String> truststorePassword();
+
+        /** PKCS12 (default), JKS or PEM. */
+        Optional<String> truststoreType();
+
         @WithDefault("true")
         boolean autoRegister();
     }

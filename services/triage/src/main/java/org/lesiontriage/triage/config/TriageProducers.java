@@ -101,6 +101,9 @@ public class TriageProducers {
             serde.put("basic.auth.credentials.source", "USER_INFO");
             serde.put("basic.auth.user.info", userInfo);
         });
+        registry.truststoreLocation().ifPresent(location -> serde.put("schema.registry.ssl.truststore.location", location));
+        registry.truststorePassword().ifPresent(password -> serde.put("schema.registry.ssl.truststore.password", password));
+        registry.truststoreType().ifPresent(type -> serde.put("schema.registry.ssl.truststore.type", type));
         return serde;
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The whole service, booted by Quarkus against a real in-process broker and a real schema registry. */
 @QuarkusTest
-@QuarkusTestResource(TriageStackResource.class)
+@QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
 class TriageServiceTest {
 
     TriageStack stack;

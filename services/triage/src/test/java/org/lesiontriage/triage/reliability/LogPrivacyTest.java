@@ -35,7 +35,7 @@ import org.lesiontriage.triage.topology.Topics;
  * sequence may appear in the log, while the dead letters keep the original bytes.
  */
 @QuarkusTest
-@QuarkusTestResource(TriageStackResource.class)
+@QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
 @TestProfile(LogPrivacyTest.VerboseFileLog.class)
 class LogPrivacyTest {
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +32,8 @@ public final class TopicReader {
                                                             Map<String, ?> serdeConfig, int expected,
                                                             Duration timeout, Duration settle) {
         var deserializer = TopologyHarness.deserializer(type, serdeConfig);
-        return readAll(bootstrapServers, topic, value -> deserializer.deserialize(topic, value), expected, timeout, settle);
+        return readAll(bootstrapServers, Map.of(), topic, value -> deserializer.deserialize(topic, value), expected,
+                timeout, settle);
     }
 
     /**
@@ -40,8 +42,15 @@ public final class TopicReader {
      */
     public static List<GenericRecord> readGeneric(String bootstrapServers, String topic, Map<String, ?> serdeConfig,
                                                   int expected, Duration timeout, Duration settle) {
+        return readGeneric(bootstrapServers, Map.of(), topic, serdeConfig, expected, timeout, settle);
+    }
+
+    /** The same through a secured broker: {@code clientSecurity} holds the SASL/TLS client settings. */
+    public static List<GenericRecord> readGeneric(String bootstrapServers, Map<String, String> clientSecurity,
+                                                  String topic, Map<String, ?> serdeConfig,
+                                                  int expected, Duration timeout, Duration settle) {
         SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySerdeConfig.from(serdeConfig));
-        return readAll(bootstrapServers, topic, value -> {
+        return readAll(bootstrapServers, clientSecurity, topic, value -> {
             Schema writer = registry.schemaById(ConfluentWireFormat.schemaId(value));
             try {
                 var decoder = DecoderFactory.get().binaryDecoder(value, ConfluentWireFormat.HEADER_LENGTH,
@@ -53,15 +62,15 @@ public final class TopicReader {
         }, expected, timeout, settle);
     }
 
-    private static <T> List<T> readAll(String bootstrapServers, String topic, Function<byte[], T> decode, int expected,
-                                       Duration timeout, Duration settle) {
+    private static <T> List<T> readAll(String bootstrapServers, Map<String, String> clientSecurity, String topic,
+                                       Function<byte[], T> decode, int expected, Duration timeout, Duration settle) {
         List<T> values = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> config = new HashMap<>(clientSecurity);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             long settleUntil = Long.MAX_VALUE;

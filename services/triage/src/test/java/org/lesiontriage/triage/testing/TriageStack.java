@@ -3,33 +3,58 @@ package org.lesiontriage.triage.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.lesiontriage.stack.KafkaBroker;
 import org.lesiontriage.stack.RegistryServer;
+import org.lesiontriage.stack.tls.LoopbackTls;
+import org.lesiontriage.stack.tls.ScramUser;
 import org.lesiontriage.triage.topology.Topics;
 
-/** A real in-process KRaft broker with the triage topics, and a real schema registry, for one test class. */
+/**
+ * A real in-process KRaft broker with the triage topics, and a real schema registry, for one test class; either
+ * both in the clear, or a SASL_SSL broker and an HTTPS-only registry with a CA made for the run.
+ */
 public final class TriageStack implements AutoCloseable {
 
     private final KafkaBroker broker;
     private final RegistryServer registry;
     private final Path workDir;
+    private final LoopbackTls tls;
 
-    private TriageStack(KafkaBroker broker, RegistryServer registry, Path workDir) {
+    private TriageStack(KafkaBroker broker, RegistryServer registry, Path workDir, LoopbackTls tls) {
         this.broker = broker;
         this.registry = registry;
         this.workDir = workDir;
+        this.tls = tls;
     }
 
     public static TriageStack start() {
         try {
             Path work = Files.createTempDirectory("triage-stack");
             KafkaBroker broker = KafkaBroker.startEphemeral();
-            broker.createTopics(Map.of(Topics.LESION_IMAGES, 2, Topics.TRIAGE_RESULTS, 2, Topics.TRIAGE_FAILURES, 1));
-            return new TriageStack(broker, RegistryServer.start(0, 0, work), work);
+            createTopics(broker);
+            return new TriageStack(broker, RegistryServer.start(0, 0, work), work, null);
         } catch (IOException e) {
             throw new IllegalStateException("Test stack did not start", e);
         }
+    }
+
+    /** Clients must use SASL_SSL with SCRAM-SHA-512 (user {@code triage}, random password) and trust the test CA. */
+    public static TriageStack startSaslSsl() {
+        try {
+            Path work = Files.createTempDirectory("triage-stack");
+            LoopbackTls tls = LoopbackTls.generate(work.resolve("tls"));
+            KafkaBroker broker = KafkaBroker.startSaslSsl(tls, ScramUser.random("triage"));
+            createTopics(broker);
+            return new TriageStack(broker, RegistryServer.startHttps(work.resolve("registry"), tls), work, tls);
+        } catch (IOException e) {
+            throw new IllegalStateException("Secured test stack did not start", e);
+        }
+    }
+
+    private static void createTopics(KafkaBroker broker) {
+        broker.createTopics(Map.of(Topics.LESION_IMAGES, 2, Topics.TRIAGE_RESULTS, 2, Topics.TRIAGE_FAILURES, 1));
     }
 
     public String bootstrapServers() {
@@ -40,8 +65,24 @@ public final class TriageStack implements AutoCloseable {
         return registry.confluentUrl();
     }
 
+    /** Kafka client settings besides bootstrap.servers: none, or SASL_SSL with the credentials and the CA. */
+    public Map<String, String> clientSecurity() {
+        return broker.clientSecurity();
+    }
+
+    /** The registry serde's settings; for the secured stack with the test CA as truststore. */
     public Map<String, Object> serdeConfig() {
-        return Map.of("schema.registry.url", registryUrl());
+        Map<String, Object> serde = new HashMap<>();
+        serde.put("schema.registry.url", registryUrl());
+        if (tls != null) {
+            serde.putAll(tls.truststoreSettings("schema.registry."));
+        }
+        return serde;
+    }
+
+    /** The test CA and its password, for the secured stack. */
+    public LoopbackTls tls() {
+        return tls;
     }
 
     public KafkaBroker broker() {

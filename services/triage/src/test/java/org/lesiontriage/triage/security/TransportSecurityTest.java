@@ -1,0 +1,155 @@
+package org.lesiontriage.triage.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.junit.jupiter.api.Test;
+import org.lesiontriage.clinic.LesionEventPublisher;
+import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.registry.RegistryTlsException;
+import org.lesiontriage.stack.tls.ScramUser;
+import org.lesiontriage.triage.testing.LesionEvents;
+import org.lesiontriage.triage.testing.TopicReader;
+import org.lesiontriage.triage.testing.TriageStack;
+import org.lesiontriage.triage.testing.TriageStackResource;
+import org.lesiontriage.triage.topology.Topics;
+
+/**
+ * The whole service against a SASL_SSL broker (SCRAM-SHA-512, TLS with a CA made for the run) and an HTTPS-only
+ * registry, configured through the same keys a deployment sets. The simulator's publisher sends the events; every
+ * one gets exactly one result, read back over SASL_SSL. A wrong password, a client without the CA and a serde
+ * without the registry's CA each fail fast and say why; no secret reaches the service's log.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = TriageStackResource.SECURITY, value = TriageStackResource.SASL_SSL))
+@TestProfile(TransportSecurityTest.FileLog.class)
+class TransportSecurityTest {
+
+    static final Path LOG = Path.of("target", "transport-security", "service.log");
+    /** Well under the clients' own timeouts (max.block.ms 30 s, request timeouts 30 s and more). */
+    static final long FAST_MS = 15_000;
+
+    /** Everything the service (DEBUG) and Kafka (INFO) log goes to a file the test searches for secrets. */
+    public static class FileLog implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "quarkus.log.file.enabled", "true",
+                    "quarkus.log.file.path", LOG.toAbsolutePath().toString(),
+                    "quarkus.log.file.level", "ALL",
+                    "quarkus.log.category.\"org.lesiontriage\".level", "DEBUG",
+                    "quarkus.log.category.\"org.apache.kafka\".level", "INFO",
+                    "quarkus.log.category.\"org.apache.kafka.streams\".level", "INFO");
+        }
+    }
+
+    TriageStack stack;
+
+    @Test
+    void simulatorEventsGetExactlyOneResultEachOverSaslSsl() throws Exception {
+        List<String> sent = new ArrayList<>();
+        try (LesionEventPublisher publisher = publisher(stack.clientSecurity(), stack.serdeConfig())) {
+            for (int i = 0; i < 4; i++) {
+                LesionImageEvent event = LesionEvents.jpeg(i);
+                publisher.publish(event, null).get(30, TimeUnit.SECONDS);
+                sent.add(event.getEventId().toString());
+            }
+        }
+        List<GenericRecord> results = TopicReader.readGeneric(stack.bootstrapServers(), stack.clientSecurity(),
+                Topics.TRIAGE_RESULTS, stack.serdeConfig(), sent.size(), Duration.ofSeconds(60), Duration.ofSeconds(1));
+
+        assertThat(results).extracting(r -> r.get("event_id").toString()).containsExactlyInAnyOrderElementsOf(sent);
+        String log = Files.readString(LOG);
+        assertThat(log).as("the service's log").contains("triage-service")
+                .doesNotContain(stack.tls().password())
+                .doesNotContain(passwordOf(stack.clientSecurity()));
+    }
+
+    @Test
+    void aWrongPasswordFailsFastAsAnAuthenticationFailure() {
+        Map<String, String> wrong = new HashMap<>(stack.clientSecurity());
+        wrong.put("sasl.jaas.config", ScramUser.random("triage").jaasConfig());
+
+        Throwable failure = publishOne(wrong, stack.serdeConfig());
+
+        assertThat(failure).isInstanceOf(SaslAuthenticationException.class)
+                .hasMessageContaining("Authentication failed").hasMessageContaining("SCRAM-SHA-512");
+    }
+
+    @Test
+    void aClientWithoutTheCaFailsTheTlsHandshakeFast() {
+        Map<String, String> untrusting = new HashMap<>(stack.clientSecurity());
+        untrusting.keySet().removeIf(key -> key.startsWith("ssl.truststore."));
+
+        Throwable failure = publishOne(untrusting, stack.serdeConfig());
+
+        assertThat(failure).isInstanceOf(SslAuthenticationException.class).hasMessageContaining("SSL handshake failed");
+        assertThat(rootCause(failure)).hasMessageContaining("unable to find valid certification path");
+    }
+
+    @Test
+    void aSerdeWithoutTheRegistryCaFailsWithATypedTlsError() {
+        Map<String, Object> untrusting = Map.of("schema.registry.url", stack.registryUrl());
+
+        Throwable failure = publishOne(stack.clientSecurity(), untrusting);
+
+        assertThat(failure).isInstanceOf(RegistryTlsException.class)
+                .hasMessageContaining("TLS handshake with the schema registry failed")
+                .hasMessageContaining("certificate not trusted")
+                .hasMessageContaining("schema.registry.ssl.truststore.location");
+    }
+
+    /** Publishes one event and returns why it failed, asserting that it did, and fast. */
+    private Throwable publishOne(Map<String, String> clientSecurity, Map<String, Object> serdeConfig) {
+        long start = System.nanoTime();
+        Throwable failure = null;
+        try (LesionEventPublisher publisher = publisher(clientSecurity, serdeConfig)) {
+            publisher.publish(LesionEvents.jpeg(99), null).get(FAST_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (Exception e) {
+            failure = e;
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(failure).as("publishing failed").isNotNull();
+        assertThat(millis).as("ms until the failure").isLessThan(FAST_MS);
+        return failure;
+    }
+
+    private LesionEventPublisher publisher(Map<String, String> clientSecurity, Map<String, Object> serdeConfig) {
+        Properties producer = LesionEventPublisher.producerConfig(stack.bootstrapServers());
+        producer.putAll(clientSecurity);
+        return new LesionEventPublisher(producer, serdeConfig, Topics.LESION_IMAGES);
+    }
+
+    private static String passwordOf(Map<String, String> clientSecurity) {
+        String jaas = clientSecurity.get("sasl.jaas.config");
+        return jaas.substring(jaas.indexOf("password=\"") + "password=\"".length(), jaas.lastIndexOf('"'));
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}
