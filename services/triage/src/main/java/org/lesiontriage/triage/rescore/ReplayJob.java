@@ -13,8 +13,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -139,6 +141,12 @@ public final class ReplayJob {
         var topics = new TriageTopics(plan.sourceTopic(), plan.resultsTopic(), plan.failuresTopic());
         Properties props = StreamSettings.asServed(
                 String.valueOf(settings.kafkaClientConfig().get("bootstrap.servers")), request.applicationId(), dir.resolve("state"));
+        // A job killed and started again waits for its former member's session to time out: keep it short.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // Kafka Streams keeps a closed member in its group, expecting it back soon; a replay job leaves instead,
+        // so that, started again, it does not wait a session timeout for its own former member.
+        props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
         settings.kafkaClientConfig().forEach(props::put);
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         AtomicInteger replacements = new AtomicInteger();
@@ -150,6 +158,7 @@ public final class ReplayJob {
                 return replacements.incrementAndGet() <= MAX_THREAD_REPLACEMENTS
                         ? StreamThreadExceptionResponse.REPLACE_THREAD : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
+            long createdNanos = System.nanoTime();
             streams.start();
             ReplayOffsets progress = new ReplayOffsets(admin, request.applicationId(), plan);
             long firstDone = -1;
@@ -173,7 +182,10 @@ public final class ReplayJob {
                 Double eta = rate > 0 ? (plan.total() - done) / rate : null;
                 status = new ReplayStatus(request.jobId(), ReplayState.REPLAYING, model.version(), plan.total(), done,
                         rate, eta, startedAt, null, null);
-                if (cancelRequested) {
+                // A member closed while it joins the group is left behind in it until its session times out;
+                // cancel once the stream runs (or has tried for a while), so a resumed job does not wait for it.
+                boolean settled = state == KafkaStreams.State.RUNNING || System.nanoTime() - createdNanos > CLOSE_TIMEOUT.toNanos();
+                if (cancelRequested && settled) {
                     streams.close(CLOSE_TIMEOUT);
                     return finish(ReplayState.CANCELLED, "cancelled at " + done + " of " + plan.total()
                             + "; start the same job again to resume");
