@@ -85,6 +85,11 @@ public final class TriageStack implements AutoCloseable {
         return tls;
     }
 
+    /** A temporary folder of this stack, deleted on close. */
+    public Path workDir() {
+        return workDir;
+    }
+
     public KafkaBroker broker() {
         return broker;
     }

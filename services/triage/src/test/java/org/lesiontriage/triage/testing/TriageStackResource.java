@@ -28,6 +28,9 @@ public class TriageStackResource implements QuarkusTestResourceLifecycleManager 
         config.put("quarkus.kafka-streams.bootstrap-servers", stack.bootstrapServers());
         config.put("triage.schema-registry.url", stack.registryUrl());
         config.put("triage.model.dir", TestModel.dir().toString());
+        // Re-score jobs started over REST name their model under the project's models/ folder.
+        config.put("triage.rescore.model-root", TestModel.projectRoot().resolve("models").toString());
+        config.put("triage.rescore.work-dir", stack.workDir().resolve("rescore-jobs").toString());
         // The same keys the deployment sets through KAFKA_* and SCHEMA_REGISTRY_* variables.
         stack.clientSecurity().forEach((key, value) -> config.put("kafka-streams." + key, value));
         if (secured) {

@@ -1,0 +1,118 @@
+package org.lesiontriage.triage.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.triage.testing.ImageEventProducer;
+import org.lesiontriage.triage.testing.LesionEvents;
+import org.lesiontriage.triage.testing.TopicReader;
+import org.lesiontriage.triage.testing.TriageStack;
+import org.lesiontriage.triage.testing.TriageStackResource;
+
+/** Re-score jobs through the running service's REST API: start, follow, cancel, resume. */
+@QuarkusTest
+@QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
+class RescoreResourceTest {
+
+    private static final String SOURCE = "rest-replay-images";
+    private static final int EVENTS = 5;
+
+    TriageStack stack;
+    /** The history every test replays, published once (test instances come and go, the stack stays). */
+    private static final Set<String> sent = new HashSet<>();
+
+    @BeforeEach
+    void publishHistory() {
+        if (sent.isEmpty()) {
+            stack.broker().createTopics(Map.of(SOURCE, 1));
+            try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), SOURCE)) {
+                for (int i = 0; i < EVENTS; i++) {
+                    LesionImageEvent event = LesionEvents.jpeg(200 + i);
+                    sent.add(event.getEventId().toString());
+                    clinic.send(event);
+                }
+            }
+        }
+    }
+
+    @Test
+    void startsAJobThatReportsProgressAndCompletesWithEveryEventOnce() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("jobId", "rest-1", "model", "proposed/1.0.0", "sourceTopic", SOURCE))
+                .post("/rescore")
+                .then().statusCode(202)
+                .header("Location", containsString("/rescore/rest-1"))
+                .body("jobId", equalTo("rest-1"));
+
+        JsonPath done = awaitFinished("rest-1");
+        assertThat(done.getString("state")).isEqualTo("COMPLETED");
+        assertThat(done.getLong("report.eventsInRange")).isEqualTo(EVENTS);
+        assertThat(done.getLong("report.resultsThisRun")).isEqualTo(EVENTS);
+        assertThat(done.getString("report.modelVersion")).isEqualTo("1.0.0");
+        assertThat(done.getDouble("report.eventsPerSecond")).isPositive();
+        given().get("/rescore").then().statusCode(200).body("jobId", hasItem("rest-1"));
+        List<GenericRecord> results = TopicReader.readGeneric(stack.bootstrapServers(), "triage-rescore-rest-1",
+                stack.serdeConfig(), EVENTS, Duration.ofSeconds(30), Duration.ofMillis(500));
+        assertThat(results).extracting(r -> r.get("event_id").toString()).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
+    void aCancelledJobStopsAndResumesWhenStartedAgain() {
+        Map<String, String> body = Map.of("jobId", "rest-2", "model", "proposed/1.0.0", "sourceTopic", SOURCE);
+        given().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(202);
+        given().delete("/rescore/rest-2").then().statusCode(202);
+        JsonPath cancelled = awaitFinished("rest-2");
+        assertThat(cancelled.getString("state")).isEqualTo("CANCELLED");
+        assertThat(cancelled.getString("message")).contains("start the same job again to resume");
+
+        given().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(202);
+        JsonPath resumed = awaitFinished("rest-2");
+        assertThat(resumed.getString("state")).isEqualTo("COMPLETED");
+        assertThat(resumed.getBoolean("report.resumed")).isTrue();
+        assertThat(TopicReader.readGeneric(stack.bootstrapServers(), "triage-rescore-rest-2", stack.serdeConfig(),
+                EVENTS, Duration.ofSeconds(30), Duration.ofMillis(500))).hasSize(EVENTS);
+    }
+
+    @Test
+    void refusesModelsOutsideTheModelRootAndAnswers404ForUnknownJobs() {
+        given().contentType(ContentType.JSON).body(Map.of("jobId", "escape", "model", "../../etc"))
+                .post("/rescore").then().statusCode(400).body("error", containsString("is not a folder under"));
+        given().contentType(ContentType.JSON).body(Map.of("jobId", "bad-range", "model", "proposed/1.0.0", "from", "soon"))
+                .post("/rescore").then().statusCode(400).body("error", containsString("ISO-8601"));
+        given().get("/rescore/no-such-job").then().statusCode(404);
+        given().delete("/rescore/no-such-job").then().statusCode(404);
+    }
+
+    private static JsonPath awaitFinished(String jobId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath status = given().get("/rescore/" + jobId).then().statusCode(200).extract().jsonPath();
+            if (List.of("COMPLETED", "CANCELLED", "FAILED").contains(status.getString("state"))) {
+                return status;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("job " + jobId + " did not finish in 90 s");
+    }
+}
