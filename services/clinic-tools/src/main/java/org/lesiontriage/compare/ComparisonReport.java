@@ -39,10 +39,11 @@ final class ComparisonReport {
         if (c.baselineMetrics().labelled() == 0) {
             md.append("No labels given (bin/compare --labels FILE, as written by bin/simulate --labels-out).\n\n");
         } else {
-            md.append("| model | labelled | sensitivity | specificity | ROC AUC | Brier | ECE (15 bins) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| model | labelled | sensitivity | specificity | ROC AUC | Brier | ECE |\n|---|---:|---:|---:|---:|---:|---:|\n");
             metrics(md, "baseline: " + c.baselineModel(), c.baselineMetrics());
             metrics(md, "candidate: " + c.candidateModel(), c.candidateMetrics());
-            md.append("\nSensitivity and specificity at each model's own threshold (URGENT = predicted melanoma).\n\n");
+            md.append("\nSensitivity and specificity at each model's own threshold (URGENT = predicted melanoma); Brier "
+                    + "score of p(melanoma); top-label ECE over 15 confidence bins, as in the model card.\n\n");
         }
         if (chartFile != null) {
             md.append("## Distribution of p(melanoma)\n\n![p(melanoma) baseline vs candidate](").append(chartFile).append(")\n");

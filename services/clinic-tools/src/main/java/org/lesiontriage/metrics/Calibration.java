@@ -3,8 +3,10 @@ package org.lesiontriage.metrics;
 import java.util.List;
 
 /**
- * How well p(melanoma) matches the observed melanoma rate: the Brier score and the expected calibration error
- * over equal-width bins (15, as the model card's), both 0 for a perfectly calibrated model.
+ * How well the probabilities match what happened: the Brier score of p(melanoma), and the top-label expected
+ * calibration error (Guo et al. 2017) over 15 equal-width confidence bins, as the training module's model card
+ * computes it: confidence = the larger class probability, correct = the argmax class is the true one. Both 0 for
+ * a perfect model.
  */
 public record Calibration(double brier, double ece) {
 
@@ -16,21 +18,25 @@ public record Calibration(double brier, double ece) {
         }
         double squared = 0;
         double[] confidence = new double[BINS];
-        double[] positives = new double[BINS];
+        double[] correct = new double[BINS];
         int[] counts = new int[BINS];
         for (BinaryTriageMetrics.Observation o : observations) {
             double p = o.melanomaProbability();
             double truth = o.melanoma() ? 1 : 0;
             squared += (p - truth) * (p - truth);
-            int bin = Math.min(BINS - 1, (int) (p * BINS));
-            confidence[bin] += p;
-            positives[bin] += truth;
+            double top = Math.max(p, 1 - p);
+            // argmax with ties to the first class (non-melanoma), as NumPy does
+            boolean predictedMelanoma = p > 0.5;
+            // bins are (lo, hi]: the first holds [0, 1/15]
+            int bin = Math.max(0, Math.min(BINS - 1, (int) Math.ceil(top * BINS) - 1));
+            confidence[bin] += top;
+            correct[bin] += predictedMelanoma == o.melanoma() ? 1 : 0;
             counts[bin]++;
         }
         double ece = 0;
         for (int b = 0; b < BINS; b++) {
             if (counts[b] > 0) {
-                ece += Math.abs(confidence[b] - positives[b]) / observations.size();
+                ece += Math.abs(confidence[b] - correct[b]) / observations.size();
             }
         }
         return new Calibration(squared / observations.size(), ece);

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class CalibrationTest {
 
     @Test
-    void aModelThatSaysTwentyPercentWhenOneInFiveIsMelanomaIsCalibrated() {
+    void aModelEightyPercentSureAndRightFourTimesInFiveIsCalibrated() {
         List<BinaryTriageMetrics.Observation> observations = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
+            // p(melanoma) 0.2: confident at 0.8 in "not melanoma", wrong for one image in five
             observations.add(new BinaryTriageMetrics.Observation(i % 5 == 0, 0.2, false));
         }
         Calibration calibration = Calibration.of(observations);
@@ -21,7 +22,7 @@ class CalibrationTest {
     }
 
     @Test
-    void anOverconfidentModelHasTheGapBetweenConfidenceAndFrequencyAsItsError() {
+    void anOverconfidentModelHasTheGapBetweenConfidenceAndAccuracyAsItsError() {
         List<BinaryTriageMetrics.Observation> observations = List.of(
                 new BinaryTriageMetrics.Observation(true, 0.9, true),
                 new BinaryTriageMetrics.Observation(false, 0.9, true));
