@@ -9,17 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.lesiontriage.triage.topology.StreamSettings;
-import org.lesiontriage.contracts.LesionImageEvent;
-import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
-import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.inference.LesionClassifier;
-import org.lesiontriage.triage.topology.DeadLetterFactory;
-import org.lesiontriage.triage.topology.LesionEventReader;
 import org.lesiontriage.triage.topology.TriageComponents;
-import org.lesiontriage.triage.topology.TriageMetrics;
-import org.lesiontriage.triage.topology.TriageResultFactory;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;
 
@@ -33,13 +26,7 @@ final class TriagePipeline {
     }
 
     static TriageComponents components(LesionClassifier classifier, BatchPolicy policy, Map<String, ?> serdeConfig) {
-        var model = classifier.descriptor();
-        SpecificAvroDeserializer<LesionImageEvent> events = new SpecificAvroDeserializer<>(LesionImageEvent.class);
-        events.configure(serdeConfig, false);
-        return new TriageComponents(new LesionEventReader(events),
-                new ImagePreprocessor(ImageLimits.defaults(), model.inputHeight(), model.inputWidth()), classifier,
-                policy, new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
-                new TriageMetrics(new SimpleMeterRegistry()));
+        return TriageComponents.assemble(classifier, ImageLimits.defaults(), policy, serdeConfig, new SimpleMeterRegistry());
     }
 
     static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
