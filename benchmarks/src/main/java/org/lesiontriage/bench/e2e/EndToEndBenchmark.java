@@ -14,6 +14,8 @@ import org.lesiontriage.bench.common.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
 import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.inference.InferenceOptions;
+import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.topology.TriageTopics;
 
 /**
@@ -39,11 +41,16 @@ public final class EndToEndBenchmark {
         int events = args.integer("events", 3000);
         int streamThreads = args.integer("stream-threads", 1);
         Duration maxDelay = Duration.ofMillis(args.integer("max-delay-ms", 10));
+        // The service commits every 100 ms: results become visible then, which sets the latency floor.
+        int commitIntervalMs = args.integer("commit-interval-ms", 100);
+        // The service turns ONNX Runtime's spin-waiting off; --ort-spin true measures its default.
+        boolean spinWait = Boolean.parseBoolean(args.text("ort-spin", "false"));
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> scenarios = new ArrayList<>();
 
         try (BenchStack stack = BenchStack.start();
-             ServiceClassifierRunner model = new ServiceClassifierRunner(modelDir, threads, maxBatch);
+             ServiceClassifierRunner model = new ServiceClassifierRunner(
+                     LesionClassifier.load(modelDir, InferenceOptions.cpu(threads).withSpinWait(spinWait)), maxBatch);
              LoadGenerator load = new LoadGenerator(stack.bootstrapServers())) {
             EventCorpus corpus = EventCorpus.load(args.path("images", "../shared/data/isic/test"),
                     args.integer("corpus-limit", 1000), stack.serdeConfig());
@@ -56,7 +63,7 @@ public final class EndToEndBenchmark {
                     ceiling.imagesPerSecond());
 
             Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, partitions, streamThreads,
-                    maxDelay);
+                    maxDelay, commitIntervalMs);
             runner.run(new Scenario("warm-up", maxBatch, 0, args.integer("warmup-events", 300)));
             Map<String, Object> saturation = runner.run(new Scenario("saturation", maxBatch, 0, events));
             scenarios.add(saturation);
@@ -91,6 +98,8 @@ public final class EndToEndBenchmark {
             report.put("max_batch", maxBatch);
             report.put("partitions", partitions);
             report.put("stream_threads", streamThreads);
+            report.put("commit_interval_ms", commitIntervalMs);
+            report.put("ort_spin_wait", spinWait);
             report.put("raw_ceiling", ceiling);
             report.put("scenarios", scenarios);
             report.put("stage_ms_per_image", stages);
@@ -103,13 +112,13 @@ public final class EndToEndBenchmark {
 
         /** Runs scenarios one after another, each on fresh topics and a fresh application id. */
         record Runner(BenchStack stack, LoadGenerator load, EventCorpus corpus, ServiceClassifierRunner model,
-                      int partitions, int streamThreads, Duration maxDelay) {
+                      int partitions, int streamThreads, Duration maxDelay, int commitIntervalMs) {
 
             Map<String, Object> run(Scenario scenario) throws Exception {
                 String id = "bench-" + scenario.name() + "-" + System.nanoTime();
                 TriageTopics topics = stack.createTopics(id, partitions);
                 KafkaStreams streams = TriagePipeline.start(stack, topics, model.classifier(),
-                        new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, id);
+                        new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, commitIntervalMs, id);
                 try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), topics,
                         stack.serdeConfig())) {
                     collector.awaitAssignment(Duration.ofSeconds(30));

@@ -30,11 +30,11 @@ final class TriagePipeline {
     }
 
     static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
-                              int streamThreads, String applicationId) throws InterruptedException {
+                              int streamThreads, int commitIntervalMs, String applicationId) throws InterruptedException {
         var components = components(classifier, policy, stack.serdeConfig());
         KafkaStreams streams = new KafkaStreams(TriageTopologyFactory.build(topics, components, stack.serdeConfig()),
                 streamsConfig(stack.bootstrapServers(), applicationId, stack.workDir().resolve(applicationId),
-                        streamThreads));
+                        streamThreads, commitIntervalMs));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -49,9 +49,11 @@ final class TriagePipeline {
         return streams;
     }
 
-    static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads) {
+    static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
+                                    int commitIntervalMs) {
         Properties props = StreamSettings.asServed(bootstrapServers, applicationId, stateDir);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         return props;
     }
 }

@@ -6,10 +6,22 @@ package org.lesiontriage.triage.inference;
  * @param intraOpThreads threads ONNX Runtime uses inside one model run; with several stream threads running
  *                       batches at once, their product should not exceed the cores
  * @param warmUpBatch    batch size of the warm-up run at start, so the first real batch does not pay for it
+ * @param spinWait       whether ONNX Runtime's worker threads spin between runs (its default). Off here: spinning
+ *                       burns the cores the stream thread needs to decode the next images
+ *                       (docs/benchmarks.md, "ONNX Runtime thread spinning")
  */
-public record InferenceOptions(InferenceDevice device, int intraOpThreads, int cudaDeviceId, int warmUpBatch) {
+public record InferenceOptions(InferenceDevice device, int intraOpThreads, int cudaDeviceId, int warmUpBatch,
+                               boolean spinWait) {
+
+    public InferenceOptions(InferenceDevice device, int intraOpThreads, int cudaDeviceId, int warmUpBatch) {
+        this(device, intraOpThreads, cudaDeviceId, warmUpBatch, false);
+    }
 
     public static InferenceOptions cpu(int intraOpThreads) {
         return new InferenceOptions(InferenceDevice.CPU, intraOpThreads, 0, 1);
+    }
+
+    public InferenceOptions withSpinWait(boolean spin) {
+        return new InferenceOptions(device, intraOpThreads, cudaDeviceId, warmUpBatch, spin);
     }
 }

@@ -47,6 +47,7 @@ final class OnnxSessionFactory {
         session.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         session.setIntraOpNumThreads(options.intraOpThreads());
         session.setInterOpNumThreads(1);
+        session.addConfigEntry("session.intra_op.allow_spinning", options.spinWait() ? "1" : "0");
         return session;
     }
 }
