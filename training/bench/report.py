@@ -148,8 +148,8 @@ def limits_section(e2e: dict, ort: dict) -> list[str]:
     lines.append(f"| model, per image at the observed mean batch {mean_batch:.1f} (from the sweep) | "
                  f"{inference_at_mean:.3f} | {fmt(1000 / inference_at_mean, 0)} |")
     kafka_text = (f"the remaining {kafka_ms:.2f} ms ({100 * kafka_ms / measured_ms:.0f}%) is Kafka in the record's "
-                  "path: fetch, the changelog write of each pending image (the raw image goes to the broker twice: "
-                  "input and changelog, then a tombstone), result produce, transaction commits every 100 ms, and "
+                  "path: fetch, the changelog writes of images still waiting for their batch at a commit (the "
+                  "store's cache keeps answered ones out of it), result produce, transaction commits every 100 ms, and "
                   f"the broker and load generator sharing the same {os.cpu_count()} cores"
                   if kafka_ms > 0 else
                   "the stages alone already exceed the measured time per event, so the estimate is too coarse to "

@@ -8,7 +8,7 @@ package org.lesiontriage.triage.inference;
  * @param warmUpBatch    batch size of the warm-up run at start, so the first real batch does not pay for it
  * @param spinWait       whether ONNX Runtime's worker threads spin between runs (its default). Off here: spinning
  *                       burns the cores the stream thread needs to decode the next images
- *                       (docs/benchmarks.md, "ONNX Runtime thread spinning")
+ *                       (docs/benchmarks.md, "Tried: ONNX Runtime threads spinning")
  */
 public record InferenceOptions(InferenceDevice device, int intraOpThreads, int cudaDeviceId, int warmUpBatch,
                                boolean spinWait) {
