@@ -32,9 +32,14 @@ public final class CompareCommand {
               --labels FILE              event_id<TAB>label lines (bin/simulate --labels-out) for both models' metrics
               --report FILE              Markdown report; the plot and the JSON go next to it
                                          (default: .rescore/compare/CANDIDATE.md)
+              --expect-identical         exit 1 unless both topics answer the same events with the same priorities
+                                         and p(melanoma) within 1e-5 (a replay with the live model)
               --bootstrap-servers HOSTS  default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092
               --registry-url URL         default: $SCHEMA_REGISTRY_URL or http://127.0.0.1:8081/apis/ccompat/v7
             """;
+
+    /** Batches of different sizes may round p(melanoma) differently in the last float digits. */
+    static final double IDENTICAL_WITHIN = 1e-5;
 
     private CompareCommand() {
     }
@@ -49,6 +54,7 @@ public final class CompareCommand {
         String candidate = null;
         Path labelsFile = null;
         Path report = null;
+        boolean expectIdentical = false;
         String bootstrap = ConnectionDefaults.bootstrapServers(env);
         String registry = ConnectionDefaults.registryUrl(env);
         try {
@@ -64,6 +70,10 @@ public final class CompareCommand {
                     case "--baseline" -> baseline = reader.text(option);
                     case "--labels" -> labelsFile = reader.path(option);
                     case "--report" -> report = reader.path(option);
+                    case "--expect-identical" -> {
+                        reader.noValue(option);
+                        expectIdentical = true;
+                    }
                     case "--bootstrap-servers" -> bootstrap = reader.text(option);
                     case "--registry-url" -> registry = reader.text(option);
                     default -> throw new UsageException("unknown option " + option);
@@ -94,6 +104,15 @@ public final class CompareCommand {
                 err.printf("compare: duplicated results: %d in %s, %d in %s%n", before.duplicates(), baseline,
                         after.duplicates(), candidate);
                 return 1;
+            }
+            if (expectIdentical && !comparison.identical(IDENTICAL_WITHIN)) {
+                err.printf("compare: not identical: %d joined of %d and %d, %d priorities changed, max |p shift| %.2e%n",
+                        comparison.joined(), before.byEventId().size(), after.byEventId().size(),
+                        comparison.joined() - comparison.samePriority(), comparison.shift().maxAbsDelta());
+                return 1;
+            }
+            if (expectIdentical) {
+                err.println("compare: identical (" + comparison.joined() + " events)");
             }
             return 0;
         } catch (IOException | RuntimeException e) {

@@ -99,6 +99,12 @@ public record ResultComparison(
         return joined == 0 ? Double.NaN : (double) samePriority / joined;
     }
 
+    /** Same events on both sides, same priorities, p(melanoma) within {@code tolerance}: a replay of the same model. */
+    public boolean identical(double tolerance) {
+        return baselineOnly == 0 && candidateOnly == 0 && joined > 0 && samePriority == joined
+                && shift.maxAbsDelta() <= tolerance;
+    }
+
     private static int bin(double p) {
         return Math.max(0, Math.min(BINS - 1, (int) (p * BINS)));
     }

@@ -35,6 +35,16 @@ class ResultComparisonTest {
         assertThat(c.baselineModel()).isEqualTo(OLD);
         assertThat(c.candidateMetrics().labelled()).isZero();
         assertThat(c.candidateMetrics().auc()).isNaN();
+        assertThat(c.identical(1e-5)).isFalse();
+    }
+
+    @Test
+    void aReplayWithTheSameModelIsIdenticalWithinRounding() {
+        Map<String, ScoredEvent> live = events(OLD, "a", 0.9, "b", 0.2);
+        assertThat(ResultComparison.of(live, events(OLD, "a", 0.900001, "b", 0.2), Map.of()).identical(1e-5)).isTrue();
+        assertThat(ResultComparison.of(live, events(OLD, "a", 0.91, "b", 0.2), Map.of()).identical(1e-5)).isFalse();
+        assertThat(ResultComparison.of(live, events(OLD, "a", 0.9), Map.of()).identical(1e-5))
+                .as("an event missing from the replay").isFalse();
     }
 
     @Test
