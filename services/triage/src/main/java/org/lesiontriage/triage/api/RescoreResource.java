@@ -44,21 +44,18 @@ public class RescoreResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(StartRequest body) {
-        ReplayRequest request;
         try {
             if (body == null || body.model() == null) {
                 throw new IllegalArgumentException("'model' is required: a model folder under " + config.rescore().modelRoot());
             }
-            request = new ReplayRequest(body.jobId(), body.sourceTopic() == null ? config.topics().images() : body.sourceTopic(),
+            ReplayRequest request = new ReplayRequest(body.jobId(), body.sourceTopic() == null ? config.topics().images() : body.sourceTopic(),
                     RangeBound.parse(body.from() == null ? "earliest" : body.from()),
                     RangeBound.parse(body.to() == null ? "latest" : body.to()), modelFolder(body.model()),
                     body.resultsTopic(), body.failuresTopic());
-        } catch (IllegalArgumentException e) {
-            return problem(Response.Status.BAD_REQUEST, e.getMessage());
-        }
-        try {
             ReplayStatus status = jobs.start(request);
             return Response.accepted(status).location(URI.create("/rescore/" + request.jobId())).build();
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
         } catch (IllegalStateException running) {
             return problem(Response.Status.CONFLICT, running.getMessage());
         }

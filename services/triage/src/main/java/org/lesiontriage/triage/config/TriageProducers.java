@@ -73,7 +73,9 @@ public class TriageProducers {
             }
         }
         return new ReplaySettings(kafka, serdeConfig(config), Path.of(config.rescore().workDir()), inference(config),
-                limits(config), batching(config), Set.of(config.topics().results(), config.topics().failures()));
+                limits(config), batching(config),
+                Set.of(config.topics().images(), config.topics().results(), config.topics().failures()),
+                all.getValue("quarkus.kafka-streams.application-id", String.class));
     }
 
     /** Warm-up at the largest batch, so the first full batch does not pay for allocations. */

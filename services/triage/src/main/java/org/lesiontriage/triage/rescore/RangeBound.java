@@ -2,8 +2,9 @@ package org.lesiontriage.triage.rescore;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One end of a replay range, as an operator writes it: {@code earliest}, {@code latest}, an ISO-8601 instant
@@ -52,12 +53,13 @@ public sealed interface RangeBound {
             return new Latest();
         }
         if (value.matches("\\d+:\\d+(,\\d+:\\d+)*")) {
-            Map<Integer, Long> offsets = new LinkedHashMap<>();
+            // Sorted by partition: the bound's text is compared with the plan's when a job resumes.
+            Map<Integer, Long> offsets = new TreeMap<>();
             for (String pair : value.split(",")) {
                 String[] parts = pair.split(":");
                 offsets.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
             }
-            return new AtOffsets(Map.copyOf(offsets));
+            return new AtOffsets(Collections.unmodifiableMap(offsets));
         }
         try {
             return new AtTime(Instant.parse(value));

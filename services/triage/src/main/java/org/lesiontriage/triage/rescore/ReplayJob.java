@@ -87,11 +87,12 @@ public final class ReplayJob {
     }
 
     private ReplayStatus replay() throws Exception {
-        for (String topic : new String[] {request.resultsTopic(), request.failuresTopic()}) {
-            if (settings.liveTopics().contains(topic)) {
-                throw new IllegalArgumentException("refusing to write a replay into the live topic " + topic);
-            }
+        if (cancelRequested) {
+            return finish(ReplayState.CANCELLED, "cancelled before it started; start the same job again to run it");
         }
+        settings.refusal(request).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         Path dir = Files.createDirectories(settings.jobDir(request.jobId()));
         Path reportFile = dir.resolve("report.json");
         Path planFile = dir.resolve("plan.json");
@@ -107,7 +108,8 @@ public final class ReplayJob {
              LesionClassifier classifier = LesionClassifier.load(request.modelDir(), settings.inference())) {
             ReplayPlan plan = planOnce(admin, planFile);
             ReplayTopics.createOutputs(admin, plan);
-            boolean resumed = !ReplayOffsets.seedIfNew(admin, request.applicationId(), plan);
+            ReplayOffsets.refuseIfRunningElsewhere(admin, request.applicationId());
+            boolean resumed = ReplayOffsets.startOrResume(admin, request.applicationId(), plan, dir.resolve("offsets"));
             LOG.infof("Re-score job %s: %d events of %s with model %s %s into %s (%s)", request.jobId(), plan.total(),
                     plan.sourceTopic(), classifier.descriptor().name(), classifier.descriptor().version(),
                     plan.resultsTopic(), resumed ? "resumed" : "new");
@@ -127,7 +129,7 @@ public final class ReplayJob {
     private void refuseIfChanged(ReplayPlan plan, Path planFile) {
         if (!plan.matches(request)) {
             throw new IllegalArgumentException("job " + request.jobId() + " was started with another range, model "
-                    + "or output (" + planFile + "); use a new job id, or delete that folder to start over");
+                    + "or output (" + planFile + "); use a new job id");
         }
     }
 
@@ -150,14 +152,18 @@ public final class ReplayJob {
         settings.kafkaClientConfig().forEach(props::put);
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         AtomicInteger replacements = new AtomicInteger();
-        try (KafkaStreams streams = new KafkaStreams(
-                TriageTopologyFactory.build(topics, components, settings.serdeConfig(), plan), props)) {
+        KafkaStreams streams = new KafkaStreams(
+                TriageTopologyFactory.build(topics, components, settings.serdeConfig(), plan), props);
+        try {
             streams.setUncaughtExceptionHandler(exception -> {
                 lastFailure.set(exception);
                 LOG.warnf("Re-score job %s: stream thread failed (%s)", request.jobId(), exception.getMessage());
                 return replacements.incrementAndGet() <= MAX_THREAD_REPLACEMENTS
                         ? StreamThreadExceptionResponse.REPLACE_THREAD : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
+            if (cancelRequested) {
+                return finish(ReplayState.CANCELLED, "cancelled before it started; start the same job again to run it");
+            }
             long createdNanos = System.nanoTime();
             streams.start();
             ReplayOffsets progress = new ReplayOffsets(admin, request.applicationId(), plan);
@@ -172,7 +178,16 @@ public final class ReplayJob {
                     return finish(ReplayState.FAILED, "stream stopped (" + state + ")"
                             + (why != null ? ": " + why.getMessage() : "") + "; start the job again to resume");
                 }
-                long done = progress.done();
+                long done;
+                try {
+                    done = progress.done();
+                } catch (ExecutionException transientAdminFailure) {
+                    // e.g. the group coordinator moved: ask again at the next poll; the stream's own state
+                    // (checked above) says when something is really wrong
+                    LOG.debugf("Re-score job %s: offsets not readable now (%s)", request.jobId(),
+                            transientAdminFailure.getMessage());
+                    continue;
+                }
                 if (firstDone < 0 && state == KafkaStreams.State.RUNNING) {
                     firstDone = done;
                     runningSince = System.nanoTime();
@@ -195,14 +210,23 @@ public final class ReplayJob {
                     if (!streams.close(CLOSE_TIMEOUT)) {
                         return finish(ReplayState.FAILED, "did not close within " + CLOSE_TIMEOUT + "; start it again");
                     }
+                    // The close's commit may have been aborted (a timeout, a fenced producer): only the committed
+                    // changelog says whether the last results are out.
+                    int stillWaiting = PendingChangelog.waitingImages(settings.kafkaClientConfig(), request.applicationId());
+                    if (stillWaiting > 0 || progress.done() < plan.total()) {
+                        return finish(ReplayState.FAILED, "the last commit did not go through (" + stillWaiting
+                                + " image(s) still waiting in the committed state); start the job again to finish");
+                    }
                     double replaySeconds = firstDone < 0 ? 0 : (System.nanoTime() - runningSince) / 1e9;
                     ReplayReport report = report(plan, model, components, resumed, replaySeconds);
-                    JobFiles.JSON.writeValue(reportFile.toFile(), report);
+                    JobFiles.write(reportFile, report);
                     LOG.infof("Re-score job %s completed: %d events, %.1f events/s", request.jobId(), plan.total(),
                             report.eventsPerSecond());
                     return completed(report);
                 }
             }
+        } finally {
+            streams.close(CLOSE_TIMEOUT); // no-op after a close; bounded, unlike the unbounded close()
         }
     }
 

@@ -1,9 +1,7 @@
 package org.lesiontriage.triage.rescore;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import org.lesiontriage.triage.topology.OffsetWindow;
@@ -53,9 +51,7 @@ public record ReplayPlan(String jobId, String sourceTopic, String from, String t
     }
 
     void save(Path file) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        JobFiles.JSON.writeValue(temporary.toFile(), this);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        JobFiles.write(file, this);
     }
 
     static ReplayPlan load(Path file) throws IOException {

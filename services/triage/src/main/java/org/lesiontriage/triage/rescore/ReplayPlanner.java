@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /** Resolves a request's range to offsets, capturing the topic's end at this moment as the replay's upper bound. */
@@ -78,7 +80,9 @@ final class ReplayPlanner {
             throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(p -> request.put(p, spec.apply(p)));
-        Map<TopicPartition, ListOffsetsResultInfo> answer = admin.listOffsets(request).all().get();
+        // read_committed: the end of a transactionally written topic is its last stable offset, what a job can read
+        Map<TopicPartition, ListOffsetsResultInfo> answer = admin.listOffsets(request,
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
         Map<TopicPartition, Long> offsets = new HashMap<>();
         answer.forEach((partition, info) -> offsets.put(partition, info.offset()));
         return offsets;

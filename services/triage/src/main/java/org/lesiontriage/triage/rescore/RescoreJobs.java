@@ -29,8 +29,14 @@ public class RescoreJobs {
     @Inject
     ReplaySettings settings;
 
-    /** @throws IllegalStateException when a job with this id is still running */
+    /**
+     * @throws IllegalArgumentException when the request would write into the live flow
+     * @throws IllegalStateException    when a job with this id is still running
+     */
     public synchronized ReplayStatus start(ReplayRequest request) {
+        settings.refusal(request).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         ReplayJob existing = jobs.get(request.jobId());
         if (existing != null && !existing.status().state().finished()) {
             throw new IllegalStateException("job " + request.jobId() + " is " + existing.status().state());
@@ -61,7 +67,7 @@ public class RescoreJobs {
     @PreDestroy
     void stop() throws InterruptedException {
         jobs.values().forEach(ReplayJob::cancel);
-        runner.shutdown();
+        runner.shutdownNow(); // queued jobs never start; the running one sees its cancel (or the interrupt)
         runner.awaitTermination(70, TimeUnit.SECONDS);
     }
 }

@@ -20,6 +20,9 @@ import org.lesiontriage.triage.topology.Topics;
 /** The re-score command's options (bin/rescore --help), turned into a request and settings. */
 record RescoreOptions(ReplayRequest request, ReplaySettings settings) {
 
+    /** The service's quarkus.kafka-streams.application-id: a replay never writes its internal topics. */
+    static final String LIVE_APPLICATION_ID = "lesion-triage";
+
     static final String USAGE = """
             usage: bin/rescore --job ID --model DIR [options]
               --job ID               names the job; the same id resumes it after a crash or a cancel
@@ -75,7 +78,7 @@ record RescoreOptions(ReplayRequest request, ReplaySettings settings) {
                 new InferenceOptions(device, Integer.parseInt(values.getOrDefault("threads", "2")), 0, batchSize),
                 ImageLimits.defaults(),
                 new BatchPolicy(batchSize, Duration.ofMillis(Long.parseLong(values.getOrDefault("max-delay-ms", "10")))),
-                Set.of(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES));
+                Set.of(Topics.LESION_IMAGES, Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES), LIVE_APPLICATION_ID);
         return new RescoreOptions(request, settings);
     }
 

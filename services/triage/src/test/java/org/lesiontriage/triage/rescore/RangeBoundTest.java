@@ -18,6 +18,8 @@ class RangeBoundTest {
         RangeBound offsets = RangeBound.parse("0:1200,2:1180");
         assertThat(offsets).isEqualTo(new RangeBound.AtOffsets(Map.of(0, 1200L, 2, 1180L)));
         assertThat(RangeBound.parse(offsets.toString())).isEqualTo(offsets);
+        assertThat(RangeBound.parse("2:1180,0:1200")).as("printed by partition, as a resumed job compares it")
+                .hasToString("0:1200,2:1180");
     }
 
     @Test

@@ -161,12 +161,41 @@ class ReplayJobTest {
     }
 
     @Test
-    void refusesToWriteIntoTheLiveOutputs(@TempDir Path work) {
-        var request = new ReplayRequest("into-live", Topics.LESION_IMAGES, new RangeBound.Earliest(),
-                new RangeBound.Latest(), TestModel.dir(), Topics.TRIAGE_RESULTS, null);
-        ReplayStatus refused = new ReplayJob(request, settings(work)).run();
-        assertThat(refused.state()).isEqualTo(ReplayState.FAILED);
-        assertThat(refused.message()).contains("live topic " + Topics.TRIAGE_RESULTS);
+    void refusesToWriteIntoTheLiveFlow(@TempDir Path work) {
+        for (String live : List.of(Topics.TRIAGE_RESULTS, Topics.LESION_IMAGES, LIVE_APP + "-pending-images-changelog")) {
+            var request = new ReplayRequest("into-live", "again-images", new RangeBound.Earliest(),
+                    new RangeBound.Latest(), TestModel.dir(), live, null);
+            ReplayStatus refused = new ReplayJob(request, settings(work)).run();
+            assertThat(refused.state()).isEqualTo(ReplayState.FAILED);
+            assertThat(refused.message()).startsWith("IllegalArgumentException: refusing to write a replay into")
+                    .contains(live);
+        }
+    }
+
+    @Test
+    void aJobIdWhoseFolderWasDeletedOrWhoseOffsetsVanishedIsRefusedRatherThanReplayedTwice(@TempDir Path work)
+            throws Exception {
+        stack.broker().createTopics(Map.of("reuse-images", 1));
+        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), "reuse-images")) {
+            clinic.send(LesionEvents.jpeg(300));
+            clinic.send(LesionEvents.jpeg(301));
+        }
+        var request = new ReplayRequest("reuse", "reuse-images", new RangeBound.Earliest(), new RangeBound.Latest(),
+                TestModel.dir(), "rescored-reuse", null);
+        assertThat(new ReplayJob(request, settings(work.resolve("first"))).run().state()).isEqualTo(ReplayState.COMPLETED);
+
+        ReplayStatus folderGone = new ReplayJob(request, settings(work.resolve("second"))).run();
+        assertThat(folderGone.state()).isEqualTo(ReplayState.FAILED);
+        assertThat(folderGone.message()).contains("has offsets from an earlier job with this id");
+
+        Files.delete(work.resolve("first").resolve("reuse").resolve("report.json"));
+        try (Admin admin = admin()) {
+            admin.deleteConsumerGroups(List.of(request.applicationId())).all().get();
+        }
+        ReplayStatus offsetsGone = new ReplayJob(request, settings(work.resolve("first"))).run();
+        assertThat(offsetsGone.state()).isEqualTo(ReplayState.FAILED);
+        assertThat(offsetsGone.message()).contains("lost its committed offsets");
+        assertThat(reader().read("rescored-reuse", Duration.ofSeconds(10)).byEventId()).hasSize(2);
     }
 
     private static boolean between(double p, double a, double b) {
@@ -181,7 +210,7 @@ class ReplayJobTest {
     static ReplaySettings settings(TriageStack stack, Path workDir) {
         return new ReplaySettings(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.serdeConfig(), workDir,
                 InferenceOptions.cpu(1), ImageLimits.defaults(), new BatchPolicy(8, Duration.ofMillis(10)),
-                Set.of(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES));
+                Set.of(Topics.LESION_IMAGES, Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES), LIVE_APP);
     }
 
     private static void publish(int first, int count) {
