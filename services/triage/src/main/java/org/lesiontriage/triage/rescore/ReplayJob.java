@@ -218,7 +218,12 @@ public final class ReplayJob {
                                 + " image(s) still waiting in the committed state); start the job again to finish");
                     }
                     double replaySeconds = firstDone < 0 ? 0 : (System.nanoTime() - runningSince) / 1e9;
-                    ReplayReport report = report(plan, model, components, resumed, replaySeconds);
+                    long lost = progress.lostToRetention();
+                    if (lost > 0) {
+                        LOG.warnf("Re-score job %s: %d event(s) of the range were deleted by retention before the job "
+                                + "read them", request.jobId(), lost);
+                    }
+                    ReplayReport report = report(plan, model, components, resumed, replaySeconds, lost);
                     JobFiles.write(reportFile, report);
                     LOG.infof("Re-score job %s completed: %d events, %.1f events/s", request.jobId(), plan.total(),
                             report.eventsPerSecond());
@@ -244,13 +249,14 @@ public final class ReplayJob {
     }
 
     private ReplayReport report(ReplayPlan plan, ModelDescriptor model, TriageComponents components, boolean resumed,
-                                double replaySeconds) {
+                                double replaySeconds, long lostToRetention) {
         MeterRegistry meters = components.metrics().registry();
         long results = Math.round(meters.find("triage.results").counters().stream().mapToDouble(Counter::count).sum());
         long letters = Math.round(meters.find("triage.dead.letters").counters().stream().mapToDouble(Counter::count).sum());
         DistributionSummary batches = meters.find("triage.batch.size").summary();
         return new ReplayReport(request.jobId(), model.name(), model.version(), model.threshold(), plan.sourceTopic(),
-                plan.resultsTopic(), plan.failuresTopic(), plan.total(), results, letters, resumed, replaySeconds,
+                plan.resultsTopic(), plan.failuresTopic(), plan.total(), lostToRetention, results, letters, resumed,
+                replaySeconds,
                 replaySeconds > 0 ? (results + letters) / replaySeconds : 0,
                 batches == null || batches.count() == 0 ? 0 : batches.mean(), Instant.now());
     }

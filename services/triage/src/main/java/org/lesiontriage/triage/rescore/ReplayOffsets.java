@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -95,16 +96,42 @@ final class ReplayOffsets {
         }
     }
 
-    /** Events of the range whose input offsets are committed, i.e. answered or durably waiting for a batch. */
+    /**
+     * Events of the range whose input offsets are committed, i.e. answered or durably waiting for a batch, plus
+     * those deleted by retention before the job reached them: nothing will ever read those, and a partition whose
+     * rest of the range is gone gets no commit to wait for.
+     */
     long done() throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, groupId, plan);
+        Map<TopicPartition, Long> logStarts = logStarts();
         long done = 0;
         for (ReplayPlan.PartitionRange range : plan.partitions()) {
-            OffsetAndMetadata at = committed.get(new TopicPartition(plan.sourceTopic(), range.partition()));
-            long position = at == null ? range.start() : at.offset();
+            TopicPartition partition = new TopicPartition(plan.sourceTopic(), range.partition());
+            OffsetAndMetadata at = committed.get(partition);
+            long position = Math.max(at == null ? range.start() : at.offset(), logStarts.getOrDefault(partition, 0L));
             done += Math.min(Math.max(position, range.start()), range.end()) - range.start();
         }
         return done;
+    }
+
+    /** Events of the range deleted by retention before the job read them. */
+    long lostToRetention() throws ExecutionException, InterruptedException {
+        Map<TopicPartition, Long> logStarts = logStarts();
+        long lost = 0;
+        for (ReplayPlan.PartitionRange range : plan.partitions()) {
+            long logStart = logStarts.getOrDefault(new TopicPartition(plan.sourceTopic(), range.partition()), 0L);
+            lost += Math.max(0, Math.min(logStart, range.end()) - range.start());
+        }
+        return lost;
+    }
+
+    private Map<TopicPartition, Long> logStarts() throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        plan.partitions().forEach(range ->
+                earliest.put(new TopicPartition(plan.sourceTopic(), range.partition()), OffsetSpec.earliest()));
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        admin.listOffsets(earliest).all().get().forEach((partition, info) -> starts.put(partition, info.offset()));
+        return starts;
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String groupId, ReplayPlan plan)

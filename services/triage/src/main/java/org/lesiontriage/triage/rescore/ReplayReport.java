@@ -6,6 +6,7 @@ import java.time.Instant;
  * What a completed replay did.
  *
  * @param eventsInRange   events between the plan's start and end offsets
+ * @param lostToRetention events of the range the topic's retention deleted before the job read them
  * @param resultsThisRun  results written by this run (a resumed job's earlier runs wrote the rest)
  * @param deadLettersThisRun dead letters written by this run
  * @param replaySeconds   from the job's stream running to its last commit (model load and start-up excluded)
@@ -14,6 +15,6 @@ import java.time.Instant;
  */
 public record ReplayReport(String jobId, String modelName, String modelVersion, double threshold,
                            String sourceTopic, String resultsTopic, String failuresTopic, long eventsInRange,
-                           long resultsThisRun, long deadLettersThisRun, boolean resumed, double replaySeconds,
+                           long lostToRetention, long resultsThisRun, long deadLettersThisRun, boolean resumed, double replaySeconds,
                            double eventsPerSecond, double meanBatchSize, Instant completedAt) {
 }

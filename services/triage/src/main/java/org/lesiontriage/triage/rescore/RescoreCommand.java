@@ -69,13 +69,15 @@ public final class RescoreCommand {
                 |---|---|
                 | model | %s %s (threshold %.4f) |
                 | replayed | %s -> %s (dead letters: %s) |
-                | events in range | %d |
+                | events in range | %d%s |
                 | answered by this run | %d results, %d dead letters%s |
                 | replay time | %.1f s |
                 | throughput | %.1f events/s |
                 | mean batch size | %.1f |""",
                 report.jobId(), report.modelName(), report.modelVersion(), report.threshold(), report.sourceTopic(),
-                report.resultsTopic(), report.failuresTopic(), report.eventsInRange(), report.resultsThisRun(),
+                report.resultsTopic(), report.failuresTopic(), report.eventsInRange(),
+                report.lostToRetention() > 0 ? " (" + report.lostToRetention() + " deleted by retention before the replay read them)" : "",
+                report.resultsThisRun(),
                 report.deadLettersThisRun(), report.resumed() ? " (resumed: earlier runs answered the rest)" : "",
                 report.replaySeconds(), report.eventsPerSecond(), report.meanBatchSize());
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -196,6 +198,36 @@ class ReplayJobTest {
         assertThat(offsetsGone.state()).isEqualTo(ReplayState.FAILED);
         assertThat(offsetsGone.message()).contains("lost its committed offsets");
         assertThat(reader().read("rescored-reuse", Duration.ofSeconds(10)).byEventId()).hasSize(2);
+    }
+
+    @Test
+    void eventsDeletedByRetentionBeforeTheReplayReachedThemAreReportedAndDoNotStallIt(@TempDir Path work) throws Exception {
+        stack.broker().createTopics(Map.of("retained-images", 1));
+        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), "retained-images")) {
+            for (int i = 0; i < 6; i++) {
+                clinic.send(LesionEvents.jpeg(400 + i));
+            }
+        }
+        var request = new ReplayRequest("retained", "retained-images", new RangeBound.Earliest(), new RangeBound.Latest(),
+                TestModel.dir(), "rescored-retained", null);
+        ReplaySettings settings = settings(work);
+        // The job was planned while all six were there; retention then deleted the first three.
+        Files.createDirectories(settings.jobDir("retained"));
+        new ReplayPlan("retained", "retained-images", "earliest", "latest", TestModel.dir().toAbsolutePath().normalize()
+                .toString(), "rescored-retained", "rescored-retained-failures", Instant.now(),
+                List.of(new ReplayPlan.PartitionRange(0, 0, 6))).save(settings.jobDir("retained").resolve("plan.json"));
+        try (Admin admin = admin()) {
+            admin.deleteRecords(Map.of(new TopicPartition("retained-images", 0),
+                    RecordsToDelete.beforeOffset(3))).all().get();
+        }
+
+        ReplayStatus done = new ReplayJob(request, settings).run();
+
+        assertThat(done.state()).as(String.valueOf(done.message())).isEqualTo(ReplayState.COMPLETED);
+        assertThat(done.report().eventsInRange()).isEqualTo(6);
+        assertThat(done.report().lostToRetention()).isEqualTo(3);
+        assertThat(done.report().resultsThisRun()).isEqualTo(3);
+        assertThat(reader().read("rescored-retained", Duration.ofSeconds(10)).byEventId()).hasSize(3);
     }
 
     private static boolean between(double p, double a, double b) {
