@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
@@ -27,6 +25,7 @@ import org.lesiontriage.triage.testing.SyntheticImages;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
+import org.lesiontriage.triage.testing.VerboseFileLog;
 import org.lesiontriage.triage.topology.Topics;
 
 /**
@@ -36,22 +35,16 @@ import org.lesiontriage.triage.topology.Topics;
  */
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
-@TestProfile(LogPrivacyTest.VerboseFileLog.class)
+@TestProfile(LogPrivacyTest.ServiceLog.class)
 class LogPrivacyTest {
 
     static final Path LOG = Path.of("target", "log-privacy", "service.log");
 
-    /** Logs everything the service says, at a more verbose level than production, to a file. */
-    public static class VerboseFileLog implements QuarkusTestProfile {
+    /** The service's log, verbose, in a file the test searches. */
+    public static class ServiceLog extends VerboseFileLog {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.log.file.enabled", "true",
-                    "quarkus.log.file.path", LOG.toAbsolutePath().toString(),
-                    "quarkus.log.file.level", "ALL",
-                    "quarkus.log.category.\"org.lesiontriage\".level", "DEBUG",
-                    "quarkus.log.category.\"org.apache.kafka\".level", "INFO",
-                    "quarkus.log.category.\"org.apache.kafka.streams\".level", "INFO");
+        protected Path logFile() {
+            return LOG;
         }
     }
 

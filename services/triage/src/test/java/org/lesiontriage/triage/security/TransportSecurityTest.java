@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +28,7 @@ import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
+import org.lesiontriage.triage.testing.VerboseFileLog;
 import org.lesiontriage.triage.topology.Topics;
 
 /**
@@ -40,24 +40,18 @@ import org.lesiontriage.triage.topology.Topics;
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = TriageStackResource.SECURITY, value = TriageStackResource.SASL_SSL))
-@TestProfile(TransportSecurityTest.FileLog.class)
+@TestProfile(TransportSecurityTest.ServiceLog.class)
 class TransportSecurityTest {
 
     static final Path LOG = Path.of("target", "transport-security", "service.log");
     /** Well under the clients' own timeouts (max.block.ms 30 s, request timeouts 30 s and more). */
     static final long FAST_MS = 15_000;
 
-    /** Everything the service (DEBUG) and Kafka (INFO) log goes to a file the test searches for secrets. */
-    public static class FileLog implements QuarkusTestProfile {
+    /** The service's log, verbose, in a file the test searches. */
+    public static class ServiceLog extends VerboseFileLog {
         @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "quarkus.log.file.enabled", "true",
-                    "quarkus.log.file.path", LOG.toAbsolutePath().toString(),
-                    "quarkus.log.file.level", "ALL",
-                    "quarkus.log.category.\"org.lesiontriage\".level", "DEBUG",
-                    "quarkus.log.category.\"org.apache.kafka\".level", "INFO",
-                    "quarkus.log.category.\"org.apache.kafka.streams\".level", "INFO");
+        protected Path logFile() {
+            return LOG;
         }
     }
 

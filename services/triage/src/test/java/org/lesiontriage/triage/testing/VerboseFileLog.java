@@ -1,0 +1,26 @@
+package org.lesiontriage.triage.testing;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A test profile that writes everything the service says (DEBUG) and what Kafka says (INFO), more than production
+ * logs, to a file, for tests that search the log for what must never be in it.
+ */
+public abstract class VerboseFileLog implements QuarkusTestProfile {
+
+    /** Where this profile's log goes, relative to the module. */
+    protected abstract Path logFile();
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "quarkus.log.file.enabled", "true",
+                "quarkus.log.file.path", logFile().toAbsolutePath().toString(),
+                "quarkus.log.file.level", "ALL",
+                "quarkus.log.category.\"org.lesiontriage\".level", "DEBUG",
+                "quarkus.log.category.\"org.apache.kafka\".level", "INFO",
+                "quarkus.log.category.\"org.apache.kafka.streams\".level", "INFO");
+    }
+}
