@@ -74,6 +74,9 @@ public final class TriageStack implements AutoCloseable {
     public Map<String, Object> serdeConfig() {
         Map<String, Object> serde = new HashMap<>();
         serde.put("schema.registry.url", registryUrl());
+        // A registry started moments ago answers its first writes slowly on a busy machine (lazy start-up of its
+        // storage); the 10 s production default has been seen to run out there.
+        serde.put("schema.registry.request.timeout.ms", 30_000);
         if (tls != null) {
             serde.putAll(tls.truststoreSettings("schema.registry."));
         }
