@@ -1,6 +1,7 @@
 package org.lesiontriage.registry;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -47,7 +48,7 @@ final class RegistryTransport {
         for (URI base : config.urls()) {
             URI url = URI.create(base + path);
             try {
-                HttpResponse<String> response = http.send(request(url, jsonBody), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = sendRetryingClosedConnection(url, jsonBody);
                 Response answer = new Response(response.statusCode(), response.body(), url);
                 if (answer.status() < 500) {
                     return answer;
@@ -73,6 +74,22 @@ final class RegistryTransport {
                     + "; check that the registry's CA is in " + RegistrySerdeConfig.SSL_TRUSTSTORE_LOCATION, tlsFailure);
         }
         throw new RegistryUnavailableException("Schema registry unavailable: " + String.join(", ", failures));
+    }
+
+    /**
+     * A connection the registry closed (an idle pooled one, or one it dropped under load) fails with no answer at
+     * all; every registry call here is idempotent (look-up, register-or-look-up), so it is sent once more on a new
+     * connection before the URL counts as unavailable. Timeouts and TLS failures are not retried.
+     */
+    private HttpResponse<String> sendRetryingClosedConnection(URI url, String jsonBody)
+            throws IOException, InterruptedException {
+        try {
+            return http.send(request(url, jsonBody), HttpResponse.BodyHandlers.ofString());
+        } catch (SSLException | HttpTimeoutException | ConnectException notAClosedConnection) {
+            throw notAClosedConnection;
+        } catch (IOException closedConnection) {
+            return http.send(request(url, jsonBody), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     private HttpRequest request(URI url, String jsonBody) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.ModelRef;
 
@@ -94,6 +95,31 @@ class RegistryFailureTest {
                     .isInstanceOf(UnknownSchemaIdException.class)
                     .hasMessageContaining(locked.url() + "/schemas/ids/7")
                     .hasMessageNotContaining("s3cret");
+        }
+    }
+
+    @Test
+    void aConnectionClosedWithoutAnAnswerIsRetriedOnceOnANewOne() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (StubRegistry flaky = StubRegistry.start(request -> {
+                 if (calls.incrementAndGet() == 1) {
+                     throw new InterruptedException("drop the connection without an answer");
+                 }
+                 return new StubRegistry.Answer(200, ID_7);
+             });
+             StubRegistry dropping = StubRegistry.start(request -> {
+                 throw new InterruptedException("never answers");
+             })) {
+            byte[] bytes = serde(Map.of("schema.registry.url", flaky.url())).serializer()
+                    .serialize("model-refs", SampleRecords.modelRef());
+            assertThat(ConfluentWireFormat.schemaId(bytes)).isEqualTo(7);
+            assertThat(flaky.requests()).hasSize(2);
+
+            RegistryUnavailableException e = catchThrowableOfType(RegistryUnavailableException.class,
+                    () -> serde(Map.of("schema.registry.url", dropping.url())).serializer()
+                            .serialize("model-refs", SampleRecords.modelRef()));
+            assertThat(e.isTransient()).isTrue();
+            assertThat(dropping.requests()).as("one retry, then the URL counts as unavailable").hasSize(2);
         }
     }
 
