@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -69,10 +70,16 @@ public final class TopologyHarness {
 
     /** Registered under the topic's subject, as a clinic's serializer would. */
     public static byte[] serialize(LesionImageEvent event, Map<String, ?> serdeConfig, String topic) {
-        SpecificAvroSerializer<LesionImageEvent> serializer = new SpecificAvroSerializer<>();
-        serializer.configure(serdeConfig, false);
-        return serializer.serialize(topic, event);
+        return SERIALIZERS.computeIfAbsent(Map.copyOf(serdeConfig), config -> {
+            SpecificAvroSerializer<LesionImageEvent> serializer = new SpecificAvroSerializer<>();
+            serializer.configure(config, false);
+            return serializer;
+        }).serialize(topic, event);
     }
+
+    /** One serializer (and registry client, with its connections) per registry, not one per event. */
+    private static final Map<Map<String, ?>, SpecificAvroSerializer<LesionImageEvent>> SERIALIZERS =
+            new ConcurrentHashMap<>();
 
     public static <T extends org.apache.avro.specific.SpecificRecord> SpecificAvroDeserializer<T> deserializer(
             Class<T> type, Map<String, ?> serdeConfig) {
