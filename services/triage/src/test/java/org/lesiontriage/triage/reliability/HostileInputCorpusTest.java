@@ -83,7 +83,8 @@ class HostileInputCorpusTest {
     @BeforeAll
     static void startRegistry(@TempDir Path work) throws Exception {
         registry = RegistryServer.start(0, 0, work);
-        serdeConfig = Map.of("schema.registry.url", registry.confluentUrl());
+        // As in TriageStack: a just-started registry can be slow to answer its first writes on a busy machine.
+        serdeConfig = Map.of("schema.registry.url", registry.confluentUrl(), "schema.registry.request.timeout.ms", 30_000);
         registryClient = new SchemaRegistryClient(RegistrySerdeConfig.from(serdeConfig));
     }
 
