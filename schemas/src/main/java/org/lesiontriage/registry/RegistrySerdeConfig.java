@@ -56,6 +56,14 @@ public final class RegistrySerdeConfig {
     }
 
     /** Reads and validates the settings; throws {@link ConfigException} naming the offending key. */
+    /**
+     * Whether a client setting is the serde's (schema.registry.*, basic.auth.*) rather than the Kafka client's: one
+     * properties file can then hold both, as the tools' --kafka-config files do.
+     */
+    public static boolean isSerdeKey(String key) {
+        return key.startsWith("schema.registry.") || key.startsWith("basic.auth.");
+    }
+
     public static RegistrySerdeConfig from(Map<String, ?> configs) {
         Object rawUrls = configs.get(SCHEMA_REGISTRY_URL);
         if (rawUrls == null || rawUrls.toString().isBlank()) {

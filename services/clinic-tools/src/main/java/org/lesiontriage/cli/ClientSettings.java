@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.lesiontriage.registry.RegistrySerdeConfig;
 
 /**
  * Client settings from a Java properties file ({@code --kafka-config FILE}, else {@code $KAFKA_CONFIG_FILE}), so
@@ -45,8 +46,7 @@ public record ClientSettings(Map<String, String> kafka, Map<String, String> regi
         Map<String, String> kafka = new TreeMap<>();
         Map<String, String> registry = new TreeMap<>();
         for (String key : properties.stringPropertyNames()) {
-            boolean forRegistry = key.startsWith("schema.registry.") || key.startsWith("basic.auth.");
-            (forRegistry ? registry : kafka).put(key, properties.getProperty(key).trim());
+            (RegistrySerdeConfig.isSerdeKey(key) ? registry : kafka).put(key, properties.getProperty(key).trim());
         }
         return new ClientSettings(kafka, registry);
     }

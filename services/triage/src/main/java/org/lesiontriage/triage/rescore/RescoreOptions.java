@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.lesiontriage.registry.RegistrySerdeConfig;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.inference.InferenceDevice;
@@ -85,8 +86,7 @@ record RescoreOptions(ReplayRequest request, ReplaySettings settings) {
     /** Registry keys go to the serdes, everything else to the Kafka clients. */
     static void splitClientConfig(Properties file, Map<String, Object> kafka, Map<String, Object> serde) {
         for (String key : file.stringPropertyNames()) {
-            boolean registry = key.startsWith("schema.registry.") || key.startsWith("basic.auth.");
-            (registry ? serde : kafka).put(key, file.getProperty(key));
+            (RegistrySerdeConfig.isSerdeKey(key) ? serde : kafka).put(key, file.getProperty(key));
         }
     }
 
