@@ -12,14 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import contract, data as data_mod, export, metrics, utils
+from . import contract, export, metrics, sources, utils
 from .train import predict_logits
 
 TARGET_SENSITIVITY = 0.90
 N_BINS = 15
 
 
-def _plots(out: Path, history, y_test, p_test, y_val, p_val, cm, rel_before, rel_after, title):
+def _plots(out: Path, history, y_test, p_test, y_val, p_val, cm, rel_before, rel_after, title, test_sets=None):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -43,7 +43,8 @@ def _plots(out: Path, history, y_test, p_test, y_val, p_val, cm, rel_before, rel
         files["training_curves"] = "training-curves.png"
 
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
-    for y, p, name in ((y_test, p_test, "test"), (y_val, p_val, "validation")):
+    curves = [(y, p, name) for name, (y, p) in (test_sets or {"test": (y_test, p_test)}).items()]
+    for y, p, name in curves + [(y_val, p_val, "validation")]:
         fpr, tpr, _ = metrics.roc_curve(y, p)
         ax.plot(fpr, tpr, label=f"{name} AUC {metrics.roc_auc(y, p):.3f}")
     ax.plot([0, 1], [0, 1], color="grey", lw=0.5)
@@ -80,51 +81,98 @@ def _plots(out: Path, history, y_test, p_test, y_val, p_val, cm, rel_before, rel
     return files
 
 
-def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot: int = 2000,
-             plots: bool = True, verify: bool = True) -> dict:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    net, ck = export.load_checkpoint(checkpoint)
-    if verify:
-        data_mod.verify(data_root, splits=("validation", "test"))
-    val = data_mod.load_split(data_root, "validation", cache_dir, limit, verify_first=False)
-    test = data_mod.load_split(data_root, "test", cache_dir, limit, verify_first=False)
-
-    val_logits = predict_logits(net, val.images)
-    test_logits = predict_logits(net, test.images)
-    temperature = metrics.fit_temperature(val.labels, val_logits)
-    # the probabilities exactly as the exported graph computes them (float32, temperature folded in)
-    p_val = export.torch_probabilities(net, temperature, val.images)
-    p_test = export.torch_probabilities(net, temperature, test.images)
-    p_test_raw = metrics.softmax(test_logits)
-    threshold = metrics.threshold_for_sensitivity(val.labels, p_val[:, 1], TARGET_SENSITIVITY)
-
-    y = test.labels
-    s = p_test[:, 1].astype(np.float64)
-    pred_t = (p_test[:, 1] >= np.float32(threshold)).astype(int)
-    pred_a = p_test.argmax(1)
-    cm = metrics.confusion_matrix(y, pred_t)
-    sens, spec = metrics.sens_spec(y, p_test[:, 1], np.float32(threshold))
-    vsens, vspec = metrics.sens_spec(val.labels, p_val[:, 1], np.float32(threshold))
-    auc = metrics.roc_auc(y, s)
+def _test_block(y, p_cal, p_raw, threshold, n_boot) -> dict:
+    """Every figure the card reports for one test set, at the validation-chosen threshold."""
+    s = p_cal[:, 1].astype(np.float64)
+    pred_t = (p_cal[:, 1] >= np.float32(threshold)).astype(int)
+    pred_a = p_cal.argmax(1)
+    sens, spec = metrics.sens_spec(y, p_cal[:, 1], np.float32(threshold))
     auc_ci = metrics.bootstrap_auc_ci(y, s, n_boot=n_boot) if n_boot else (float("nan"), float("nan"))
-
-    test_metrics = {
+    return {
         "n": int(len(y)), "n_melanoma": int(y.sum()),
-        "auc": auc, "auc_ci": list(auc_ci), "auc_ci_method": f"percentile bootstrap, {n_boot} resamples, 95%",
+        "auc": metrics.roc_auc(y, s), "auc_ci": list(auc_ci),
+        "auc_ci_method": f"percentile bootstrap, {n_boot} resamples, 95%",
         "threshold": threshold, "sensitivity": sens, "specificity": spec,
         "accuracy": metrics.accuracy(y, pred_t), "balanced_accuracy": metrics.balanced_accuracy(y, pred_t),
-        "confusion_matrix": cm.tolist(),
+        "confusion_matrix": metrics.confusion_matrix(y, pred_t).tolist(),
         "confusion_matrix_layout": "rows true [non_melanoma, melanoma], columns predicted; p >= threshold",
         "classification_report": metrics.classification_report(y, pred_t, contract.CLASS_LABELS),
         "accuracy_argmax": metrics.accuracy(y, pred_a),
         "balanced_accuracy_argmax": metrics.balanced_accuracy(y, pred_a),
         "confusion_matrix_argmax": metrics.confusion_matrix(y, pred_a).tolist(),
         "classification_report_argmax": metrics.classification_report(y, pred_a, contract.CLASS_LABELS),
-        "ece": metrics.expected_calibration_error(y, p_test, N_BINS),
-        "ece_uncalibrated": metrics.expected_calibration_error(y, p_test_raw, N_BINS),
+        "ece": metrics.expected_calibration_error(y, p_cal, N_BINS),
+        "ece_uncalibrated": metrics.expected_calibration_error(y, p_raw, N_BINS),
         "ece_bins": N_BINS,
     }
+
+
+def urgent_by_diagnosis(arrays, p_cal, threshold) -> dict:
+    """How many images of each diagnosis go URGENT (bcc and akiec are malignant or pre-malignant)."""
+    urgent = p_cal[:, 1] >= np.float32(threshold)
+    dx = arrays.dxs()
+    order = [d for d in sources.DIAGNOSES + (sources.ISIC2017_BENIGN_DX,) if (dx == d).any()]
+    return {d: {"n": int((dx == d).sum()), "urgent": int(urgent[dx == d].sum()),
+                "urgent_rate": float(urgent[dx == d].mean())} for d in order}
+
+
+def source_probe(named_scores: dict) -> dict:
+    """Does the score tell the image source apart within one class? AUC of p(melanoma) for
+    'source B vs source A' among images of the same label: 0.5 means the score ignores the source."""
+    names = list(named_scores)
+    out = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            for label, cls in enumerate(contract.CLASS_LABELS):
+                sa, sb = (named_scores[n][1][named_scores[n][0] == label] for n in (a, b))
+                if len(sa) and len(sb):
+                    y = np.r_[np.zeros(len(sa)), np.ones(len(sb))]
+                    out[f"{cls}: {b} vs {a}"] = {"auc": metrics.roc_auc(y, np.r_[sa, sb]),
+                                                 "mean_a": float(sa.mean()), "mean_b": float(sb.mean())}
+    return out
+
+
+def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot: int = 2000,
+             plots: bool = True, verify: bool = True, external_root=None) -> dict:
+    """Validation fits temperature and threshold; ISIC 2017 test is `test` (the paper comparison, the
+    figures the service must reproduce); ISIC 2018 test, when given, is the external check."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    net, ck = export.load_checkpoint(checkpoint)
+    isic = sources.catalogue(sources.ISIC2017, data_root)
+    if verify:
+        sources.verify_items(data_root, [i for i in isic if i.split in ("validation", "test")], sources.ISIC2017)
+    val = sources.load_arrays(sources.select(isic, "validation", limit), cache_dir)
+    sets = {"isic2017-test": sources.load_arrays(sources.select(isic, "test", limit), cache_dir)}
+    if external_root:
+        ext = sources.catalogue(sources.ISIC2018_TEST, external_root)
+        if verify:
+            sources.verify_items(external_root, ext, sources.ISIC2018_TEST)
+        sets["isic2018-test"] = sources.load_arrays(sources.select(ext, "test", limit), cache_dir)
+
+    val_logits = predict_logits(net, val.images)
+    temperature = metrics.fit_temperature(val.labels, val_logits)
+    # the probabilities exactly as the exported graph computes them (float32, temperature folded in)
+    p_val = export.torch_probabilities(net, temperature, val.images)
+    threshold = metrics.threshold_for_sensitivity(val.labels, p_val[:, 1], TARGET_SENSITIVITY)
+    vsens, vspec = metrics.sens_spec(val.labels, p_val[:, 1], np.float32(threshold))
+
+    blocks, per_dx, scores, probs = {}, {}, {}, {}
+    for name, arrays in sets.items():
+        p_cal = export.torch_probabilities(net, temperature, arrays.images)
+        p_raw = metrics.softmax(predict_logits(net, arrays.images))
+        blocks[name] = _test_block(arrays.labels, p_cal, p_raw, threshold, n_boot)
+        per_dx[name] = urgent_by_diagnosis(arrays, p_cal, threshold)
+        scores[name] = (arrays.labels, p_cal[:, 1].astype(np.float64))
+        probs[name] = (p_cal, p_raw)
+    near = sources.near_duplicate_ids(data_root)
+    test = sets["isic2017-test"]
+    keep = np.array([i.image_id not in near for i in test.items])
+    if near and not keep.all():
+        p_cal, p_raw = probs["isic2017-test"]
+        blocks["isic2017-test-without-near-duplicates"] = _test_block(
+            test.labels[keep], p_cal[keep], p_raw[keep], threshold, n_boot)
+    test_metrics = blocks["isic2017-test"]
     validation = {
         "n": int(len(val.labels)), "n_melanoma": int(val.labels.sum()),
         "auc": metrics.roc_auc(val.labels, p_val[:, 1]), "sensitivity": vsens, "specificity": vspec,
@@ -135,11 +183,13 @@ def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot:
     }
     hist_path = Path(checkpoint).with_name("history.json")
     history = utils.read_json(hist_path)["history"] if hist_path.is_file() else []
-    history = [h for h in history if h["epoch"] <= max([h["epoch"] for h in history] or [0])]
     title = ck["architecture"]
+    y, s = scores["isic2017-test"]
+    p_cal, p_raw = probs["isic2017-test"]
+    cm = np.array(test_metrics["confusion_matrix"])
     files = _plots(out, history, y, s, val.labels, p_val[:, 1], cm,
-                   metrics.reliability_bins(y, p_test_raw, N_BINS),
-                   metrics.reliability_bins(y, p_test, N_BINS), title) if plots else {}
+                   metrics.reliability_bins(y, p_raw, N_BINS),
+                   metrics.reliability_bins(y, p_cal, N_BINS), title, scores) if plots else {}
     report = {
         "model": ck["config"]["model"], "architecture": ck["architecture"], "description": ck["description"],
         "parameters": ck["parameters"], "config": ck["config"], "augment": ck.get("augment"),
@@ -147,14 +197,17 @@ def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot:
         "best_epoch": ck["epoch"], "epochs_run": len(history), "best_val_auc_uncalibrated": ck["val_auc"],
         "train_time_s": float(sum(h["time_s"] for h in history)),
         "mean_epoch_time_s": float(np.mean([h["time_s"] for h in history])) if history else None,
-        "data_manifest_sha256": ck["data_manifest_sha256"],
-        "evaluated_manifest_sha256": data_mod.manifest_sha256(data_root),
-        "train_counts": ck.get("train_counts"), "validation_counts": ck.get("validation_counts"),
+        "data_manifest_sha256": ck["data_manifest_sha256"], "manifests": ck.get("manifests"),
+        "evaluated_manifest_sha256": sources.manifest_sha256(data_root),
+        "train_counts": ck.get("train_counts"), "train_counts_by_source": ck.get("train_counts_by_source"),
+        "validation_counts": ck.get("validation_counts"),
         "temperature": temperature,
         "threshold_rule": f"largest threshold with validation sensitivity >= {TARGET_SENSITIVITY:.2f}, "
                           "on the calibrated p(melanoma); p >= threshold means URGENT",
-        "threshold": threshold, "validation": validation, "test": test_metrics, "plots": files,
-        "history": history,
+        "threshold": threshold, "validation": validation, "test": test_metrics, "test_sets": blocks,
+        "urgent_by_diagnosis": per_dx, "source_probe": source_probe(scores),
+        "near_duplicates_excluded": sorted(near & {i.image_id for i in test.items}),
+        "plots": files, "history": history,
     }
     utils.write_json(out / "report.json", report)
     (out / "report.md").write_text(report_markdown(report))
@@ -200,4 +253,29 @@ def report_markdown(r: dict) -> str:
               "| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
     for name, c in t["classification_report_argmax"].items():
         lines.append(f"| {name} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+    lines += test_sets_markdown(r)
     return "\n".join(lines) + "\n"
+
+
+def test_sets_markdown(r: dict) -> list:
+    """Every test set side by side, URGENT by diagnosis, and the source probe."""
+    sets = r.get("test_sets") or {}
+    lines = ["", "## All test sets (threshold and temperature from validation)", "",
+             "| test set | images (melanoma) | ROC AUC (95% CI) | sensitivity | specificity | "
+             "ECE before -> after |", "|---|---:|---:|---:|---:|---:|"]
+    for name, t in sets.items():
+        lines.append(f"| {name} | {t['n']} ({t['n_melanoma']}) | {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-"
+                     f"{t['auc_ci'][1]:.3f}) | {t['sensitivity']:.3f} | {t['specificity']:.3f} | "
+                     f"{t['ece_uncalibrated']:.3f} -> {t['ece']:.3f} |")
+    for name, rows in (r.get("urgent_by_diagnosis") or {}).items():
+        lines += ["", f"URGENT by diagnosis, {name}:", "", "| diagnosis | images | URGENT | rate |",
+                  "|---|---:|---:|---:|"]
+        lines += [f"| {dx} | {v['n']} | {v['urgent']} | {v['urgent_rate']:.3f} |" for dx, v in rows.items()]
+    probe = r.get("source_probe") or {}
+    if probe:
+        lines += ["", "Source probe: AUC of p(melanoma) for telling the two test sources apart within one "
+                  "class (0.5: the score ignores the source; the diagnosis mix differs between sources, "
+                  "so some distance is expected):", "", "| class: sources | AUC | mean p, first | mean p, second |",
+                  "|---|---:|---:|---:|"]
+        lines += [f"| {k} | {v['auc']:.3f} | {v['mean_a']:.3f} | {v['mean_b']:.3f} |" for k, v in probe.items()]
+    return lines

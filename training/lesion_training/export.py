@@ -34,7 +34,7 @@ class CalibratedClassifier(nn.Module):
 def load_checkpoint(path):
     ck = torch.load(path, map_location="cpu")
     cfg = ck["config"]
-    net = models.build_model(cfg["model"], cfg["batchnorm"], cfg["dropout"], cfg.get("head", "flatten"))
+    net = models.build_from_config(cfg)
     net.load_state_dict(ck["model_state"])
     net.eval()
     return net, ck

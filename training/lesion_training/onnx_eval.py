@@ -79,6 +79,23 @@ def _softmax(x, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _slice(x, starts, ends, axes, steps):
+    """ONNX Slice: per-axis start/end/step, with negative values and clamping as the spec says."""
+    axes = list(range(len(starts))) if axes is None else [int(a) % x.ndim for a in axes]
+    steps = [1] * len(starts) if steps is None else steps
+    index = [slice(None)] * x.ndim
+    for s, e, a, st in zip(starts, ends, axes, steps):
+        n = x.shape[a]
+        s = int(s) + n if s < 0 else int(s)
+        e = int(e) + n if e < 0 else int(e)
+        if st > 0:
+            s, e = min(max(s, 0), n), min(max(e, 0), n)
+        else:
+            s, e = min(max(s, -1), n - 1), min(max(e, -1), n - 1)
+        index[a] = slice(s, None if (st < 0 and e < 0) else e, int(st))
+    return x[tuple(index)]
+
+
 def run(model_path_or_proto, inputs: dict) -> dict:
     """Evaluate the graph; returns {output_name: float64 array}."""
     model = onnx.load(model_path_or_proto) if isinstance(model_path_or_proto, (str, bytes)) or \
@@ -143,6 +160,17 @@ def run(model_path_or_proto, inputs: dict) -> dict:
                 out = np.expand_dims(out, ax)
         elif op == "Concat":
             out = np.concatenate(ins, axis=at["axis"])
+        elif op == "Pow":
+            out = np.power(ins[0], ins[1])
+        elif op == "ReduceMean":
+            axes = at.get("axes")
+            out = np.mean(ins[0], axis=None if axes is None else tuple(int(a) for a in axes),
+                          keepdims=bool(at.get("keepdims", 1)))
+        elif op == "GlobalAveragePool":
+            out = ins[0].mean(axis=tuple(range(2, ins[0].ndim)), keepdims=True)
+        elif op == "Slice":
+            out = _slice(ins[0], *[None if len(ins) <= k or ins[k] is None else ins[k].astype(np.int64)
+                                   for k in (1, 2, 3, 4)])
         else:
             raise NotImplementedError(f"operator {op} is not supported by the NumPy evaluator")
         env[node.output[0]] = out

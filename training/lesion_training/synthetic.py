@@ -79,3 +79,31 @@ def write_image_folder(root, n_per_class=(12, 6), splits=("train", "validation",
                 k += 1
     data.write_manifest(root)
     return root
+
+
+def write_path_manifest_folder(root, n_per_class=(8, 4), split="train", size=(150, 200), seed=1,
+                               images_per_lesion=2):
+    """A tiny folder in the HAM10000 / ISIC 2018 layout: split/class/*.jpg, MANIFEST.tsv (path, sha256,
+    label) and labels.tsv (isic_id, dx, lesion_id), with several images per lesion and non-square images."""
+    from . import data
+    root = Path(root)
+    manifest, labels, k = [], [], 0
+    for cls, n in zip(data.CLASSES, n_per_class):
+        d = root / split / cls
+        d.mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            image_id = f"SYN_{seed:02d}{k:05d}"
+            arr = lesion_rgb(size[0], size[1], seed * 100003 + k, dark=(cls == "melanoma"),
+                             irregular=0.35 if cls == "melanoma" else 0.05)
+            path = d / f"{image_id}.jpg"
+            path.write_bytes(jpeg_bytes(Image.fromarray(arr)))
+            rel = f"{split}/{cls}/{path.name}"
+            manifest.append((rel, data.sha256_file(path), cls))
+            dx = "mel" if cls == "melanoma" else ("nv", "bkl", "bcc")[i % 3]
+            labels.append((image_id, split, cls, dx, f"LES_{seed:02d}{k // images_per_lesion:05d}"))
+            k += 1
+    with open(root / "MANIFEST.tsv", "w") as fh:
+        fh.write("path\tsha256\tlabel\n" + "".join("\t".join(r) + "\n" for r in manifest))
+    with open(root / "labels.tsv", "w") as fh:
+        fh.write("isic_id\tsplit\tlabel\tdx\tlesion_id\n" + "".join("\t".join(r) + "\n" for r in labels))
+    return root

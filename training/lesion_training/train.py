@@ -15,7 +15,7 @@ import random
 import time
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import numpy as np
 import torch
@@ -23,33 +23,52 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from . import data as data_mod
-from . import metrics, models, presets, utils
+from . import metrics, models, presets, sources, utils
+
+BALANCE_MODES = ("weights", "sampler", "source_sampler", "none")
 
 
 @dataclass
 class TrainConfig:
-    data: str = "../shared/data/isic"
-    model: str = "proposed"
-    batchnorm: bool = True
-    head: str = "flatten"         # flatten (paper) | gap (global average pooling variant)
+    """Every training option, once: the command line is generated from these fields (cli.py)."""
+    data: str = field(default="../shared/data/isic", metadata={
+        "help": "ISIC 2017 folder (split/class/*.jpg + MANIFEST.tsv): its train split is trained on, its "
+                "validation split selects the checkpoint"})
+    ham10000: Optional[str] = field(default=None, metadata={
+        "help": "HAM10000 folder (MANIFEST.tsv + labels.tsv), added to the training data; '' for none"})
+    model: str = field(default="proposed", metadata={"choices": models.MODEL_NAMES})
+    batchnorm: bool = field(default=True, metadata={"help": "BatchNorm after every conv (--no-batchnorm: "
+                                                            "the plain paper architecture)"})
+    head: str = field(default="flatten", metadata={
+        "choices": models.HEADS, "help": "flatten (paper) or global average pooling before the hidden FC"})
+    colour: str = field(default="none", metadata={
+        "choices": models.COLOURS, "help": "colour constancy in the graph (shades of gray against camera casts)"})
+    tta: int = field(default=1, metadata={
+        "choices": models.TTA_VIEWS, "help": "flipped views averaged in the graph at inference (1: none)"})
     dropout: float = 0.5
     epochs: int = 30
     batch_size: int = 32
     lr: float = 1e-3
     weight_decay: float = 1e-4
     warmup_epochs: float = 1.0
-    schedule: str = "cosine"      # cosine | constant
+    schedule: str = field(default="cosine", metadata={"choices": ("cosine", "constant")})
     min_lr_ratio: float = 0.01
-    balance: str = "weights"      # weights | sampler | none
-    augment: bool = True
+    balance: str = field(default="weights", metadata={
+        "choices": BALANCE_MODES,
+        "help": "class imbalance: weighted loss, class-balanced sampler, source_sampler (sources drawn in "
+                "proportion to the square root of their size, classes balanced within each), or none"})
+    label_smoothing: float = 0.0
+    augment: bool = field(default=True, metadata={"help": "random flips, rotations, shear, zoom, jitter"})
+    bf16: bool = field(default=True, metadata={"help": "bfloat16 autocast on the CPU (AMX); --no-bf16 for fp32"})
     seed: int = 42
     threads: int = 2
     output_dir: str = "runs"
-    run_name: Optional[str] = None  # default: the model name
-    cache_dir: Optional[str] = "runs/cache"
-    limit_train: Optional[int] = None
+    run_name: Optional[str] = field(default=None, metadata={"help": "run folder name (default: the model)"})
+    cache_dir: Optional[str] = field(default="runs/cache", metadata={
+        "help": "preprocessed-tensor cache ('' to disable)"})
+    limit_train: Optional[int] = field(default=None, metadata={"help": "stratified subset of the training data"})
     limit_val: Optional[int] = None
-    verify_hashes: bool = True
+    verify_hashes: bool = field(default=True, metadata={"help": "check every image against its manifest"})
 
     def to_dict(self):
         return asdict(self)
@@ -61,18 +80,55 @@ def seed_everything(seed: int):
     torch.manual_seed(seed)
 
 
-def predict_logits(model, images: np.ndarray, batch_size: int = 128, tta: bool = False) -> np.ndarray:
+def predict_logits(model, images: np.ndarray, batch_size: int = 128) -> np.ndarray:
+    """Eval-mode logits in float32 (flipped views, if the model has them, are averaged inside it)."""
     model.eval()
     out = []
     with torch.no_grad():
         for i in range(0, len(images), batch_size):
-            x = torch.from_numpy(images[i:i + batch_size])
-            if tta:
-                logits = torch.stack([model(v) for v in presets.tta_views(x)]).mean(0)
-            else:
-                logits = model(x)
-            out.append(logits.numpy())
+            out.append(model(torch.from_numpy(images[i:i + batch_size])).numpy())
     return np.concatenate(out) if out else np.zeros((0, 2), np.float32)
+
+
+def training_items(cfg: TrainConfig):
+    """ISIC 2017 train (+ HAM10000) for training, ISIC 2017 validation for selection; manifests verified."""
+    root = Path(cfg.data)
+    isic = sources.catalogue(sources.ISIC2017, root)
+    train_items = [i for i in isic if i.split == "train"]
+    manifests = {sources.ISIC2017: sources.manifest_sha256(root)}
+    if cfg.verify_hashes:
+        sources.verify_items(root, [i for i in isic if i.split in ("train", "validation")], sources.ISIC2017)
+    if cfg.ham10000:
+        ham = sources.catalogue(sources.HAM10000, cfg.ham10000)
+        if cfg.verify_hashes:
+            sources.verify_items(cfg.ham10000, ham, sources.HAM10000)
+        train_items += ham
+        manifests[sources.HAM10000] = sources.manifest_sha256(cfg.ham10000)
+    train_items = sources.select(train_items, None, cfg.limit_train, cfg.seed)
+    val_items = sources.select(isic, "validation", cfg.limit_val, cfg.seed)
+    return train_items, val_items, manifests
+
+
+def sampling_weights(arrays: "sources.ItemArrays", balance: str) -> Optional[np.ndarray]:
+    """Per-image draw probabilities for the samplers (None: a plain shuffle)."""
+    labels = arrays.labels
+    if balance == "sampler":
+        w = data_mod.class_weights(labels)[labels].astype(np.float64)
+    elif balance == "source_sampler":
+        src = arrays.sources()
+        w = np.zeros(len(labels))
+        names = sorted(set(src))
+        share = {s: math.sqrt((src == s).sum()) for s in names}
+        total = sum(share.values())
+        for s in names:
+            for c in (0, 1):
+                m = (src == s) & (labels == c)
+                present = [k for k in (0, 1) if ((src == s) & (labels == k)).any()]
+                if m.any():
+                    w[m] = share[s] / total / len(present) / m.sum()
+    else:
+        return None
+    return w / w.sum()
 
 
 def lr_factor(step: int, total: int, warmup: int, schedule: str, min_ratio: float) -> float:
@@ -93,21 +149,20 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
     seed_everything(cfg.seed)
     out = run_dir(cfg)
     out.mkdir(parents=True, exist_ok=True)
-    root = Path(cfg.data)
-    if cfg.verify_hashes:
-        data_mod.verify(root, splits=("train", "validation"))
-    train_d = data_mod.load_split(root, "train", cfg.cache_dir, cfg.limit_train, verify_first=False,
-                                  progress=progress)
-    val_d = data_mod.load_split(root, "validation", cfg.cache_dir, cfg.limit_val, verify_first=False,
-                                progress=progress)
+    train_items, val_items, manifests = training_items(cfg)
+    train_d = sources.load_arrays(train_items, cfg.cache_dir or None, progress=progress)
+    val_d = sources.load_arrays(val_items, cfg.cache_dir or None, progress=progress)
 
-    model = models.build_model(cfg.model, cfg.batchnorm, cfg.dropout, cfg.head)
-    mean = train_d.images.mean(axis=(0, 2, 3))
-    std = train_d.images.std(axis=(0, 2, 3))
-    model.normalize.mean.copy_(torch.from_numpy(mean).view(1, 3, 1, 1))
-    model.normalize.std.copy_(torch.from_numpy(std).view(1, 3, 1, 1))
+    model = models.build_from_config(cfg.to_dict())
+    with torch.no_grad():  # input statistics after colour constancy, on a fixed sample
+        sample = torch.from_numpy(train_d.images[np.random.default_rng(cfg.seed).permutation(n_all := len(train_d))
+                                                 [:min(n_all, 2000)]])
+        seen_in = model.colour(sample)
+    model.normalize.mean.copy_(seen_in.mean(dim=(0, 2, 3)).view(1, 3, 1, 1))
+    model.normalize.std.copy_(seen_in.std(dim=(0, 2, 3)).view(1, 3, 1, 1))
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     weights = torch.from_numpy(data_mod.class_weights(train_d.labels)) if cfg.balance == "weights" else None
+    draw = sampling_weights(train_d, cfg.balance)
     augment = presets.BatchAugment(presets.AugmentConfig() if cfg.augment else presets.NO_AUGMENT)
     gen = torch.Generator().manual_seed(cfg.seed)
 
@@ -125,22 +180,25 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
         torch.set_rng_state(ck["torch_rng_state"])
         print(f"resumed from {resume} at epoch {start_epoch + 1}")
 
-    manifest = data_mod.manifest_sha256(root)
-    meta = {"config": cfg.to_dict(), "architecture": models.architecture_name(cfg.model, cfg.batchnorm, cfg.head),
-            "description": models.describe(cfg.model, cfg.batchnorm, cfg.dropout, cfg.head),
-            "parameters": models.count_parameters(model), "data_manifest_sha256": manifest,
+    per_source = {s: [int(((train_d.sources() == s) & (train_d.labels == c)).sum()) for c in (0, 1)]
+                  for s in sorted(set(train_d.sources()))}
+    meta = {"config": cfg.to_dict(),
+            "architecture": models.architecture_name(cfg.model, cfg.batchnorm, cfg.head, cfg.colour, cfg.tta),
+            "description": models.describe(cfg.model, cfg.batchnorm, cfg.dropout, cfg.head, cfg.colour, cfg.tta),
+            "parameters": models.count_parameters(model), "data_manifest_sha256": manifests[sources.ISIC2017],
+            "manifests": manifests, "train_counts_by_source": per_source,
             "train_counts": np.bincount(train_d.labels, minlength=2).tolist(),
             "validation_counts": np.bincount(val_d.labels, minlength=2).tolist(),
             "augment": augment.cfg.to_dict(), "class_weights": None if weights is None else weights.tolist()}
     print(f"{meta['architecture']}: {meta['parameters']:,} parameters; train {n} "
-          f"(melanoma {int(train_d.labels.sum())}), validation {len(val_d)}; {cfg.epochs} epochs")
+          f"(melanoma {int(train_d.labels.sum())}; by source {per_source}), validation {len(val_d)}; "
+          f"{cfg.epochs} epochs, balance {cfg.balance}, bf16 {cfg.bf16}", flush=True)
 
     for epoch in range(start_epoch, cfg.epochs):
         t0 = time.time()
         model.train()
-        if cfg.balance == "sampler":
-            w = data_mod.class_weights(train_d.labels)[train_d.labels]
-            order = torch.multinomial(torch.from_numpy(w).double(), n, replacement=True, generator=gen)
+        if draw is not None:
+            order = torch.multinomial(torch.from_numpy(draw), n, replacement=True, generator=gen)
         else:
             order = torch.randperm(n, generator=gen)
         tot_loss, tot_correct, seen = 0.0, 0, 0
@@ -153,8 +211,10 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
             x = augment(x, gen)
             for g in opt.param_groups:
                 g["lr"] = cfg.lr * lr_factor(step, total_steps, warmup, cfg.schedule, cfg.min_lr_ratio)
-            logits = model(x)
-            loss = F.cross_entropy(logits, y, weight=weights)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits = model(x)
+            logits = logits.float()
+            loss = F.cross_entropy(logits, y, weight=weights, label_smoothing=cfg.label_smoothing)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

@@ -3,7 +3,7 @@ import shutil
 import numpy as np
 import pytest
 
-from lesion_training import __main__ as cli
+from lesion_training import cli
 from lesion_training import data
 
 

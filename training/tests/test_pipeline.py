@@ -6,23 +6,27 @@ import onnx
 import pytest
 
 from lesion_training import consistency, contract, export, golden, onnx_eval
-from lesion_training.cli_extra import do_export
+from lesion_training.cli import do_export
 from lesion_training.evaluate import evaluate
 from lesion_training.train import TrainConfig, train
 
 
 @pytest.fixture(scope="module")
-def exported(synthetic_folder, tmp_path_factory):
+def exported(synthetic_folder, ham_folder, external_folder, tmp_path_factory):
+    """The version-2 recipe end to end: ISIC 2017 + HAM layouts, colour constancy and flips in the graph."""
     tmp = tmp_path_factory.mktemp("run")
-    cfg = TrainConfig(data=str(synthetic_folder), model="proposed", epochs=1, batch_size=8,
-                      output_dir=str(tmp / "runs"), cache_dir=None, threads=2)
+    cfg = TrainConfig(data=str(synthetic_folder), ham10000=str(ham_folder), model="triagenet", head="gap",
+                      colour="shades_of_gray", tta=2, balance="source_sampler", label_smoothing=0.1,
+                      epochs=1, batch_size=8, output_dir=str(tmp / "runs"), cache_dir=None, threads=2)
     s1 = train(cfg, progress=False)
-    run = tmp / "runs" / "proposed"
+    assert s1["train_counts_by_source"] == {"ham10000": [10, 6], "isic2017": [10, 6]}
+    run = tmp / "runs" / "triagenet"
     assert (run / "best.pt").is_file() and (run / "last.pt").is_file() and s1["epochs_run"] == 1
     cfg.epochs = 2
     s2 = train(cfg, resume=str(run / "last.pt"), progress=False)
     assert [h["epoch"] for h in s2["history"]] == [1, 2]
-    report = evaluate(run / "best.pt", str(synthetic_folder), run / "eval", None, n_boot=50)
+    report = evaluate(run / "best.pt", str(synthetic_folder), run / "eval", None, n_boot=50,
+                      external_root=str(external_folder))
     out = do_export(run, run / "eval" / "report.json", tmp / "model", "0.0.1")
     return report, out, run
 
@@ -33,6 +37,12 @@ def test_report(exported):
     for k in ("auc", "auc_ci", "sensitivity", "specificity", "ece", "ece_uncalibrated", "confusion_matrix"):
         assert k in t
     assert np.array(t["confusion_matrix"]).sum() == 16
+    assert set(report["test_sets"]) == {"isic2017-test", "isic2018-test"}
+    assert report["test_sets"]["isic2018-test"]["n"] == 12
+    assert report["urgent_by_diagnosis"]["isic2018-test"]["mel"]["n"] == 4
+    assert sum(v["n"] for v in report["urgent_by_diagnosis"]["isic2018-test"].values()) == 12
+    assert all(0.0 <= v["auc"] <= 1.0 for v in report["source_probe"].values())
+    assert "isic2018-test" in (run / "eval" / "report.md").read_text()
     assert report["validation"]["sensitivity"] >= 0.9
     for png in report["plots"].values():
         assert (run / "eval" / png).stat().st_size > 1000

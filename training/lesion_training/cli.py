@@ -1,6 +1,10 @@
-"""Subcommands evaluate, export, golden, compare and smoke (train and verify-data live in __main__)."""
+"""Command line: python3 -m lesion_training <command> [options] (training/cli.sh runs it from anywhere).
+
+Commands: train, evaluate, export, golden, compare, smoke, verify-data.
+"""
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
@@ -8,23 +12,67 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
+from . import __version__, config_args
+
+# Defaults are relative to the repository root (the folder above training/), wherever the command runs.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = str(REPO_ROOT / ".." / "shared" / "data" / "isic")
+DEFAULT_RUNS = str(REPO_ROOT / "runs")
+DEFAULT_HAM = REPO_ROOT / ".." / "shared" / "data" / "ham10000"
+DEFAULT_EXTERNAL_TEST = REPO_ROOT / ".." / "shared" / "data" / "isic2018-test"
 
 
-def _defaults():
-    from .__main__ import DEFAULT_DATA, DEFAULT_RUNS, REPO_ROOT
-    return DEFAULT_DATA, DEFAULT_RUNS, REPO_ROOT
+def _if_present(folder: Path):
+    return str(folder) if (folder / "MANIFEST.tsv").is_file() else None
+
+
+def _add_train_args(p: argparse.ArgumentParser):
+    from .train import TrainConfig
+    config_args.add_arguments(p, TrainConfig, {
+        "data": DEFAULT_DATA, "output_dir": DEFAULT_RUNS, "cache_dir": str(Path(DEFAULT_RUNS) / "cache"),
+        "ham10000": _if_present(DEFAULT_HAM)})
+    p.add_argument("--resume", default=None, help="continue from a last.pt checkpoint")
+    p.add_argument("--no-progress", dest="progress", action="store_false")
+
+
+def cmd_train(a):
+    from .train import TrainConfig, train
+    s = train(config_args.from_args(TrainConfig, a), resume=a.resume, progress=a.progress)
+    print(f"best epoch {s['best_epoch']} validation AUC {s['best_val_auc']:.4f}; "
+          f"{s['train_time_s']:.0f}s training")
+
+
+def cmd_verify(a):
+    from . import data, sources
+    try:
+        counts = data.verify(a.data, check_hashes=not a.no_hashes)
+        for k, v in sorted(counts.items()):
+            print(f"{k}\t{v}")
+        print(f"OK: {sum(counts.values())} files match {a.data}/MANIFEST.tsv "
+              f"(sha256 {data.manifest_sha256(a.data)})")
+        for source, root in ((sources.HAM10000, a.ham10000), (sources.ISIC2018_TEST, a.external)):
+            if root:
+                items = sources.catalogue(source, root)
+                sources.verify_items(root, items, source)
+                print(f"OK: {len(items)} {source} files ({sum(i.label for i in items)} melanoma) match "
+                      f"{root}/MANIFEST.tsv (sha256 {sources.manifest_sha256(root)})")
+    except data.DataSetError as e:
+        print(f"ERROR: {e}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_evaluate(a):
     from .evaluate import evaluate
     run = Path(a.run)
     out = Path(a.out) if a.out else run / "eval"
-    r = evaluate(run / "best.pt", a.data, out, a.cache_dir or None, limit=a.limit, n_boot=a.bootstrap)
-    t = r["test"]
-    print(f"{r['architecture']}: test AUC {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}), "
-          f"threshold {r['threshold']:.4f}: sensitivity {t['sensitivity']:.3f} specificity {t['specificity']:.3f}; "
-          f"argmax accuracy {t['accuracy_argmax']:.3f}; ECE {t['ece_uncalibrated']:.3f} -> {t['ece']:.3f}")
+    r = evaluate(run / "best.pt", a.data, out, a.cache_dir or None, limit=a.limit, n_boot=a.bootstrap,
+                 external_root=a.external or None)
+    print(f"{r['architecture']}: threshold {r['threshold']:.4f}, temperature {r['temperature']:.3f}")
+    for name, t in r["test_sets"].items():
+        print(f"  {name}: AUC {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}), sensitivity "
+              f"{t['sensitivity']:.3f} specificity {t['specificity']:.3f}; ECE {t['ece_uncalibrated']:.3f} -> "
+              f"{t['ece']:.3f}")
     print(f"report: {out / 'report.md'}")
 
 
@@ -113,7 +161,7 @@ def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str) -> str:
 
 
 def cmd_export(a):
-    _, _, repo = _defaults()
+    repo = REPO_ROOT
     run = Path(a.run)
     report = Path(a.report) if a.report else run / "eval" / "report.json"
     from . import utils
@@ -162,7 +210,6 @@ def cmd_compare(a):
 def cmd_smoke(a):
     """1-epoch training on a small subset, evaluation, export, golden check: end to end in a temp dir."""
     from . import golden, synthetic
-    from .cli_extra import do_export
     from .evaluate import evaluate
     from .train import TrainConfig, train
     tmp = Path(tempfile.mkdtemp(prefix="lesion-smoke-"))
@@ -170,12 +217,17 @@ def cmd_smoke(a):
         data = a.data
         if a.synthetic:
             data = str(synthetic.write_image_folder(tmp / "data"))
+        real = not a.synthetic
         cfg = TrainConfig(data=data, model=a.model, epochs=1, batch_size=16, limit_train=a.limit,
                           limit_val=max(20, a.limit // 2), output_dir=str(tmp / "runs"), cache_dir=None,
-                          threads=a.threads)
+                          threads=a.threads, ham10000=a.ham10000 if real else None,
+                          head="gap" if a.model == "triagenet" else "flatten",
+                          colour="shades_of_gray" if a.model == "triagenet" else "none",
+                          tta=2 if a.model == "triagenet" else 1)
         s = train(cfg, progress=a.progress)
         run = tmp / "runs" / a.model
-        r = evaluate(run / "best.pt", data, run / "eval", None, limit=max(20, a.limit // 2), n_boot=200)
+        r = evaluate(run / "best.pt", data, run / "eval", None, limit=max(20, a.limit // 2), n_boot=200,
+                     external_root=a.external if real else None)
         out = do_export(run, run / "eval" / "report.json", tmp / "model", "0.0.0-smoke")
         g = golden.check_golden(tmp / "model" / "golden", out)
         print(f"smoke OK: val AUC {s['best_val_auc']:.3f}, test-subset AUC {r['test']['auc']:.3f}, golden {g}")
@@ -186,8 +238,8 @@ def cmd_smoke(a):
             print(f"kept {tmp}")
 
 
-def register(sub):
-    data_default, runs_default, repo = _defaults()
+def _register_more(sub):
+    data_default, runs_default, repo = DEFAULT_DATA, DEFAULT_RUNS, REPO_ROOT
 
     p = sub.add_parser("evaluate", help="evaluate RUN/best.pt on the test split; writes RUN/eval/")
     p.add_argument("--run", required=True, help="run folder, e.g. runs/proposed")
@@ -196,6 +248,8 @@ def register(sub):
     p.add_argument("--out", default=None)
     p.add_argument("--limit", type=int, default=None, help="stratified subset per split (smoke tests)")
     p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC CI")
+    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST),
+                   help="ISIC 2018 test folder, the external test set ('' to skip)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("export", help="ONNX + metadata + golden files + model card into models/NAME/VERSION/")
@@ -222,9 +276,35 @@ def register(sub):
     p = sub.add_parser("smoke", help="1-epoch end-to-end run on a subset (real data) or --synthetic data")
     p.add_argument("--data", default=data_default)
     p.add_argument("--synthetic", action="store_true", help="generate a tiny synthetic data folder instead")
-    p.add_argument("--model", default="proposed", choices=["proposed", "lknet"])
+    p.add_argument("--model", default="triagenet", choices=["proposed", "lknet", "triagenet"])
     p.add_argument("--limit", type=int, default=200, help="training images (validation/test get half)")
+    p.add_argument("--ham10000", default=_if_present(DEFAULT_HAM), help="HAM10000 folder mixed into training")
+    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST), help="ISIC 2018 test folder")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--keep", action="store_true")
     p.add_argument("--no-progress", dest="progress", action="store_false")
     p.set_defaults(func=cmd_smoke)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="lesion_training", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="train one model; writes OUTPUT_DIR/MODEL/{best,last}.pt, history.json")
+    _add_train_args(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("verify-data", help="check the data folder against MANIFEST.tsv")
+    p.add_argument("--data", default=DEFAULT_DATA)
+    p.add_argument("--no-hashes", action="store_true", help="only check presence/placement, not sha256")
+    p.add_argument("--ham10000", default=_if_present(DEFAULT_HAM), help="also verify HAM10000 ('' to skip)")
+    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST),
+                   help="also verify the ISIC 2018 test set ('' to skip)")
+    p.set_defaults(func=cmd_verify)
+
+    _register_more(sub)
+
+    a = ap.parse_args(argv)
+    rc = a.func(a)
+    return rc or 0
