@@ -2,6 +2,7 @@ package org.lesiontriage.triage.topology;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.Modality;
 import org.lesiontriage.registry.RegistrySerdeException;
 
 /**
@@ -48,6 +49,11 @@ public final class LesionEventReader {
         }
         if (isBlank(event.getMediaType())) {
             throw missing("media_type", eventId);
+        }
+        if (event.getModality() != Modality.DERMOSCOPIC) {
+            throw new RejectedInputException(ReasonCodes.MODALITY_NOT_VALIDATED, "Modality " + event.getModality()
+                    + " is outside the model's validation (dermoscopic images only): not triaged, review it directly",
+                    eventId);
         }
     }
 

@@ -11,6 +11,11 @@ public final class ReasonCodes {
     public static final String MISSING_VALUE = "MISSING_VALUE";
     /** A required field is blank. */
     public static final String MISSING_FIELD = "MISSING_FIELD";
+    /**
+     * The image's modality is not dermoscopic: the model is validated on dermoscopy only, so a score would look
+     * validated when it is not. Such images go to a clinician without a triage result.
+     */
+    public static final String MODALITY_NOT_VALIDATED = "MODALITY_NOT_VALIDATED";
 
     private ReasonCodes() {
     }

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.Modality;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.stack.RegistryServer;
@@ -177,6 +178,26 @@ class TriageTopologyTest {
         assertThat(letters.get(2).getEventId()).as("event id once the record could be read").isNotNull();
         assertThat(results(driver, serdeConfig).isEmpty()).isTrue();
         assertThat(meters.get("triage.dead.letters").tag("reason", "IMAGE_TOO_SMALL").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void imagesOutsideTheModelsValidatedModalityAreDeadLetteredNotScored() {
+        start(TopologyHarness.policy(1, 0), ImageLimits.defaults());
+        LesionImageEvent clinical = LesionEvents.builder(SyntheticImages.jpeg(256, 256, 7), "image/jpeg")
+                .setModality(Modality.CLINICAL).build();
+        LesionImageEvent unknown = LesionEvents.builder(SyntheticImages.jpeg(256, 256, 8), "image/jpeg")
+                .setModality(Modality.UNKNOWN).build();
+        LesionImageEvent dermoscopic = LesionEvents.jpeg(9);
+        List.of(clinical, unknown, dermoscopic).forEach(this::pipe);
+
+        List<DeadLetter> letters = deadLetters(driver, serdeConfig).readValuesToList();
+        assertThat(letters).extracting(DeadLetter::getReasonCode)
+                .containsExactly(ReasonCodes.MODALITY_NOT_VALIDATED, ReasonCodes.MODALITY_NOT_VALIDATED);
+        assertThat(letters).extracting(DeadLetter::getEventId)
+                .containsExactly(clinical.getEventId().toString(), unknown.getEventId().toString());
+        assertThat(letters.get(0).getMessage()).contains("CLINICAL", "dermoscopic");
+        assertThat(results(driver, serdeConfig).readValuesToList()).extracting(r -> r.getEventId().toString())
+                .containsExactly(dermoscopic.getEventId().toString());
     }
 
     @Test
