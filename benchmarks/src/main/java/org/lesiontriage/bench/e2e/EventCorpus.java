@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
 import org.lesiontriage.registry.SpecificAvroSerializer;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * Image events serialized once up front (Avro, registry framing), so that publishing costs the load generator

@@ -1,6 +1,7 @@
 package org.lesiontriage.cli;
 
 import java.util.Map;
+import org.lesiontriage.contracts.DefaultAddresses;
 
 /** Where the tools find Kafka and the schema registry unless told: the variables bin/stack prints, else its ports. */
 public final class ConnectionDefaults {
@@ -9,11 +10,11 @@ public final class ConnectionDefaults {
     }
 
     public static String bootstrapServers(Map<String, String> env) {
-        return env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        return DefaultAddresses.bootstrapServers(env);
     }
 
     public static String registryUrl(Map<String, String> env) {
-        return env.getOrDefault("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081/apis/ccompat/v7");
+        return DefaultAddresses.registryUrl(env);
     }
 
     /** Security settings (TLS, SASL, registry truststore) from the file $KAFKA_CONFIG_FILE names, else none. */

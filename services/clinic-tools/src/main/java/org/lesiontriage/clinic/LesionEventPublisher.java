@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
+import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.registry.SpecificAvroSerde;
 
 /**
@@ -26,11 +27,6 @@ import org.lesiontriage.registry.SpecificAvroSerde;
  * (reading folders, progress, the labels file).
  */
 public final class LesionEventPublisher implements AutoCloseable {
-
-    public static final String DEFAULT_TOPIC = "lesion-images";
-
-    /** Dermoscopic originals run to several MB; the broker's limit on the local stack is the same 16 MiB. */
-    static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
     private final String topic;
     private final KafkaProducer<String, LesionImageEvent> producer;
@@ -62,7 +58,7 @@ public final class LesionEventPublisher implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // JPEGs barely compress, but the Avro envelope and PNGs do, and lz4 costs almost no CPU.
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
         // A few ms of batching when a clinic uploads a whole examination at once.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // Fail a send after 30 s without broker metadata instead of the default minute.

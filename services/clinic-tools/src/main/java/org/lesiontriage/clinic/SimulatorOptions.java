@@ -7,6 +7,7 @@ import org.lesiontriage.cli.ArgumentReader;
 import org.lesiontriage.cli.ClientSettings;
 import org.lesiontriage.cli.ConnectionDefaults;
 import org.lesiontriage.cli.UsageException;
+import org.lesiontriage.contracts.Topics;
 
 /** Command line of bin/simulate. */
 public record SimulatorOptions(
@@ -62,7 +63,7 @@ public record SimulatorOptions(
         String bootstrap = ConnectionDefaults.bootstrapServers(env);
         String registry = ConnectionDefaults.registryUrl(env);
         ClientSettings clientSettings = null;
-        String topic = LesionEventPublisher.DEFAULT_TOPIC;
+        String topic = Topics.LESION_IMAGES;
         Path images = null;
         Integer synthetic = null;
         int clinics = 3;

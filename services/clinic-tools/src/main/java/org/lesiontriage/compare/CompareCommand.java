@@ -14,6 +14,7 @@ import org.lesiontriage.cli.ArgumentReader;
 import org.lesiontriage.cli.ConnectionDefaults;
 import org.lesiontriage.cli.QuietLogging;
 import org.lesiontriage.cli.UsageException;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.labels.Label;
 import org.lesiontriage.labels.LabelledEvent;
 import org.lesiontriage.labels.LabelsFile;
@@ -50,7 +51,7 @@ public final class CompareCommand {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String baseline = "triage-results";
+        String baseline = Topics.TRIAGE_RESULTS;
         String candidate = null;
         Path labelsFile = null;
         Path report = null;

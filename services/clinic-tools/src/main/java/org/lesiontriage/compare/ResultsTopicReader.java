@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
@@ -40,7 +41,7 @@ public final class ResultsTopicReader {
         props.putAll(clientConfig);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
         SpecificAvroDeserializer<TriageResult> results = new SpecificAvroDeserializer<>(TriageResult.class);
         results.configure(serdeConfig, false);
         Map<String, ScoredEvent> byId = new LinkedHashMap<>();

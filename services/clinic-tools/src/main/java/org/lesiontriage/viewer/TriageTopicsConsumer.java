@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.registry.RegistrySerdeException;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
@@ -49,7 +50,7 @@ final class TriageTopicsConsumer implements AutoCloseable {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, named ? options.group() : "triage-viewer-" + UUID.randomUUID());
         // A throw-away group has nothing worth committing; a named one resumes where it stopped.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, named);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
         return options.clientSettings().applyTo(props);
     }
 

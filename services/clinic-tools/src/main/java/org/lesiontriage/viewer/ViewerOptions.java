@@ -6,6 +6,7 @@ import org.lesiontriage.cli.ArgumentReader;
 import org.lesiontriage.cli.ClientSettings;
 import org.lesiontriage.cli.ConnectionDefaults;
 import org.lesiontriage.cli.UsageException;
+import org.lesiontriage.contracts.Topics;
 
 /** Command line of bin/viewer. */
 public record ViewerOptions(
@@ -59,8 +60,8 @@ public record ViewerOptions(
         String bootstrap = ConnectionDefaults.bootstrapServers(env);
         String registry = ConnectionDefaults.registryUrl(env);
         ClientSettings clientSettings = null;
-        String results = "triage-results";
-        String failures = "triage-failures";
+        String results = Topics.TRIAGE_RESULTS;
+        String failures = Topics.TRIAGE_FAILURES;
         String group = null;
         int expect = 0;
         int idle = 30;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.stack.tls.LoopbackTls;
 import org.lesiontriage.stack.tls.ScramUser;
 
@@ -15,7 +16,6 @@ import org.lesiontriage.stack.tls.ScramUser;
 public final class KafkaBroker implements AutoCloseable {
 
     /** Largest record the broker accepts: dermoscopic originals run to several MB. */
-    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private final EmbeddedKafkaBroker broker;
     private final String clientBootstrap;
@@ -105,8 +105,8 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put("share.coordinator.state.topic.replication.factor", "1");
         properties.put("share.coordinator.state.topic.min.isr", "1");
         properties.put("auto.create.topics.enable", "false");
-        properties.put("message.max.bytes", String.valueOf(MAX_MESSAGE_BYTES));
-        properties.put("replica.fetch.max.bytes", String.valueOf(MAX_MESSAGE_BYTES));
+        properties.put("message.max.bytes", String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
+        properties.put("replica.fetch.max.bytes", String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
         if (logDir != null) {
             properties.put("log.dirs", logDir.toAbsolutePath().toString());
         }

@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.lesiontriage.contracts.Topics;
 
 /** Command-line options of the local stack. */
 record StackOptions(int kafkaPort, int registryPort, int registryManagementPort, Path dataDir,
                     Map<String, Integer> topics, boolean smoke, boolean help) {
 
     /** The triage topics with their partition counts; the service reads the same names from its configuration. */
-    static final String DEFAULT_TOPICS = "lesion-images:3,triage-results:3,triage-failures:1";
+    static final String DEFAULT_TOPICS = Topics.LESION_IMAGES + ":3," + Topics.TRIAGE_RESULTS + ":3,"
+            + Topics.TRIAGE_FAILURES + ":1";
 
     static final String USAGE = """
             usage: bin/stack [options]

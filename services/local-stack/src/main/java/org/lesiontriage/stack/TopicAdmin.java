@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.lesiontriage.contracts.RecordLimits;
 
 /** Creates topics sized for image events (replication factor 1: the local stack has one broker). */
 public final class TopicAdmin {
@@ -18,7 +19,7 @@ public final class TopicAdmin {
     public static void createMissing(String bootstrapServers, Map<String, Integer> partitionsByTopic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             partitionsByTopic.forEach((name, partitions) -> create(admin, new NewTopic(name, partitions, (short) 1)
-                    .configs(Map.of("max.message.bytes", String.valueOf(KafkaBroker.MAX_MESSAGE_BYTES)))));
+                    .configs(Map.of("max.message.bytes", String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES)))));
         }
     }
 

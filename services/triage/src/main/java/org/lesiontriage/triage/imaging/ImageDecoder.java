@@ -14,7 +14,7 @@ import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
-import org.lesiontriage.triage.imaging.ImageRejectedException.Reason;
+import org.lesiontriage.contracts.ReasonCode;
 
 /**
  * Step a of the contract with the header guards: reads width and height from the header, checks them
@@ -39,7 +39,7 @@ final class ImageDecoder {
             checkHeader(reader, limits);
             BufferedImage image = readPixels(reader, format);
             if (!warnings.isEmpty()) {
-                throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE,
+                throw new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE,
                         "corrupt or truncated " + format.mediaType() + " data: " + warnings.get(0));
             }
             return image;
@@ -65,18 +65,18 @@ final class ImageDecoder {
             width = reader.getWidth(0);
             height = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "cannot read the image header: " + describe(e), e);
+            throw new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "cannot read the image header: " + describe(e), e);
         }
         long pixels = (long) width * height;
         if (width <= 0 || height <= 0) {
-            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "the header declares " + width + "x" + height + " pixels");
+            throw new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "the header declares " + width + "x" + height + " pixels");
         }
         if (pixels > limits.maxPixels()) {
-            throw new ImageRejectedException(Reason.IMAGE_TOO_MANY_PIXELS,
+            throw new ImageRejectedException(ReasonCode.IMAGE_TOO_MANY_PIXELS,
                     "image is " + width + "x" + height + " = " + pixels + " pixels, more than the limit of " + limits.maxPixels());
         }
         if (Math.min(width, height) < limits.minSide()) {
-            throw new ImageRejectedException(Reason.IMAGE_TOO_SMALL,
+            throw new ImageRejectedException(ReasonCode.IMAGE_TOO_SMALL,
                     "image is " + width + "x" + height + ", smaller than the minimum side of " + limits.minSide() + " px");
         }
     }
@@ -93,18 +93,18 @@ final class ImageDecoder {
             if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("unsupported image type")) {
                 throw unsupportedColor("unsupported " + type + " colour model (e.g. CMYK or YCCK)");
             }
-            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
+            throw new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
+            throw new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
         }
     }
 
     private static ImageRejectedException unsupportedColor(String message) {
-        return new ImageRejectedException(Reason.IMAGE_UNSUPPORTED_COLOR, message);
+        return new ImageRejectedException(ReasonCode.IMAGE_UNSUPPORTED_COLOR, message);
     }
 
     private static ImageRejectedException undecodable(ImageFormat format, Exception e) {
-        return new ImageRejectedException(Reason.IMAGE_UNDECODABLE, "cannot decode " + format.mediaType() + ": " + describe(e), e);
+        return new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "cannot decode " + format.mediaType() + ": " + describe(e), e);
     }
 
     private static String describe(Throwable e) {

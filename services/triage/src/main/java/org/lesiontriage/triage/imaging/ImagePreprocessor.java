@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.BufferOverflowException;
 import java.nio.FloatBuffer;
 
-import org.lesiontriage.triage.imaging.ImageRejectedException.Reason;
+import org.lesiontriage.contracts.ReasonCode;
 
 /**
  * Preprocessing contract v1: JPEG or PNG bytes to a float32 tensor [3, H, W] (CHW, R, G, B, values
@@ -89,17 +89,17 @@ public final class ImagePreprocessor {
 
     private ImageFormat checkEnvelope(byte[] bytes, String mediaType) throws ImageRejectedException {
         if (bytes == null || bytes.length == 0) {
-            throw new ImageRejectedException(Reason.IMAGE_EMPTY, "image bytes are empty");
+            throw new ImageRejectedException(ReasonCode.IMAGE_EMPTY, "image bytes are empty");
         }
         if (bytes.length > limits.maxBytes()) {
-            throw new ImageRejectedException(Reason.IMAGE_TOO_LARGE,
+            throw new ImageRejectedException(ReasonCode.IMAGE_TOO_LARGE,
                     "image is " + bytes.length + " bytes, more than the limit of " + limits.maxBytes());
         }
         ImageFormat declared = ImageFormat.fromMediaType(mediaType).orElseThrow(() -> new ImageRejectedException(
-                Reason.UNSUPPORTED_MEDIA_TYPE, "media type " + printable(mediaType) + " is not supported (image/jpeg or image/png)"));
+                ReasonCode.UNSUPPORTED_MEDIA_TYPE, "media type " + printable(mediaType) + " is not supported (image/jpeg or image/png)"));
         if (!declared.matches(bytes)) {
             String actual = ImageFormat.sniff(bytes).map(ImageFormat::mediaType).orElse("neither JPEG nor PNG");
-            throw new ImageRejectedException(Reason.MEDIA_TYPE_MISMATCH,
+            throw new ImageRejectedException(ReasonCode.MEDIA_TYPE_MISMATCH,
                     "declared " + declared.mediaType() + " but the bytes are " + actual);
         }
         return declared;

@@ -1,5 +1,6 @@
 package org.lesiontriage.triage.imaging;
 
+import org.lesiontriage.contracts.ReasonCode;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -56,7 +57,7 @@ final class RgbConverter {
     }
 
     private static ImageRejectedException unsupported(String detail) {
-        return new ImageRejectedException(ImageRejectedException.Reason.IMAGE_UNSUPPORTED_COLOR,
+        return new ImageRejectedException(ReasonCode.IMAGE_UNSUPPORTED_COLOR,
                 "unsupported colour model: " + detail + " (8/16-bit gray, gray+alpha, RGB, RGBA or palette only)");
     }
 

@@ -8,16 +8,15 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.lesiontriage.contracts.RecordLimits;
 
 /** Creates a replay's output topics when they do not exist: partitioned like the source, broker's replication. */
 final class ReplayTopics {
 
-    /** Dead letters carry the original image bytes, so they need the image topic's record size. */
-    private static final String MAX_MESSAGE_BYTES = String.valueOf(16 * 1024 * 1024);
-
     private ReplayTopics() {
     }
 
+    /** Dead letters carry the original image bytes, so they need the image topic's record size. */
     static void createOutputs(Admin admin, ReplayPlan plan) throws ExecutionException, InterruptedException {
         Set<String> existing = admin.listTopics().names().get();
         int partitions = plan.partitions().size();
@@ -27,7 +26,7 @@ final class ReplayTopics {
         }
         if (!existing.contains(plan.failuresTopic())) {
             missing.add(new NewTopic(plan.failuresTopic(), Optional.of(partitions), Optional.empty())
-                    .configs(Map.of("max.message.bytes", MAX_MESSAGE_BYTES)));
+                    .configs(Map.of("max.message.bytes", String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES))));
         }
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get();

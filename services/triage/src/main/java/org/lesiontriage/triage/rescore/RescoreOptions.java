@@ -16,7 +16,7 @@ import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.inference.InferenceDevice;
 import org.lesiontriage.triage.inference.InferenceOptions;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /** The re-score command's options (bin/rescore --help), turned into a request and settings. */
 record RescoreOptions(ReplayRequest request, ReplaySettings settings) {

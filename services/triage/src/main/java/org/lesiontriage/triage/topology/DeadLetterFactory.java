@@ -16,7 +16,7 @@ public final class DeadLetterFactory {
 
     public DeadLetter create(SourceRecord source, RejectedInputException why, long failedAtMs) {
         return DeadLetter.newBuilder()
-                .setReasonCode(why.reasonCode())
+                .setReasonCode(why.reason().name())
                 .setMessage(why.getMessage())
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())

@@ -1,5 +1,6 @@
 package org.lesiontriage.triage.topology;
 
+import org.lesiontriage.contracts.ReasonCode;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
@@ -23,7 +24,7 @@ public final class LesionEventReader {
      */
     public LesionImageEvent read(String topic, byte[] value) throws RejectedInputException {
         if (value == null) {
-            throw new RejectedInputException(ReasonCodes.MISSING_VALUE, "Record has no value (tombstone)", null);
+            throw new RejectedInputException(ReasonCode.MISSING_VALUE, "Record has no value (tombstone)", null);
         }
         LesionImageEvent event;
         try {
@@ -32,7 +33,7 @@ public final class LesionEventReader {
             if (e.isTransient()) {
                 throw e;
             }
-            throw new RejectedInputException(e.reasonCode(), e.getMessage(), null);
+            throw new RejectedInputException(e.reason(), e.getMessage(), null);
         }
         check(event);
         return event;
@@ -51,14 +52,14 @@ public final class LesionEventReader {
             throw missing("media_type", eventId);
         }
         if (event.getModality() != Modality.DERMOSCOPIC) {
-            throw new RejectedInputException(ReasonCodes.MODALITY_NOT_VALIDATED, "Modality " + event.getModality()
+            throw new RejectedInputException(ReasonCode.MODALITY_NOT_VALIDATED, "Modality " + event.getModality()
                     + " is outside the model's validation (dermoscopic images only): not triaged, review it directly",
                     eventId);
         }
     }
 
     private static RejectedInputException missing(String field, String eventId) {
-        return new RejectedInputException(ReasonCodes.MISSING_FIELD, "Required field " + field + " is blank", eventId);
+        return new RejectedInputException(ReasonCode.MISSING_FIELD, "Required field " + field + " is blank", eventId);
     }
 
     private static boolean isBlank(String value) {

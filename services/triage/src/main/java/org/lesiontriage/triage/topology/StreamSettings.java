@@ -3,6 +3,7 @@ package org.lesiontriage.triage.topology;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.lesiontriage.contracts.RecordLimits;
 
 /**
  * The Kafka Streams settings the service runs with (see application.properties), for running the topology
@@ -10,7 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StreamSettings {
 
-    private static final int MAX_IMAGE_RECORD_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_IMAGE_RECORD_BYTES = RecordLimits.MAX_IMAGE_RECORD_BYTES;
 
     private StreamSettings() {
     }

@@ -79,7 +79,7 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             event.getImage().duplicate().get(imageBytes);
             return new PendingImage(source, event, preprocessor.preprocess(imageBytes, event.getMediaType()));
         } catch (ImageRejectedException e) {
-            throw new RejectedInputException(e.reasonCode(), e.getMessage(), String.valueOf(event.getEventId()));
+            throw new RejectedInputException(e.reason(), e.getMessage(), String.valueOf(event.getEventId()));
         }
     }
 
@@ -140,6 +140,6 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         var letter = components.deadLetters().create(source, why, context.currentSystemTimeMs());
         context.forward(new Record<byte[], Object>(source.key(), letter, source.timestamp()),
                 TriageTopologyFactory.DEAD_LETTER_SINK);
-        components.metrics().deadLetter(why.reasonCode());
+        components.metrics().deadLetter(why.reason().name());
     }
 }

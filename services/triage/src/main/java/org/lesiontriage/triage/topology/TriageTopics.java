@@ -1,5 +1,7 @@
 package org.lesiontriage.triage.topology;
 
+import org.lesiontriage.contracts.Topics;
+
 /** The topic names one triage topology reads and writes (the live service and a re-score job differ). */
 public record TriageTopics(String images, String results, String failures) {
 

@@ -21,7 +21,7 @@ import org.lesiontriage.triage.testing.SyntheticImages;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 import org.junit.jupiter.api.Test;
 
 /** The whole service, booted by Quarkus against a real in-process broker and a real schema registry. */

@@ -58,7 +58,7 @@ import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.TestModel;
 import org.lesiontriage.triage.testing.TopologyHarness;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * A generated corpus of hostile and unusual inputs, each with its expected outcome (one dead letter with a reason

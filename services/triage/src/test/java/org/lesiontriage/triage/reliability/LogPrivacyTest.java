@@ -26,7 +26,7 @@ import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
 import org.lesiontriage.triage.testing.VerboseFileLog;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * The whole service with every log line written to a file (DEBUG for the service, INFO for Kafka), fed good

@@ -44,7 +44,7 @@ import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageWorker;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * A replay of part of the image history with a second model version (the served weights with a new version and

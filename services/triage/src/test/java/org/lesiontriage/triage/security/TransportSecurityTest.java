@@ -1,5 +1,6 @@
 package org.lesiontriage.triage.security;
 
+import org.lesiontriage.contracts.ReasonCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,14 +23,14 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.clinic.LesionEventPublisher;
 import org.lesiontriage.contracts.LesionImageEvent;
-import org.lesiontriage.registry.RegistryTlsException;
+import org.lesiontriage.registry.RegistrySerdeException;
 import org.lesiontriage.stack.tls.ScramUser;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
 import org.lesiontriage.triage.testing.VerboseFileLog;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * The whole service against a SASL_SSL broker (SCRAM-SHA-512, TLS with a CA made for the run) and an HTTPS-only
@@ -105,7 +106,7 @@ class TransportSecurityTest {
 
         Throwable failure = publishOne(stack.clientSecurity(), untrusting);
 
-        assertThat(failure).isInstanceOf(RegistryTlsException.class)
+        assertThat(failure).isInstanceOf(RegistrySerdeException.class).hasFieldOrPropertyWithValue("reason", ReasonCode.REGISTRY_TLS)
                 .hasMessageContaining("TLS handshake with the schema registry failed")
                 .hasMessageContaining("certificate not trusted")
                 .hasMessageContaining("schema.registry.ssl.truststore.location");

@@ -7,7 +7,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.lesiontriage.contracts.LesionImageEvent;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.RecordLimits;
+import org.lesiontriage.contracts.Topics;
 
 /** Publishes events (or raw bytes, for poison) to the image topic, as a clinic integration would. */
 public final class ImageEventProducer implements AutoCloseable {
@@ -26,7 +27,7 @@ public final class ImageEventProducer implements AutoCloseable {
         this.producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024), new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public void send(LesionImageEvent event) {

@@ -19,7 +19,7 @@ import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.registry.SpecificAvroSerializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;

@@ -9,7 +9,7 @@ import org.lesiontriage.stack.KafkaBroker;
 import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.stack.tls.LoopbackTls;
 import org.lesiontriage.stack.tls.ScramUser;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * A real in-process KRaft broker with the triage topics, and a real schema registry, for one test class; either

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.streams.KafkaStreams;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.testing.ImageEventProducer;

@@ -1,5 +1,6 @@
 package org.lesiontriage.triage.topology;
 
+import org.lesiontriage.contracts.ReasonCode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.lesiontriage.triage.testing.TopologyHarness.deadLetters;
 import static org.lesiontriage.triage.testing.TopologyHarness.images;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.stack.RegistryServer;
@@ -166,7 +168,7 @@ class TriageTopologyTest {
 
         List<DeadLetter> letters = deadLetters(driver, serdeConfig).readValuesToList();
         assertThat(letters).extracting(DeadLetter::getReasonCode)
-                .containsExactlyElementsOf(concat(badValues.keySet(), ReasonCodes.MISSING_VALUE));
+                .containsExactlyElementsOf(concat(badValues.keySet(), ReasonCode.MISSING_VALUE.name()));
         List<byte[]> originals = List.copyOf(badValues.values());
         for (int i = 0; i < originals.size(); i++) {
             DeadLetter letter = letters.get(i);
@@ -192,7 +194,7 @@ class TriageTopologyTest {
 
         List<DeadLetter> letters = deadLetters(driver, serdeConfig).readValuesToList();
         assertThat(letters).extracting(DeadLetter::getReasonCode)
-                .containsExactly(ReasonCodes.MODALITY_NOT_VALIDATED, ReasonCodes.MODALITY_NOT_VALIDATED);
+                .containsExactly(ReasonCode.MODALITY_NOT_VALIDATED.name(), ReasonCode.MODALITY_NOT_VALIDATED.name());
         assertThat(letters).extracting(DeadLetter::getEventId)
                 .containsExactly(clinical.getEventId().toString(), unknown.getEventId().toString());
         assertThat(letters.get(0).getMessage()).contains("CLINICAL", "dermoscopic");

@@ -3,7 +3,7 @@ package org.lesiontriage.triage.reliability.chaos;
 import java.nio.file.Path;
 import java.util.Map;
 import org.lesiontriage.stack.KafkaBroker;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * The Kafka broker of a chaos run, in a process of its own so that it can be restarted: a persistent log

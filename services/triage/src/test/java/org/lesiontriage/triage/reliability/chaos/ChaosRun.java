@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.stack.FreePorts;
@@ -36,7 +37,7 @@ import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.PathingJar;
 import org.lesiontriage.triage.testing.SyntheticImages;
 import org.lesiontriage.triage.testing.TopologyHarness;
-import org.lesiontriage.triage.topology.Topics;
+import org.lesiontriage.contracts.Topics;
 
 /**
  * The chaos run behind {@code bin/chaos}: a broker in its own process, a registry, the packaged service, a producer
@@ -291,7 +292,7 @@ public final class ChaosRun {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
         Random local = new Random(options.seed() ^ 0x5DEECE66DL);
         long intervalNanos = (long) (1e9 / options.rate());
         long next = System.nanoTime();
@@ -340,7 +341,7 @@ public final class ChaosRun {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             // assign, not subscribe: a group rebalance (the broker restart) must not rewind a reader without
             // committed offsets to the beginning, which would count every earlier answer twice.
@@ -434,7 +435,7 @@ public final class ChaosRun {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             var partitions = partitions(consumer);
             consumer.assign(partitions);
