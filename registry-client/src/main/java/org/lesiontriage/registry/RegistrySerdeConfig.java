@@ -55,7 +55,6 @@ public final class RegistrySerdeConfig {
         this.sslContext = sslContext;
     }
 
-    /** Reads and validates the settings; throws {@link ConfigException} naming the offending key. */
     /**
      * Whether a client setting is the serde's (schema.registry.*, basic.auth.*) rather than the Kafka client's: one
      * properties file can then hold both, as the tools' --kafka-config files do.
@@ -64,6 +63,7 @@ public final class RegistrySerdeConfig {
         return key.startsWith("schema.registry.") || key.startsWith("basic.auth.");
     }
 
+    /** Reads and validates the settings; throws {@link ConfigException} naming the offending key. */
     public static RegistrySerdeConfig from(Map<String, ?> configs) {
         Object rawUrls = configs.get(SCHEMA_REGISTRY_URL);
         if (rawUrls == null || rawUrls.toString().isBlank()) {
@@ -146,7 +146,7 @@ public final class RegistrySerdeConfig {
         try {
             URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
             if (uri.getScheme() == null || uri.getHost() == null
-                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                    || !(SchemaRegistries.isHttp(uri) || SchemaRegistries.hasProvider(uri))) {
                 throw new URISyntaxException(raw, "expected an http or https URL with a host");
             }
             return uri;

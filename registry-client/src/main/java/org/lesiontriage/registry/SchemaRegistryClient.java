@@ -17,7 +17,7 @@ import org.lesiontriage.registry.RegistryErrors.Operation;
  * Apicurio (ccompat API), Karapace and Redpanda all implement. Answers are cached: a schema's id never changes, so
  * each schema costs one request per subject and each id one request in the life of the client.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,21 +29,21 @@ public final class SchemaRegistryClient {
         this.transport = new RegistryTransport(config);
     }
 
-    /** Registers {@code schema} under {@code subject} (a no-op on the registry if already there) and returns its id. */
+    @Override
     public int register(String subject, Schema schema) {
         return idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
                 .computeIfAbsent(schema, s -> remember(post(Operation.REGISTER, subject,
                         "/subjects/" + encode(subject) + "/versions", schema), s));
     }
 
-    /** The id of {@code schema} under {@code subject} without registering it; throws if it is not registered. */
+    @Override
     public int lookup(String subject, Schema schema) {
         return idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
                 .computeIfAbsent(schema, s -> remember(post(Operation.LOOKUP, subject,
                         "/subjects/" + encode(subject), schema), s));
     }
 
-    /** The schema with {@code id}; throws a UNKNOWN_SCHEMA_ID failure if the registry does not know it. */
+    @Override
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, this::fetch);
     }

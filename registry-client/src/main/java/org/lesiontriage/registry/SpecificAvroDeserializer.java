@@ -25,7 +25,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     private Class<T> type;
     private Schema readerSchema;
     private SpecificData model;
-    private SchemaRegistryClient client;
+    private SchemaRegistry client;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
 
     /** Reads records of {@code type}, e.g. {@code new SpecificAvroDeserializer<>(LesionImageEvent.class)}. */
@@ -45,7 +45,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         if (type == null) {
             useType(typeFromConfig(configs, isKey));
         }
-        this.client = new SchemaRegistryClient(RegistrySerdeConfig.from(configs));
+        this.client = SchemaRegistries.connect(RegistrySerdeConfig.from(configs));
     }
 
     @Override

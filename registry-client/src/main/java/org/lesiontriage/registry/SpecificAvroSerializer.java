@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class SpecificAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-    private SchemaRegistryClient client;
+    private SchemaRegistry client;
     private boolean isKey;
     private boolean autoRegister;
 
@@ -30,7 +30,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         RegistrySerdeConfig config = RegistrySerdeConfig.from(configs);
-        this.client = new SchemaRegistryClient(config);
+        this.client = SchemaRegistries.connect(config);
         this.isKey = isKey;
         this.autoRegister = config.autoRegisterSchemas();
     }

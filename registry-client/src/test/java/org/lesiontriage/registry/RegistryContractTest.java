@@ -17,6 +17,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
@@ -24,6 +25,7 @@ import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.stack.RegistryServer;
 
 /** The serde against a real schema registry (Apicurio, Confluent-compatible API, BACKWARD compatibility). */
+@Tag("integration")
 class RegistryContractTest {
 
     private static RegistryServer registry;

@@ -10,10 +10,12 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.ModelRef;
 
 /** How the serde reports registries that are down, slow, locked or unhappy, using scripted registries. */
+@Tag("unit")
 class RegistryFailureTest {
 
     private static final String ID_7 = "{\"id\":7}";

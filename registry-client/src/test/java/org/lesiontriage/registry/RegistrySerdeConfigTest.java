@@ -10,8 +10,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class RegistrySerdeConfigTest {
 
     @Test

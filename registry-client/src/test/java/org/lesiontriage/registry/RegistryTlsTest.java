@@ -13,12 +13,14 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.stack.tls.LoopbackTls;
 
 /** The serde against a real registry that serves HTTPS only, with a CA the test makes. */
+@Tag("integration")
 class RegistryTlsTest {
 
     private static LoopbackTls tls;

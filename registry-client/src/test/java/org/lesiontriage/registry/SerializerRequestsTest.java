@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.ModelRef;
 
 /** What the serde sends to a registry and writes to Kafka, checked byte for byte against a scripted registry. */
+@Tag("unit")
 class SerializerRequestsTest {
 
     @Test

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.TriageResult;
 
+@Tag("unit")
 class WriterSchemaResolutionTest {
 
     private static final Schema READER = TriageResult.getClassSchema();

@@ -9,10 +9,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /** Guards the released contracts: every current schema must read data written with every released version. */
+@Tag("unit")
 class SchemaHistoryCompatibilityTest {
 
     private static final Map<String, Schema> CURRENT = ContractSchemaFiles.current();

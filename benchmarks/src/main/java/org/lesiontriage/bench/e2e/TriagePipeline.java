@@ -8,13 +8,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.lesiontriage.triage.topology.StreamSettings;
 import org.lesiontriage.triage.batching.BatchPolicy;
-import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
+import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.topology.OffsetWindow;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
-import org.lesiontriage.triage.topology.TriageTopologyFactory;
 
 /**
  * The service's topology in a KafkaStreams instance with the service's stream settings (application.properties):
@@ -25,15 +25,25 @@ final class TriagePipeline {
     private TriagePipeline() {
     }
 
+    /** The service's pipeline against the bench stack, with the batch policy under test. */
+    static PipelineAssembly pipeline(String bootstrapServers, Map<String, ?> serdeConfig, BatchPolicy policy) {
+        return new PipelineAssembly(TriageSettings.load(Map.of(
+                "quarkus.kafka-streams.bootstrap-servers", bootstrapServers,
+                "triage.schema-registry.url", String.valueOf(serdeConfig.get("schema.registry.url")),
+                "triage.batch.max-size", Integer.toString(policy.maxSize()),
+                "triage.batch.max-delay", policy.maxDelay().toMillis() + "ms"), Map.of()));
+    }
+
     static TriageComponents components(LesionClassifier classifier, BatchPolicy policy, Map<String, ?> serdeConfig) {
-        return TriageComponents.assemble(classifier, ImageLimits.defaults(), policy, serdeConfig, new SimpleMeterRegistry());
+        return pipeline("unused:9092", serdeConfig, policy).components(classifier, new SimpleMeterRegistry());
     }
 
     static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
                               int streamThreads, int commitIntervalMs, String applicationId) throws InterruptedException {
-        var components = components(classifier, policy, stack.serdeConfig());
-        KafkaStreams streams = new KafkaStreams(TriageTopologyFactory.build(topics, components, stack.serdeConfig()),
-                streamsConfig(stack.bootstrapServers(), applicationId, stack.workDir().resolve(applicationId),
+        PipelineAssembly pipeline = pipeline(stack.bootstrapServers(), stack.serdeConfig(), policy);
+        var components = pipeline.components(classifier, new SimpleMeterRegistry());
+        KafkaStreams streams = new KafkaStreams(pipeline.topology(topics, components, OffsetWindow.ALL),
+                streamsConfig(pipeline, applicationId, stack.workDir().resolve(applicationId),
                         streamThreads, commitIntervalMs));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -49,9 +59,9 @@ final class TriagePipeline {
         return streams;
     }
 
-    static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
+    static Properties streamsConfig(PipelineAssembly pipeline, String applicationId, Path stateDir, int streamThreads,
                                     int commitIntervalMs) {
-        Properties props = StreamSettings.asServed(bootstrapServers, applicationId, stateDir);
+        Properties props = pipeline.streamsProperties(applicationId, stateDir);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         return props;

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.labels.Label;
 
+@Tag("unit")
 class ResultComparisonTest {
 
     private static final String OLD = "proposed 1.0.0 (threshold 0.5000)";

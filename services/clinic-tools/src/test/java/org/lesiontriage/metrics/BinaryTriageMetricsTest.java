@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.metrics.BinaryTriageMetrics.Observation;
 
+@Tag("unit")
 class BinaryTriageMetricsTest {
 
     // 3 melanomas (0.9 U, 0.6 U, 0.3 R) and 4 non-melanomas (0.7 U, 0.3 R, 0.2 R, 0.1 R)

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.cli.QuietLogging;
@@ -48,6 +49,7 @@ import org.lesiontriage.stack.RegistryServer;
  * triage service (results in a committed transaction, one dead letter, one result in an aborted transaction),
  * and the viewer must report exactly the hand-computed counts and metrics.
  */
+@Tag("integration")
 class ClinicToViewerRoundTripTest {
 
     private static final double THRESHOLD = 0.25;

@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.labels.Label;
 import org.lesiontriage.labels.LabelledEvent;
 
+@Tag("unit")
 class ModelCardCheckTest {
 
     private static final double THRESHOLD = 0.25;

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.cli.ClientSettings;
@@ -34,6 +35,7 @@ import org.lesiontriage.stack.tls.ScramUser;
  * Simulator and viewer against a SASL_SSL (SCRAM-SHA-512) broker and an HTTPS-only registry, configured only
  * through --kafka-config; a wrong password makes the simulator stop at once and say why.
  */
+@Tag("integration")
 class SecuredClinicToolsTest {
 
     private static LoopbackTls tls;

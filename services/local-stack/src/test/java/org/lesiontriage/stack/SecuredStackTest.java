@@ -15,12 +15,14 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.stack.tls.LoopbackTls;
 import org.lesiontriage.stack.tls.ScramUser;
 
 /** The secured modes of the local stack: a SASL_SSL broker and an HTTPS-only registry, with generated certificates. */
+@Tag("integration")
 class SecuredStackTest {
 
     @Test

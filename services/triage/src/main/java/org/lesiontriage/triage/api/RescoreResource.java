@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Collection;
 import java.util.Map;
-import org.lesiontriage.triage.config.TriageConfig;
+import org.lesiontriage.triage.pipeline.TriageConfig;
 import org.lesiontriage.triage.rescore.RangeBound;
 import org.lesiontriage.triage.rescore.ReplayRequest;
 import org.lesiontriage.triage.rescore.ReplayStatus;

@@ -25,7 +25,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jboss.logging.Logger;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
-import org.lesiontriage.triage.topology.StreamSettings;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;
@@ -104,8 +103,8 @@ public final class ReplayJob {
             LOG.infof("Re-score job %s was already completed; its report: %s", request.jobId(), reportFile);
             return completed(report);
         }
-        try (Admin admin = Admin.create(settings.kafkaClientConfig());
-             LesionClassifier classifier = LesionClassifier.load(request.modelDir(), settings.inference())) {
+        try (Admin admin = Admin.create(settings.pipeline().kafkaClientConfig());
+             LesionClassifier classifier = settings.pipeline().loadModel(request.modelDir())) {
             ReplayPlan plan = planOnce(admin, planFile);
             ReplayTopics.createOutputs(admin, plan);
             ReplayOffsets.refuseIfRunningElsewhere(admin, request.applicationId());
@@ -134,26 +133,24 @@ public final class ReplayJob {
     }
 
     private TriageComponents components(LesionClassifier classifier) {
-        return TriageComponents.assemble(classifier, settings.limits(), settings.batching(), settings.serdeConfig(),
-                new SimpleMeterRegistry());
+        return settings.pipeline().components(classifier, new SimpleMeterRegistry());
     }
 
     private ReplayStatus stream(Admin admin, ReplayPlan plan, ModelDescriptor model, TriageComponents components,
                                 boolean resumed, Path dir, Path reportFile) throws Exception {
         var topics = new TriageTopics(plan.sourceTopic(), plan.resultsTopic(), plan.failuresTopic());
-        Properties props = StreamSettings.asServed(
-                String.valueOf(settings.kafkaClientConfig().get("bootstrap.servers")), request.applicationId(), dir.resolve("state"));
-        // A job killed and started again waits for its former member's session to time out: keep it short.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        Properties props = settings.pipeline().streamsProperties(request.applicationId(), dir.resolve("state"));
+        // A job killed and started again waits for its former member's session to time out: keep it short
+        // (unless the settings say otherwise).
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
         // Kafka Streams keeps a closed member in its group, expecting it back soon; a replay job leaves instead,
         // so that, started again, it does not wait a session timeout for its own former member.
         props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
-        settings.kafkaClientConfig().forEach(props::put);
         AtomicReference<Throwable> lastFailure = new AtomicReference<>();
         AtomicInteger replacements = new AtomicInteger();
         KafkaStreams streams = new KafkaStreams(
-                TriageTopologyFactory.build(topics, components, settings.serdeConfig(), plan), props);
+                settings.pipeline().topology(topics, components, plan), props);
         try {
             streams.setUncaughtExceptionHandler(exception -> {
                 lastFailure.set(exception);
@@ -212,7 +209,7 @@ public final class ReplayJob {
                     }
                     // The close's commit may have been aborted (a timeout, a fenced producer): only the committed
                     // changelog says whether the last results are out.
-                    int stillWaiting = PendingChangelog.waitingImages(settings.kafkaClientConfig(), request.applicationId());
+                    int stillWaiting = PendingChangelog.waitingImages(settings.pipeline().kafkaClientConfig(), request.applicationId());
                     if (stillWaiting > 0 || progress.done() < plan.total()) {
                         return finish(ReplayState.FAILED, "the last commit did not go through (" + stillWaiting
                                 + " image(s) still waiting in the committed state); start the job again to finish");

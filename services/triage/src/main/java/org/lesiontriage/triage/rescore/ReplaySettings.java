@@ -2,29 +2,30 @@ package org.lesiontriage.triage.rescore;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.lesiontriage.triage.batching.BatchPolicy;
-import org.lesiontriage.triage.imaging.ImageLimits;
-import org.lesiontriage.triage.inference.InferenceOptions;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
+import org.lesiontriage.triage.pipeline.TriageConfig;
 
 /**
- * How re-score jobs connect and score: the same Kafka client settings (security included), registry, image
- * limits and batching as the live service, and a folder that keeps each job's plan and state.
+ * How re-score jobs connect and score: through the live service's pipeline settings (Kafka clients with their
+ * security, registry, image limits, batching, inference), and a folder that keeps each job's plan and state.
  *
- * @param kafkaClientConfig bootstrap servers and any client settings (security) every Kafka client of a job gets
- * @param liveTopics        the live service's topics (images, results, dead letters), which a replay never writes
+ * @param liveTopics        the live service's configured topics (images, results, dead letters): never written
  * @param liveApplicationId the live service's application id: its internal topics start with it
  */
-public record ReplaySettings(Map<String, Object> kafkaClientConfig, Map<String, ?> serdeConfig, Path workDir,
-                             InferenceOptions inference, ImageLimits limits, BatchPolicy batching,
-                             Set<String> liveTopics, String liveApplicationId) {
+public record ReplaySettings(PipelineAssembly pipeline, Path workDir, Set<String> liveTopics, String liveApplicationId) {
 
     public ReplaySettings {
-        kafkaClientConfig = Map.copyOf(kafkaClientConfig);
-        serdeConfig = Map.copyOf(serdeConfig);
         liveTopics = Set.copyOf(liveTopics);
+    }
+
+    /** Everything from the pipeline's configuration: triage.rescore.work-dir, triage.topics.*, the application id. */
+    public static ReplaySettings from(PipelineAssembly pipeline) {
+        TriageConfig config = pipeline.config();
+        TriageConfig.TopicNames topics = config.topics();
+        return new ReplaySettings(pipeline, Path.of(config.rescore().workDir()),
+                Set.of(topics.images(), topics.results(), topics.failures()), pipeline.settings().applicationId());
     }
 
     /** Why the request's outputs must not be written, if they must not: a replay never touches the live flow. */

@@ -1,48 +1,173 @@
 package org.lesiontriage.triage.rescore;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.lesiontriage.registry.RegistrySerdeConfig;
+import org.lesiontriage.triage.inference.InferenceDevice;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
+import org.lesiontriage.triage.pipeline.TriageSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code bin/rescore}: replays a range of the image topic with a model version and reports. Ctrl-C cancels the
- * job (it resumes when started again with the same id). Exit status 0 completed, 1 failed, 2 usage, 130 cancelled.
+ * {@code bin/rescore}: replays a range of the image topic with a model version and reports. Its settings are the
+ * service's ({@link TriageSettings}: application.properties, the {@code TRIAGE_*} variables), with the options
+ * given here on top. Ctrl-C cancels the job (it resumes when started again with the same id).
  */
-public final class RescoreCommand {
+@Command(name = "bin/rescore", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Re-scores a range of the image topic with a model version, beside the live service.",
+        footer = {"", "Everything else is the service's configuration: KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL and "
+                + "the TRIAGE_* variables (image limits, batching, topic names, work folder) apply as they do to the "
+                + "service.", "Exit status: 0 completed, 1 failed, 2 usage, 130 cancelled (start the same job again "
+                + "to resume)."})
+public final class RescoreCommand implements Callable<Integer> {
 
-    private RescoreCommand() {
+    static final int FAILED = 1;
+    static final int CANCELLED = 130;
+
+    @Option(names = "--job", required = true, description = "names the job; the same id resumes it after a crash or a cancel")
+    String job;
+
+    @Option(names = "--model", required = true, description = "folder with the model.onnx to score with")
+    Path model;
+
+    @Option(names = "--from", defaultValue = "earliest", description = "first record: earliest (default), an ISO "
+            + "instant such as 2026-11-01T00:00:00Z, or partition:offset pairs such as 0:1200,1:1180")
+    String from;
+
+    @Option(names = "--to", defaultValue = "latest", description = "end of the range, exclusive: latest (default, the "
+            + "topic's end at the first start), an ISO instant or partition:offset pairs")
+    String to;
+
+    @Option(names = "--source", description = "image topic to replay (default: the service's, triage.topics.images)")
+    String source;
+
+    @Option(names = "--output", description = "results topic (default: triage-rescore-ID); created when missing")
+    String output;
+
+    @Option(names = "--failures", description = "dead-letter topic (default: OUTPUT-failures)")
+    String failures;
+
+    @Option(names = "--work-dir", description = "where jobs keep plan, state and report (default: the service's, "
+            + "triage.rescore.work-dir)")
+    Path workDir;
+
+    @Option(names = "--batch-size", description = "images per model run (default: the service's, triage.batch.max-size)")
+    Integer batchSize;
+
+    @Option(names = "--max-delay-ms", description = "longest wait for a batch to fill (default: the service's)")
+    Long maxDelayMs;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: the service's)")
+    Integer threads;
+
+    @Option(names = "--device", description = "auto | cpu | cuda (default: the service's)")
+    InferenceDevice device;
+
+    @Option(names = "--kafka-config", description = "Kafka client properties (security.protocol, sasl.*, ssl.*) and "
+            + "registry settings (schema.registry.*, basic.auth.*), for a secured cluster")
+    Path kafkaConfig;
+
+    public static void main(String[] args) {
+        CommandLine line = new CommandLine(new RescoreCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        System.exit(line.execute(args));
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || List.of(args).contains("--help")) {
-            System.out.println(RescoreOptions.USAGE);
-            System.exit(args.length == 0 ? 2 : 0);
+    /** The service's settings with this command's options on top, as a replay runs them. */
+    ReplaySettings settings(Map<String, String> env) throws IOException {
+        PipelineAssembly pipeline = new PipelineAssembly(TriageSettings.load(overrides(), env));
+        ReplaySettings settings = ReplaySettings.from(pipeline);
+        return workDir == null ? settings
+                : new ReplaySettings(pipeline, workDir, settings.liveTopics(), settings.liveApplicationId());
+    }
+
+    ReplayRequest request(ReplaySettings settings) {
+        String topic = source != null ? source : settings.pipeline().config().topics().images();
+        return new ReplayRequest(job, topic, RangeBound.parse(from), RangeBound.parse(to), model, output, failures);
+    }
+
+    /** Only what was given: an option left out keeps the service's setting. */
+    Map<String, String> overrides() throws IOException {
+        Map<String, String> settings = new HashMap<>();
+        if (batchSize != null) {
+            settings.put("triage.batch.max-size", batchSize.toString());
         }
-        RescoreOptions options;
-        try {
-            options = RescoreOptions.parse(List.of(args), System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("rescore: " + e.getMessage());
-            System.err.println(RescoreOptions.USAGE);
-            System.exit(2);
-            return;
+        if (maxDelayMs != null) {
+            settings.put("triage.batch.max-delay", maxDelayMs + "ms");
         }
-        ReplayJob job = new ReplayJob(options.request(), options.settings());
-        CompletableFuture<ReplayStatus> outcome = CompletableFuture.supplyAsync(job::run);
+        if (threads != null) {
+            settings.put("triage.model.intra-op-threads", threads.toString());
+        }
+        if (device != null) {
+            settings.put("triage.model.device", device.name().toLowerCase(Locale.ROOT));
+        }
+        if (kafkaConfig != null) {
+            settings.putAll(clientConfigAsSettings(load(kafkaConfig)));
+        }
+        return settings;
+    }
+
+    /** A Kafka client properties file in the service's keys: registry keys to triage.schema-registry.*, the rest
+     * to the Kafka clients (kafka-streams.*). */
+    static Map<String, String> clientConfigAsSettings(Properties file) {
+        Map<String, String> registryKeys = Map.of(
+                RegistrySerdeConfig.SCHEMA_REGISTRY_URL, "url",
+                RegistrySerdeConfig.BASIC_AUTH_USER_INFO, "basic-auth-user-info",
+                RegistrySerdeConfig.AUTO_REGISTER_SCHEMAS, "auto-register",
+                RegistrySerdeConfig.SSL_TRUSTSTORE_LOCATION, "truststore-location",
+                RegistrySerdeConfig.SSL_TRUSTSTORE_PASSWORD, "truststore-password",
+                RegistrySerdeConfig.SSL_TRUSTSTORE_TYPE, "truststore-type");
+        Map<String, String> settings = new HashMap<>();
+        for (String key : file.stringPropertyNames()) {
+            String value = file.getProperty(key);
+            if (registryKeys.containsKey(key)) {
+                settings.put("triage.schema-registry." + registryKeys.get(key), value);
+            } else if (!RegistrySerdeConfig.isSerdeKey(key)) {
+                settings.put("kafka-streams." + key, value);
+            }
+        }
+        return settings;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ReplaySettings settings = settings(System.getenv());
+        ReplayJob replay = new ReplayJob(request(settings), settings);
+        CompletableFuture<ReplayStatus> outcome = CompletableFuture.supplyAsync(replay::run);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!outcome.isDone()) {
-                job.cancel();
+                replay.cancel();
                 outcome.completeOnTimeout(null, 70, TimeUnit.SECONDS).join();
             }
         }, "rescore-cancel"));
-        boolean tty = Boolean.getBoolean("lesion.tty");
-        PrintStream err = System.err;
+        ReplayStatus last = follow(replay, outcome, Boolean.getBoolean("lesion.tty"), System.err);
+        if (last.state() != ReplayState.COMPLETED) {
+            System.err.println("rescore: job " + last.jobId() + " " + last.state().name().toLowerCase(Locale.ROOT)
+                    + ": " + last.message());
+            return last.state() == ReplayState.CANCELLED ? CANCELLED : FAILED;
+        }
+        System.out.println(table(last.report()));
+        return CommandLine.ExitCode.OK;
+    }
+
+    /** Progress on stderr until the job ends: a live line on a terminal, a line per tenth otherwise. */
+    private static ReplayStatus follow(ReplayJob replay, CompletableFuture<ReplayStatus> outcome, boolean tty,
+                                       PrintStream err) throws InterruptedException {
         int lastTenth = -1;
         while (!outcome.isDone()) {
             Thread.sleep(tty ? 200 : 1000);
-            ReplayStatus now = job.status();
+            ReplayStatus now = replay.status();
             int tenth = (int) (now.fraction() * 10);
             if (tty) {
                 err.print("\r" + now.progressLine() + "   ");
@@ -51,16 +176,18 @@ public final class RescoreCommand {
                 err.println(now.progressLine());
             }
         }
-        ReplayStatus last = outcome.join();
         if (tty) {
             err.println();
         }
-        if (last.state() != ReplayState.COMPLETED) {
-            err.println("rescore: job " + last.jobId() + " " + last.state().name().toLowerCase(Locale.ROOT) + ": " + last.message());
-            System.exit(last.state() == ReplayState.CANCELLED ? 130 : 1);
+        return outcome.join();
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
         }
-        System.out.println(table(last.report()));
-        System.exit(0);
+        return properties;
     }
 
     static String table(ReplayReport report) {

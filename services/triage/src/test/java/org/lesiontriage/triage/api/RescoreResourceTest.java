@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.triage.testing.ImageEventProducer;
@@ -26,6 +27,7 @@ import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
 
 /** Re-score jobs through the running service's REST API: start, follow, cancel, resume. */
+@Tag("integration")
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
 class RescoreResourceTest {

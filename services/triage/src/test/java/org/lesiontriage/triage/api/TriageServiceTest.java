@@ -22,9 +22,11 @@ import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
 import org.lesiontriage.contracts.Topics;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The whole service, booted by Quarkus against a real in-process broker and a real schema registry. */
+@Tag("integration")
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
 class TriageServiceTest {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class MicroBatcherTest {
 
     private final MicroBatcher<String> batcher = new MicroBatcher<>(new BatchPolicy(3, Duration.ofMillis(10)));

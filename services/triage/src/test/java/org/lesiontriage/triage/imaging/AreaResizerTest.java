@@ -3,8 +3,10 @@ package org.lesiontriage.triage.imaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class AreaResizerTest {
 
     private static final double EPS = 1e-9;

@@ -2,6 +2,7 @@ package org.lesiontriage.triage.imaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * The stored image is 32 wide x 16 high with quadrants red (top-left), green (top-right), blue
  * (bottom-left), white (bottom-right); the expectations are what PIL's exif_transpose displays.
  */
+@Tag("unit")
 class ExifOrientationTest {
 
     private static final int[] RED = {255, 0, 0};

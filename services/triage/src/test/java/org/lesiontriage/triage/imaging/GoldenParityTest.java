@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.lesiontriage.triage.testing.TestModel;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * builds), which makes their absence a failure. {@code -Dlesion.project.root} overrides the search for
  * the repository root.
  */
+@Tag("unit")
 class GoldenParityTest {
 
     private static final double TOLERANCE = 1.0 / 255.0;

@@ -14,8 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class ImagePreprocessorTest {
 
     private final ImagePreprocessor preprocessor = new ImagePreprocessor(ImageLimits.defaults(), 128, 128);

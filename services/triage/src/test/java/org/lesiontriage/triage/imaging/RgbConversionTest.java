@@ -11,9 +11,11 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Step c through real PNGs written and read by javax.imageio, at identity size so no resizing happens. */
+@Tag("unit")
 class RgbConversionTest {
 
     private static final ImageLimits ANY_SIZE = new ImageLimits(1 << 20, 1 << 20, 1);

@@ -12,12 +12,14 @@ import java.util.List;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.testing.TestModel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The served model, fed by the Java preprocessing, gives the probabilities the training module recorded for
  * its golden images (within 1e-4), one image at a time and all of them in one batch.
  */
+@Tag("unit")
 class GoldenProbabilitiesTest {
 
     private static final double TOLERANCE = 1e-4;

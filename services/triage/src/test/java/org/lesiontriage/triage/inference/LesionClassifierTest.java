@@ -7,10 +7,12 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.lesiontriage.triage.testing.TestModel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The served model: loads, describes itself from its metadata, and refuses what it cannot serve. */
+@Tag("unit")
 class LesionClassifierTest {
 
     @Test

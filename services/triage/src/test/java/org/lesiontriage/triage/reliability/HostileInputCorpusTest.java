@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,10 +36,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.contracts.ClassProbability;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
@@ -49,9 +46,9 @@ import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.registry.ConfluentWireFormat;
 import org.lesiontriage.registry.RegistrySerdeConfig;
-import org.lesiontriage.registry.SchemaRegistryClient;
+import org.lesiontriage.registry.SchemaRegistries;
+import org.lesiontriage.registry.SchemaRegistry;
 import org.lesiontriage.registry.SpecificAvroSerializer;
-import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.inference.LesionClassifier;
@@ -62,9 +59,11 @@ import org.lesiontriage.contracts.Topics;
 
 /**
  * A generated corpus of hostile and unusual inputs, each with its expected outcome (one dead letter with a reason
- * code, or one correct result), driven through the real topology with the real model and a real registry, with
- * good events interleaved so that good traffic is seen to keep flowing after every bad record.
+ * code, or one correct result), driven through the real topology with the real model and the real serdes (on the
+ * in-memory registry: the registry protocol itself is RegistryContractTest's), with good events interleaved so that
+ * good traffic is seen to keep flowing after every bad record.
  */
+@Tag("topology")
 class HostileInputCorpusTest {
 
     /** The size limit of this run: small enough to build an oversized event cheaply. */
@@ -72,26 +71,13 @@ class HostileInputCorpusTest {
     static final ImageLimits LIMITS = new ImageLimits(MAX_BYTES, 40_000_000L, 16);
     static final String RESULT = "RESULT";
 
-    private static RegistryServer registry;
-    private static Map<String, Object> serdeConfig;
-    private static SchemaRegistryClient registryClient;
+    private static final Map<String, Object> serdeConfig = TopologyHarness.inMemoryRegistry(HostileInputCorpusTest.class);
+    private static final SchemaRegistry registryClient = SchemaRegistries.connect(RegistrySerdeConfig.from(serdeConfig));
 
     /** One corpus entry: the raw key and value as they arrive on lesion-images, and the expected outcome. */
     record Case(String name, String expected, String eventId, byte[] value, byte[] image, String mediaType) {
     }
 
-    @BeforeAll
-    static void startRegistry(@TempDir Path work) throws Exception {
-        registry = RegistryServer.start(0, 0, work);
-        // As in TriageStack: a just-started registry can be slow to answer its first writes on a busy machine.
-        serdeConfig = Map.of("schema.registry.url", registry.confluentUrl(), "schema.registry.request.timeout.ms", 30_000);
-        registryClient = new SchemaRegistryClient(RegistrySerdeConfig.from(serdeConfig));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
 
     static List<Case> corpus() {
         List<Case> cases = new ArrayList<>();

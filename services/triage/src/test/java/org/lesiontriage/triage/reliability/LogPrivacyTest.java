@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.triage.testing.ImageEventProducer;
@@ -33,6 +34,7 @@ import org.lesiontriage.contracts.Topics;
  * events and poison whose case references and image bytes are distinctive; no case reference and no image byte
  * sequence may appear in the log, while the dead letters keep the original bytes.
  */
+@Tag("integration")
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
 @TestProfile(LogPrivacyTest.ServiceLog.class)

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.compare.ResultsTopicReader;
@@ -29,6 +30,7 @@ import org.lesiontriage.triage.testing.TriageStack;
  * bin/rescore killed with SIGKILL mid-way (some results committed, some images waiting for a batch) and started
  * again with the same job id: every event of the range ends up in the output exactly once.
  */
+@Tag("integration")
 class ReplayCrashTest {
 
     private static final String SOURCE = "crash-images";

@@ -25,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.compare.ResultComparison;
@@ -45,6 +46,7 @@ import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageWorker;
 import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
 
 /**
  * A replay of part of the image history with a second model version (the served weights with a new version and
@@ -53,6 +55,7 @@ import org.lesiontriage.contracts.Topics;
  * leaves the live service's group and outputs alone; and the comparison sees exactly the priorities the new
  * threshold moves.
  */
+@Tag("integration")
 class ReplayJobTest {
 
     private static final String LIVE_APP = "replay-test-live";
@@ -240,8 +243,9 @@ class ReplayJobTest {
 
     /** Batches of 8 from one model thread: several batches even for a few dozen events. */
     static ReplaySettings settings(TriageStack stack, Path workDir) {
-        return new ReplaySettings(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.serdeConfig(), workDir,
-                InferenceOptions.cpu(1), ImageLimits.defaults(), new BatchPolicy(8, Duration.ofMillis(10)),
+        PipelineAssembly pipeline = stack.pipeline(Map.of("triage.batch.max-size", "8", "triage.batch.max-delay", "10ms",
+                "triage.model.device", "cpu", "triage.model.intra-op-threads", "1"));
+        return new ReplaySettings(pipeline, workDir,
                 Set.of(Topics.LESION_IMAGES, Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES), LIVE_APP);
     }
 

@@ -15,10 +15,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.stack.KafkaBroker;
 
 /** Range bounds resolved against a real broker: times as Kafka resolves them, clamping, unnamed partitions. */
+@Tag("integration")
 class ReplayPlannerTest {
 
     private static final String TOPIC = "timed-images";

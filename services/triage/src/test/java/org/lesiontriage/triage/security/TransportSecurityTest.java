@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.clinic.LesionEventPublisher;
 import org.lesiontriage.contracts.LesionImageEvent;
@@ -41,6 +42,7 @@ import org.lesiontriage.contracts.Topics;
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = TriageStackResource.SECURITY, value = TriageStackResource.SASL_SSL))
+@Tag("integration")
 @TestProfile(TransportSecurityTest.ServiceLog.class)
 class TransportSecurityTest {
 

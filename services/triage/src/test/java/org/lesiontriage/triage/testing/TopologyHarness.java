@@ -2,6 +2,8 @@ package org.lesiontriage.triage.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,9 +22,10 @@ import org.lesiontriage.registry.SpecificAvroSerializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.registry.testing.InMemorySchemaRegistry;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
+import org.lesiontriage.triage.pipeline.TriageSettings;
 import org.lesiontriage.triage.topology.TriageComponents;
-import org.lesiontriage.triage.topology.TriageTopics;
-import org.lesiontriage.triage.topology.TriageTopologyFactory;
 
 /** Builds the real triage topology with the real model and real serdes, for tests that drive it. */
 public final class TopologyHarness {
@@ -30,13 +33,34 @@ public final class TopologyHarness {
     private TopologyHarness() {
     }
 
+    /** The registry of the fast rung: in memory, one per test class, spoken to through the real serdes. */
+    public static Map<String, Object> inMemoryRegistry(Class<?> testClass) {
+        return Map.of("schema.registry.url", InMemorySchemaRegistry.url(testClass.getSimpleName().toLowerCase(Locale.ROOT)));
+    }
+
+    /** The pipeline as the service assembles it, with these batching, limits and registry settings. */
+    public static PipelineAssembly pipeline(Map<String, ?> serdeConfig, BatchPolicy policy, ImageLimits limits) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("triage.schema-registry.url", String.valueOf(serdeConfig.get("schema.registry.url")));
+        Object timeout = serdeConfig.get("schema.registry.request.timeout.ms");
+        if (timeout != null) {
+            settings.put("triage.schema-registry.request-timeout", timeout + "ms");
+        }
+        settings.put("triage.batch.max-size", Integer.toString(policy.maxSize()));
+        settings.put("triage.batch.max-delay", policy.maxDelay().toMillis() + "ms");
+        settings.put("triage.image.max-bytes", Long.toString(limits.maxBytes()));
+        settings.put("triage.image.max-pixels", Long.toString(limits.maxPixels()));
+        settings.put("triage.image.min-side", Integer.toString(limits.minSide()));
+        return new PipelineAssembly(TriageSettings.load(settings, Map.of()));
+    }
+
     public static TriageComponents components(Map<String, ?> serdeConfig, BatchPolicy policy, ImageLimits limits,
                                               SimpleMeterRegistry meters) {
-        return TriageComponents.assemble(TestModel.classifier(), limits, policy, serdeConfig, meters);
+        return pipeline(serdeConfig, policy, limits).components(TestModel.classifier(), meters);
     }
 
     public static Topology topology(TriageComponents components, Map<String, ?> serdeConfig) {
-        return TriageTopologyFactory.build(TriageTopics.defaults(), components, serdeConfig);
+        return pipeline(serdeConfig, components.batchPolicy(), ImageLimits.defaults()).topology(components);
     }
 
     public static TopologyTestDriver driver(Topology topology) {

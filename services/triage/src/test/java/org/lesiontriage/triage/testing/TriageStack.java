@@ -10,6 +10,8 @@ import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.stack.tls.LoopbackTls;
 import org.lesiontriage.stack.tls.ScramUser;
 import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
+import org.lesiontriage.triage.pipeline.TriageSettings;
 
 /**
  * A real in-process KRaft broker with the triage topics, and a real schema registry, for one test class; either
@@ -81,6 +83,20 @@ public final class TriageStack implements AutoCloseable {
             serde.putAll(tls.truststoreSettings("schema.registry."));
         }
         return serde;
+    }
+
+    /**
+     * The pipeline as the service assembles it, against this stack (plain stack only), with the test's settings on
+     * top; the environment of the machine running the tests is left out.
+     */
+    public PipelineAssembly pipeline(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("quarkus.kafka-streams.bootstrap-servers", bootstrapServers());
+        settings.put("triage.schema-registry.url", registryUrl());
+        settings.put("triage.schema-registry.request-timeout", "30s");
+        settings.put("triage.model.dir", TestModel.dir().toString());
+        settings.putAll(overrides);
+        return new PipelineAssembly(TriageSettings.load(settings, Map.of()));
     }
 
     /** The test CA and its password, for the secured stack. */

@@ -9,7 +9,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
-import org.lesiontriage.triage.topology.StreamSettings;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
+import org.lesiontriage.triage.pipeline.TriageSettings;
 
 /**
  * The triage topology in a JVM of its own, so a test can kill it with SIGKILL mid-stream.
@@ -40,7 +41,9 @@ public final class TriageWorker {
 
     /** The service's stream settings, with a short session timeout: a killed member holds its partitions until then. */
     public static Properties streamsConfig(String bootstrapServers, String applicationId, Path stateDir) {
-        Properties props = StreamSettings.asServed(bootstrapServers, applicationId, stateDir);
+        PipelineAssembly pipeline = new PipelineAssembly(TriageSettings.load(
+                Map.of("quarkus.kafka-streams.bootstrap-servers", bootstrapServers), Map.of()));
+        Properties props = pipeline.streamsProperties(applicationId, stateDir);
         props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
         props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1000);
         return props;

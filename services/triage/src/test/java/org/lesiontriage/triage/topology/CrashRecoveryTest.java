@@ -27,6 +27,7 @@ import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Images that wait in a batch survive a hard kill: a worker JVM reads and commits them into its pending store,
  * is killed with SIGKILL before it answers, and the restarted topology answers each exactly once.
  */
+@Tag("integration")
 class CrashRecoveryTest {
 
     private static final String APP_ID = "crash-recovery-test";

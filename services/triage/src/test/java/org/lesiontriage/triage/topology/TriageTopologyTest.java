@@ -10,7 +10,6 @@ import static org.lesiontriage.triage.testing.TopologyHarness.serialize;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,37 +24,26 @@ import org.lesiontriage.contracts.Modality;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
-import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.SyntheticImages;
 import org.lesiontriage.triage.testing.TopologyHarness;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The topology under Kafka Streams' test driver: batching by size and by time, dead letters, counting. */
+/**
+ * The topology under Kafka Streams' test driver, with the in-memory registry: no broker, no registry process.
+ * Batching by size and by time, dead letters, counting.
+ */
+@Tag("topology")
 class TriageTopologyTest {
 
-    private static RegistryServer registry;
-    private static Map<String, Object> serdeConfig;
+    private static final Map<String, Object> serdeConfig = TopologyHarness.inMemoryRegistry(TriageTopologyTest.class);
 
     private TopologyTestDriver driver;
     private SimpleMeterRegistry meters;
-
-    @BeforeAll
-    static void startRegistry(@TempDir Path work) throws Exception {
-        registry = RegistryServer.start(0, 0, work);
-        serdeConfig = Map.of("schema.registry.url", registry.confluentUrl());
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
 
     @AfterEach
     void closeDriver() {

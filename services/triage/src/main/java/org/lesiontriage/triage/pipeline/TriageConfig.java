@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.config;
+package org.lesiontriage.triage.pipeline;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -34,7 +34,7 @@ public interface TriageConfig {
     }
 
     interface Model {
-        /** Folder holding model.onnx, e.g. models/proposed/1.0.0. */
+        /** Folder holding model.onnx, e.g. models/triagenet/2.0.0. */
         @WithDefault("models/proposed/1.0.0")
         String dir();
 
@@ -88,6 +88,9 @@ public interface TriageConfig {
 
         @WithDefault("true")
         boolean autoRegister();
+
+        /** How long one registry request may take before it counts as unavailable (the client's default: 10 s). */
+        Optional<Duration> requestTimeout();
     }
 
     /** Re-score jobs started over REST (POST /rescore). */

@@ -1,0 +1,124 @@
+package org.lesiontriage.triage.pipeline;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.imaging.ImageLimits;
+import org.lesiontriage.triage.inference.InferenceOptions;
+import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.topology.OffsetWindow;
+import org.lesiontriage.triage.topology.TriageComponents;
+import org.lesiontriage.triage.topology.TriageTopics;
+import org.lesiontriage.triage.topology.TriageTopologyFactory;
+
+/**
+ * The one way to put the triage pipeline together from its {@link TriageSettings}: the Quarkus service
+ * (the CDI producers of the config package), re-score jobs, the benchmarks and the tests all build through it, so each runs with
+ * the limits, batching, inference options, registry and Kafka Streams settings production runs with.
+ */
+public final class PipelineAssembly {
+
+    private final TriageSettings settings;
+
+    public PipelineAssembly(TriageSettings settings) {
+        this.settings = settings;
+    }
+
+    public TriageSettings settings() {
+        return settings;
+    }
+
+    public TriageConfig config() {
+        return settings.triage();
+    }
+
+    /** The configured model ({@code triage.model.dir}), loaded with the configured device and threads. */
+    public LesionClassifier loadModel() {
+        return loadModel(Path.of(config().model().dir()));
+    }
+
+    public LesionClassifier loadModel(Path modelDir) {
+        return LesionClassifier.load(modelDir, inference());
+    }
+
+    /** The components around a loaded model: decoder, guards, preprocessing, batcher, result and dead-letter makers. */
+    public TriageComponents components(LesionClassifier classifier, MeterRegistry meters) {
+        return TriageComponents.assemble(classifier, limits(), batching(), serdeConfig(), meters);
+    }
+
+    public TriageTopics topics() {
+        TriageConfig.TopicNames topics = config().topics();
+        return new TriageTopics(topics.images(), topics.results(), topics.failures());
+    }
+
+    public Topology topology(TriageComponents components) {
+        return TriageTopologyFactory.build(topics(), components, serdeConfig());
+    }
+
+    /** A topology over other topics (a re-score job's), optionally limited to an offset window. */
+    public Topology topology(TriageTopics topics, TriageComponents components, OffsetWindow window) {
+        return TriageTopologyFactory.build(topics, components, serdeConfig(), window);
+    }
+
+    /**
+     * The Kafka Streams properties the service runs with ({@code kafka-streams.*}: exactly-once, commit interval,
+     * poll, fetch and request sizes, security), for a topology run outside Quarkus under its own application id.
+     */
+    public Properties streamsProperties(String applicationId, Path stateDir) {
+        Properties props = new Properties();
+        props.putAll(settings.kafkaStreams());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return props;
+    }
+
+    /** Bootstrap servers and the security settings every Kafka client of the pipeline (admin included) needs. */
+    public Map<String, Object> kafkaClientConfig() {
+        Map<String, Object> kafka = new HashMap<>();
+        kafka.put("bootstrap.servers", settings.bootstrapServers());
+        settings.kafkaStreams().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                kafka.put(key, value);
+            }
+        });
+        return kafka;
+    }
+
+    /** The schema registry settings in the keys every Confluent-protocol serde understands. */
+    public Map<String, Object> serdeConfig() {
+        TriageConfig.SchemaRegistry registry = config().schemaRegistry();
+        Map<String, Object> serde = new HashMap<>();
+        serde.put("schema.registry.url", registry.url());
+        serde.put("auto.register.schemas", registry.autoRegister());
+        registry.basicAuthUserInfo().ifPresent(userInfo -> {
+            serde.put("basic.auth.credentials.source", "USER_INFO");
+            serde.put("basic.auth.user.info", userInfo);
+        });
+        registry.truststoreLocation().ifPresent(location -> serde.put("schema.registry.ssl.truststore.location", location));
+        registry.truststorePassword().ifPresent(password -> serde.put("schema.registry.ssl.truststore.password", password));
+        registry.truststoreType().ifPresent(type -> serde.put("schema.registry.ssl.truststore.type", type));
+        registry.requestTimeout().ifPresent(timeout -> serde.put("schema.registry.request.timeout.ms", timeout.toMillis()));
+        return serde;
+    }
+
+    /** Warm-up at the largest batch, so the first full batch does not pay for allocations. */
+    public InferenceOptions inference() {
+        TriageConfig.Model model = config().model();
+        return new InferenceOptions(model.device(), model.intraOpThreads(), model.cudaDeviceId(), config().batch().maxSize());
+    }
+
+    public ImageLimits limits() {
+        TriageConfig.Image image = config().image();
+        return new ImageLimits(image.maxBytes(), image.maxPixels(), image.minSide());
+    }
+
+    public BatchPolicy batching() {
+        return new BatchPolicy(config().batch().maxSize(), config().batch().maxDelay());
+    }
+}
