@@ -9,7 +9,7 @@ INTENDED_USE = ("Research and engineering demonstration of a triage queue for de
                 "p(melanoma) >= threshold are flagged URGENT so a dermatologist looks at them first. "
                 "It is NOT a medical device and NOT for diagnosis; every image still needs review by a clinician, "
                 "and a non-urgent result does not mean a lesion is benign.")
-LIMITATIONS = [
+LIMITATIONS_ISIC2017_ONLY = [
     "Trained from scratch on 1,718 ISIC 2017 training images (323 melanoma); small data, so results vary "
     "with the seed and the confidence interval of the test AUC is wide.",
     "Dermoscopic images only (ISIC Archive, 2017 challenge). Clinical (non-dermoscopic) photographs, other "
@@ -25,6 +25,58 @@ LIMITATIONS = [
     "The test split contains two byte-identical pairs and probably several images of the same lesion; "
     "near-duplicates across splits were not checked.",
 ]
+LIMITATIONS_MULTI_SOURCE = [
+    "Trained from scratch (no pretrained weights) on 11,733 dermoscopic images from two sources, ISIC 2017 "
+    "(1,718) and HAM10000 (10,015 images of 7,470 lesions, Vienna and Queensland); a clinic whose cameras, "
+    "crops or population differ from both is a new source, and the gap between sources is the main risk: "
+    "the two test sets below differ by more than their confidence intervals.",
+    "Dermoscopic images only: the service dead-letters events whose modality is not DERMOSCOPIC "
+    "(MODALITY_NOT_VALIDATED) instead of scoring them.",
+    "ISIC and HAM10000 come mostly from fair-skinned populations (Fitzpatrick I-III); performance on darker "
+    "skin types is unknown and likely worse.",
+    "Binary melanoma vs. everything else: basal cell carcinoma and actinic keratosis are malignant or "
+    "pre-malignant but count as non-melanoma here; the per-diagnosis table shows how often each goes URGENT.",
+    "Input is squashed to 128x128 by the preprocessing contract v1 (aspect ratio not kept), so fine "
+    "structures are lost; HAM10000 images are 4:3 and are stretched like every other image.",
+    "The threshold and temperature were chosen on ISIC 2017 validation (428 images, 81 melanoma); on another "
+    "source the sensitivity at that threshold can be lower, as the ISIC 2018 figures show.",
+    "ISIC 2017 test figures are also given without the test images that have a near-duplicate in another "
+    "split (NEAR_DUPLICATES.tsv); HAM10000 has several images per lesion but is used for training only.",
+]
+PAPER_ROW = ("| paper: Proposed (reported) | 2,148 balanced ISIC images | 0.834 accuracy | n/a | n/a | n/a | "
+             "n/a | n/a | n/a |")
+
+
+def limitations(report: dict) -> List[str]:
+    multi = len((report.get("train_counts_by_source") or {})) > 1
+    return LIMITATIONS_MULTI_SOURCE if multi else LIMITATIONS_ISIC2017_ONLY
+
+
+def _auc(block) -> str:
+    if not block:
+        return "n/a"
+    return f"{block['auc']:.3f} ({block['auc_ci'][0]:.3f}-{block['auc_ci'][1]:.3f})"
+
+
+def versions_table(rows: List[dict]) -> str:
+    """Model versions side by side: rows of {label, data, report} (report None for the paper's figures)."""
+    out = ["| model | trained on | ISIC 2017 test AUC (95% CI) | sens / spec at threshold | ECE after | "
+           "ISIC 2018 test AUC (95% CI) | sens / spec at threshold | ECE after | parameters |",
+           "|" + "---|" * 9]
+    for r in rows:
+        rep = r["report"]
+        sets = rep.get("test_sets") or {"isic2017-test": rep["test"]}
+        a, b = sets.get("isic2017-test"), sets.get("isic2018-test")
+
+        def ss(block):
+            return f"{block['sensitivity']:.3f} / {block['specificity']:.3f}" if block else "n/a"
+
+        def ece(block):
+            return f"{block['ece']:.3f}" if block else "n/a"
+        out.append(f"| {r['label']} | {r['data']} | {_auc(a)} | {ss(a)} | {ece(a)} | {_auc(b)} | {ss(b)} | "
+                   f"{ece(b)} | {rep['parameters']:,} |")
+    out.append(PAPER_ROW)
+    return "\n".join(out) + "\n"
 
 
 def comparison_table(reports: List[dict]) -> str:
@@ -93,8 +145,12 @@ def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) ->
                         "validation_ece_before": report["validation"]["ece_uncalibrated"],
                         "validation_ece_after": report["validation"]["ece"], "ece_bins": t["ece_bins"]},
         "preprocessing": contract.contract_description(),
-        "data": {"name": "ISIC 2017 challenge, part 3 (melanoma vs. nevus + seborrheic keratosis)",
+        "data": {"name": "ISIC 2017 challenge, part 3 (melanoma vs. nevus + seborrheic keratosis)"
+                         + (" + HAM10000 (training only)" if len(report.get("train_counts_by_source") or {}) > 1
+                            else ""),
                  "manifest_sha256": report["data_manifest_sha256"],
+                 "manifests": report.get("manifests"),
+                 "train_by_source": report.get("train_counts_by_source"),
                  "train": {"images": sum(report["train_counts"]), "melanoma": report["train_counts"][1]},
                  "validation": {"images": report["validation"]["n"],
                                 "melanoma": report["validation"]["n_melanoma"]},
@@ -114,12 +170,28 @@ def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) ->
                                                 "balanced_accuracy_argmax", "ece", "ece_uncalibrated",
                                                 "confusion_matrix", "confusion_matrix_layout",
                                                 "classification_report")},
-                    "validation": report["validation"]},
-        "limitations": LIMITATIONS,
+                    "validation": report["validation"],
+                    "test_sets": report.get("test_sets"),
+                    "urgent_by_diagnosis": report.get("urgent_by_diagnosis"),
+                    "source_probe": report.get("source_probe")},
+        "limitations": limitations(report),
         "trained_at": metadata["trained_at"],
-        "reproduce": f"training/cli.sh train --model {report['model']} --epochs {cfg['epochs']} "
-                     f"--threads {cfg['threads']}; then evaluate, export (see training/README.md)",
+        "reproduce": f"training/cli.sh train {train_options(cfg)}; then evaluate, export (see training/README.md)",
     }
+
+
+def train_options(cfg: dict) -> str:
+    """The train command's options that differ from the defaults, so the card says how to redo the run."""
+    from .train import TrainConfig
+    default = TrainConfig().to_dict()
+    skip = {"data", "ham10000", "output_dir", "cache_dir", "verify_hashes"}
+    opts = []
+    for k, v in cfg.items():
+        if k in skip or k not in default or v == default[k]:
+            continue
+        flag = "--" + k.replace("_", "-")
+        opts.append(flag if v is True else f"--no-{k.replace('_', '-')}" if v is False else f"{flag} {v}")
+    return " ".join(opts)
 
 
 def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str = "") -> str:
@@ -136,12 +208,14 @@ def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str 
         f"({cj['decision_rule']['rule']})",
         f"- calibration: temperature {cj['calibration']['temperature']:.4f} "
         f"(test ECE {cj['calibration']['test_ece_before']:.3f} -> {cj['calibration']['test_ece_after']:.3f})",
-        "", "## Headline test results (official ISIC 2017 test split, 600 images, 117 melanoma)", "",
+        "", f"## Headline test results (official ISIC 2017 test split, {t['n']} images, "
+            f"{t.get('n_melanoma', sum(t['confusion_matrix'][1]))} melanoma)", "",
         f"- ROC AUC **{t['auc']:.3f}** (95% CI {t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f})",
         f"- at the threshold: sensitivity **{t['sensitivity']:.3f}**, specificity **{t['specificity']:.3f}**, "
         f"balanced accuracy {t['balanced_accuracy']:.3f}",
         f"- argmax accuracy {t['accuracy_argmax']:.3f} (the paper's metric; 81% of the test split is "
         "non-melanoma, so always answering non_melanoma scores 0.805)",
+    ] + _external_lines(cj) + [
         "", "## Data", "",
         f"ISIC 2017 (manifest sha256 `{cj['data']['manifest_sha256']}`): train {cj['data']['train']['images']} "
         f"({cj['data']['train']['melanoma']} melanoma), validation {cj['data']['validation']['images']} "
@@ -158,8 +232,19 @@ def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str 
         "## Limitations", "",
     ] + [f"- {x}" for x in cj["limitations"]] + [""]
     if comparison_md:
-        lines += ["## Proposed vs. LKNet", "", comparison_md, claim, ""]
+        lines += ["## Comparison", "", comparison_md, claim, ""]
     lines += ["## Full evaluation", "", report_md.split("\n", 2)[2] if report_md.startswith("#") else report_md,
               "![training curves](training-curves.png) ![ROC](roc.png)",
               "![confusion matrix](confusion-matrix.png) ![reliability](reliability.png)", ""]
     return "\n".join(lines)
+
+
+def _external_lines(cj: dict) -> List[str]:
+    ext = (cj["metrics"].get("test_sets") or {}).get("isic2018-test")
+    if not ext:
+        return []
+    return ["", f"External test (ISIC 2018 task 3 test, {ext['n']} images, {ext['n_melanoma']} melanoma, never "
+            "trained or tuned on):", "",
+            f"- ROC AUC **{ext['auc']:.3f}** (95% CI {ext['auc_ci'][0]:.3f}-{ext['auc_ci'][1]:.3f}); at the "
+            f"same threshold sensitivity **{ext['sensitivity']:.3f}**, specificity **{ext['specificity']:.3f}**; "
+            f"ECE {ext['ece_uncalibrated']:.3f} -> {ext['ece']:.3f}"]

@@ -279,3 +279,30 @@ def test_sets_markdown(r: dict) -> list:
                   "|---|---:|---:|---:|"]
         lines += [f"| {k} | {v['auc']:.3f} | {v['mean_a']:.3f} | {v['mean_b']:.3f} |" for k, v in probe.items()]
     return lines
+
+
+def evaluate_onnx(model_dir, data_root, external_root=None, cache_dir=None, n_boot: int = 2000,
+                  batch: int = 50) -> dict:
+    """Score an exported model folder (model.onnx, its own threshold) on the test sets, without its
+    checkpoint: how a served version (e.g. 1.0.0) is compared with a new one on data it never saw."""
+    from . import onnx_eval
+    folder = Path(model_dir)
+    meta = export.read_metadata(folder / "model.onnx")
+    threshold = float(meta["threshold"])
+    isic = sources.catalogue(sources.ISIC2017, data_root)
+    sets = {"isic2017-test": sources.load_arrays(sources.select(isic, "test"), cache_dir)}
+    if external_root:
+        ext = sources.catalogue(sources.ISIC2018_TEST, external_root)
+        sets["isic2018-test"] = sources.load_arrays(sources.select(ext, "test"), cache_dir)
+    blocks, per_dx, scores = {}, {}, {}
+    for name, arrays in sets.items():
+        p = np.concatenate([onnx_eval.run(str(folder / "model.onnx"), {"image": arrays.images[i:i + batch]})
+                            ["probabilities"] for i in range(0, len(arrays), batch)]).astype(np.float32)
+        # the graph's output is already calibrated: no uncalibrated probabilities to compare with
+        blocks[name] = _test_block(arrays.labels, p, p, threshold, n_boot)
+        per_dx[name] = urgent_by_diagnosis(arrays, p, threshold)
+        scores[name] = (arrays.labels, p[:, 1].astype(np.float64))
+    card = utils.read_json(folder / "model-card.json") if (folder / "model-card.json").is_file() else {}
+    return {"model": meta["model_name"], "version": meta["model_version"], "threshold": threshold,
+            "parameters": card.get("parameters", 0), "test": blocks["isic2017-test"], "test_sets": blocks,
+            "urgent_by_diagnosis": per_dx, "source_probe": source_probe(scores)}
