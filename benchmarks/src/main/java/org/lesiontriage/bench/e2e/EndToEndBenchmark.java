@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
-import org.lesiontriage.bench.common.Args;
+import java.util.concurrent.Callable;
+import org.lesiontriage.bench.common.BenchDefaults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
 import org.lesiontriage.bench.common.Percentiles;
@@ -33,18 +36,68 @@ public final class EndToEndBenchmark {
     private EndToEndBenchmark() {
     }
 
-    public static void run(Args args) throws Exception {
-        Path modelDir = args.path("model-dir", "models/proposed/1.0.0");
-        int threads = args.integer("threads", 2);
-        int maxBatch = args.integer("max-batch", 32);
-        int partitions = args.integer("partitions", 3);
-        int events = args.integer("events", 3000);
-        int streamThreads = args.integer("stream-threads", 1);
-        Duration maxDelay = Duration.ofMillis(args.integer("max-delay-ms", 10));
-        // The service commits every 100 ms: results become visible then, which sets the latency floor.
-        int commitIntervalMs = args.integer("commit-interval-ms", 100);
-        // The service turns ONNX Runtime's spin-waiting off; --ort-spin true measures its default.
-        boolean spinWait = Boolean.parseBoolean(args.text("ort-spin", "false"));
+    /** bin/bench's end-to-end step; the defaults are the service's settings. */
+    @Command(name = "e2e", description = "The topology against a real broker and registry: saturation, per-record, "
+            + "rates as fractions of saturation, stage costs")
+    public static final class Options implements Callable<Integer> {
+        @Option(names = "--model-dir")
+        Path modelDir = Path.of(BenchDefaults.MODEL_DIR);
+        @Option(names = "--images", description = "ISIC test folder; synthetic JPEGs when absent")
+        Path images = Path.of("../shared/data/isic/test");
+        @Option(names = "--corpus-limit")
+        int corpusLimit = 1000;
+        @Option(names = "--threads", description = "ONNX Runtime intra-op threads (2 as served)")
+        int threads = 2;
+        @Option(names = "--max-batch")
+        int maxBatch = 32;
+        @Option(names = "--partitions", description = "as bin/stack creates them")
+        int partitions = 3;
+        @Option(names = "--events")
+        int events = 3000;
+        @Option(names = "--per-record-events", description = "default: half of --events")
+        Integer perRecordEvents;
+        @Option(names = "--warmup-events")
+        int warmupEvents = 300;
+        @Option(names = "--stream-threads")
+        int streamThreads = 1;
+        @Option(names = "--max-delay-ms")
+        int maxDelayMs = 10;
+        /** The service commits every 100 ms: results become visible then, which sets the latency floor. */
+        @Option(names = "--commit-interval-ms")
+        int commitIntervalMs = 100;
+        /** The service turns ONNX Runtime's spin-waiting off; --ort-spin true measures its default. */
+        @Option(names = "--ort-spin", arity = "1")
+        boolean spinWait;
+        @Option(names = "--rate-fractions", split = ",")
+        List<Double> rateFractions = List.of(0.25, 0.5, 0.75);
+        @Option(names = "--rate-seconds")
+        double rateSeconds = 20;
+        @Option(names = "--ceiling-s")
+        double ceilingSeconds = 3.0;
+        @Option(names = "--stage-s")
+        double stageSeconds = 1.5;
+        @Option(names = "--label")
+        String label = "as served";
+        @Option(names = "--out")
+        Path out = Path.of("target/bench/e2e.json");
+
+        @Override
+        public Integer call() throws Exception {
+            run(this);
+            return 0;
+        }
+    }
+
+    public static void run(Options options) throws Exception {
+        Path modelDir = options.modelDir;
+        int threads = options.threads;
+        int maxBatch = options.maxBatch;
+        int partitions = options.partitions;
+        int events = options.events;
+        int streamThreads = options.streamThreads;
+        Duration maxDelay = Duration.ofMillis(options.maxDelayMs);
+        int commitIntervalMs = options.commitIntervalMs;
+        boolean spinWait = options.spinWait;
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> scenarios = new ArrayList<>();
 
@@ -52,29 +105,27 @@ public final class EndToEndBenchmark {
              ServiceClassifierRunner model = new ServiceClassifierRunner(
                      LesionClassifier.load(modelDir, InferenceOptions.cpu(threads).withSpinWait(spinWait)), maxBatch);
              LoadGenerator load = new LoadGenerator(stack.bootstrapServers())) {
-            EventCorpus corpus = EventCorpus.load(args.path("images", "../shared/data/isic/test"),
-                    args.integer("corpus-limit", 1000), stack.serdeConfig());
+            EventCorpus corpus = EventCorpus.load(options.images, options.corpusLimit, stack.serdeConfig());
             System.out.printf("Corpus: %s, mean event %.1f KiB; ONNX Runtime threads %d, stream threads %d, max batch %d, "
                     + "%d partitions%n", corpus.source(), corpus.meanValueBytes() / 1024, threads, streamThreads,
                     maxBatch, partitions);
 
-            TimedLoop.Result ceiling = new TimedLoop(0.5, args.decimal("ceiling-s", 3.0), 3).measure(model, maxBatch);
+            TimedLoop.Result ceiling = new TimedLoop(0.5, options.ceilingSeconds, 3).measure(model, maxBatch);
             System.out.printf("Raw inference ceiling at batch %d, %d threads: %.1f images/s%n", maxBatch, threads,
                     ceiling.imagesPerSecond());
 
             Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, partitions, streamThreads,
                     maxDelay, commitIntervalMs);
-            runner.run(new Scenario("warm-up", maxBatch, 0, args.integer("warmup-events", 300)));
+            runner.run(new Scenario("warm-up", maxBatch, 0, options.warmupEvents));
             Map<String, Object> saturation = runner.run(new Scenario("saturation", maxBatch, 0, events));
             scenarios.add(saturation);
-            int perRecordEvents = args.integer("per-record-events", events / 2);
+            int perRecordEvents = options.perRecordEvents != null ? options.perRecordEvents : events / 2;
             if (perRecordEvents > 0) {
                 scenarios.add(runner.run(new Scenario("per-record", 1, 0, perRecordEvents)));
             }
             double saturated = (double) saturation.get("throughput_events_per_s");
-            double rateSeconds = args.decimal("rate-seconds", 20);
-            for (double fraction : args.texts("rate-fractions", "0.25,0.5,0.75").stream()
-                    .mapToDouble(Double::parseDouble).toArray()) {
+            double rateSeconds = options.rateSeconds;
+            for (double fraction : options.rateFractions) {
                 double rate = fraction * saturated;
                 int count = (int) Math.max(20, rate * rateSeconds);
                 Map<String, Object> row = runner.run(new Scenario("rate-" + Math.round(fraction * 100) + "pct",
@@ -87,10 +138,10 @@ public final class EndToEndBenchmark {
                     new BatchPolicy(maxBatch, maxDelay),
                     stack.serdeConfig());
             Map<String, Double> stages = StageProfile.measure(corpus, components, model.classifier(), maxBatch,
-                    stack.serdeConfig(), args.decimal("stage-s", 1.5));
+                    stack.serdeConfig(), options.stageSeconds);
             stages.forEach((stage, ms) -> System.out.printf("Stage %-24s %8.3f ms/image%n", stage, ms));
 
-            report.put("label", args.text("label", "as served"));
+            report.put("label", options.label);
             report.put("max_delay_ms", maxDelay.toMillis());
             report.put("corpus", corpus.source());
             report.put("mean_event_bytes", corpus.meanValueBytes());
@@ -104,7 +155,7 @@ public final class EndToEndBenchmark {
             report.put("scenarios", scenarios);
             report.put("stage_ms_per_image", stages);
         }
-        JsonReport.write(args.path("out", "target/bench/e2e.json"), report);
+        JsonReport.write(options.out, report);
     }
 
     /** One load pattern: a max batch size, a rate (0 = as fast as the producer goes) and a number of events. */

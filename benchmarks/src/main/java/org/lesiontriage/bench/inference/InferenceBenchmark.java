@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.lesiontriage.bench.common.Args;
+import java.util.concurrent.Callable;
+import org.lesiontriage.bench.common.BenchDefaults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.JsonReport;
 
 /**
@@ -21,13 +24,39 @@ public final class InferenceBenchmark {
     private InferenceBenchmark() {
     }
 
-    public static void run(Args args) throws Exception {
-        Path modelDir = args.path("model-dir", "models/proposed/1.0.0");
-        List<Integer> batches = args.integers("batches", "1,4,16,32,64,128,256");
-        List<Integer> threadCounts = args.integers("threads", "1,2");
-        List<String> levels = args.texts("opt-levels", "ALL,BASIC");
-        TimedLoop loop = new TimedLoop(args.decimal("warmup-s", 0.5), args.decimal("measure-s", 2.0),
-                args.integer("min-runs", 3));
+    /** bin/bench's inference step. */
+    @Command(name = "inference", description = "ONNX Runtime alone: images/s by batch size, threads, optimisation level")
+    public static final class Options implements Callable<Integer> {
+        @Option(names = "--model-dir", description = "folder with model.onnx")
+        Path modelDir = Path.of(BenchDefaults.MODEL_DIR);
+        @Option(names = "--batches", split = ",")
+        List<Integer> batches = List.of(1, 4, 16, 32, 64, 128, 256);
+        @Option(names = "--threads", split = ",", description = "ONNX Runtime intra-op thread counts")
+        List<Integer> threads = List.of(1, 2);
+        @Option(names = "--opt-levels", split = ",")
+        List<String> levels = List.of("ALL", "BASIC");
+        @Option(names = "--warmup-s")
+        double warmupSeconds = 0.5;
+        @Option(names = "--measure-s")
+        double measureSeconds = 2.0;
+        @Option(names = "--min-runs")
+        int minRuns = 3;
+        @Option(names = "--out")
+        Path out = Path.of("target/bench/inference.json");
+
+        @Override
+        public Integer call() throws Exception {
+            run(this);
+            return 0;
+        }
+    }
+
+    public static void run(Options options) throws Exception {
+        Path modelDir = options.modelDir;
+        List<Integer> batches = options.batches;
+        List<Integer> threadCounts = options.threads;
+        List<String> levels = options.levels;
+        TimedLoop loop = new TimedLoop(options.warmupSeconds, options.measureSeconds, options.minRuns);
         int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElseThrow();
 
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -54,7 +83,7 @@ public final class InferenceBenchmark {
         report.put("model_dir", modelDir.toString());
         report.put("loop", loop);
         report.put("rows", rows);
-        JsonReport.write(args.path("out", "target/bench/inference.json"), report);
+        JsonReport.write(options.out, report);
     }
 
     /** ALL goes through the service's classifier; other levels through ONNX Runtime used directly. */

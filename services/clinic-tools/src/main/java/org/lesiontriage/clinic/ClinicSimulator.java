@@ -49,7 +49,7 @@ public final class ClinicSimulator {
             return 2;
         }
         if (options.help()) {
-            out.print(SimulatorOptions.USAGE);
+            out.print(SimulatorOptions.usage());
             return 0;
         }
         try {

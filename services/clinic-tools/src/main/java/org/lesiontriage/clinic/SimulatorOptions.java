@@ -3,11 +3,14 @@ package org.lesiontriage.clinic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.lesiontriage.cli.ArgumentReader;
 import org.lesiontriage.cli.ClientSettings;
-import org.lesiontriage.cli.ConnectionDefaults;
+import org.lesiontriage.cli.CommandLines;
+import org.lesiontriage.cli.ConnectionOptions;
 import org.lesiontriage.cli.UsageException;
 import org.lesiontriage.contracts.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Command line of bin/simulate. */
 public record SimulatorOptions(
@@ -30,67 +33,52 @@ public record SimulatorOptions(
     /** Synthetic images published when there is no folder to read. */
     static final int DEFAULT_SYNTHETIC = 24;
 
-    public static final String USAGE = """
-            Usage: bin/simulate [options]
-            Publishes lesion images as LesionImageEvents, like a clinic would.
+    @Command(name = "bin/simulate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Publishes lesion images as LesionImageEvents, like a clinic would.",
+            footer = "Exit status: 0 when every event was acknowledged, 1 when any send failed, 2 on a bad command line.")
+    static final class Spec {
+        @Mixin
+        ConnectionOptions connection = new ConnectionOptions();
 
-              --bootstrap-servers HOSTS  Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)
-              --registry-url URL         schema registry, Confluent API (default: $SCHEMA_REGISTRY_URL or
-                                         http://127.0.0.1:8081/apis/ccompat/v7)
-              --kafka-config FILE        Kafka client and registry settings for a secured cluster, as a properties
-                                         file: security.protocol, sasl.*, ssl.*, schema.registry.ssl.truststore.*,
-                                         basic.auth.user.info (default: $KAFKA_CONFIG_FILE; see docs/operations.md)
-              --topic NAME               topic to publish to (default: lesion-images)
-              --images DIR               publish the .jpg/.jpeg/.png files under DIR, recursively, sorted by file name
-                                         (default: ../shared/data/isic/test next to the repository when it exists,
-                                         else synthetic images)
-              --synthetic N              publish N synthetic lesion-like JPEGs instead (their triage means nothing)
-              --clinics N                spread the events over clinic-1..clinic-N (default: 3)
-              --rate R                   events per second, 0 = as fast as possible (default: 0)
-              --limit N                  publish at most N images (default: all)
-              --labels-out FILE          write event_id<TAB>label<TAB>file for every event sent (label = class
-                                         folder name melanoma/non_melanoma, else empty), for bin/viewer --labels
-              --help                     show this help
-            Exit status: 0 when every event was acknowledged, 1 when any send failed, 2 on a bad command line.
-            """;
+        @Option(names = "--topic", paramLabel = "NAME", description = "topic to publish to (default: lesion-images)")
+        String topic = Topics.LESION_IMAGES;
+
+        @Option(names = "--images", paramLabel = "DIR", description = "publish the .jpg/.jpeg/.png files under DIR, "
+                + "recursively, sorted by file name (default: ../shared/data/isic/test next to the repository when it "
+                + "exists, else synthetic images)")
+        Path images;
+
+        @Option(names = "--synthetic", paramLabel = "N",
+                description = "publish N synthetic lesion-like JPEGs instead (their triage means nothing)")
+        Integer synthetic;
+
+        @Option(names = "--clinics", paramLabel = "N", description = "spread the events over clinic-1..clinic-N (default: 3)")
+        int clinics = 3;
+
+        @Option(names = "--rate", paramLabel = "R", description = "events per second, 0 = as fast as possible (default: 0)")
+        double rate;
+
+        @Option(names = "--limit", paramLabel = "N", description = "publish at most N images (default: all)")
+        int limit = Integer.MAX_VALUE;
+
+        @Option(names = "--labels-out", paramLabel = "FILE", description = "write event_id<TAB>label<TAB>file for every "
+                + "event sent (label = class folder name melanoma/non_melanoma, else empty), for bin/viewer --labels")
+        Path labelsOut;
+    }
+
+    public static String usage() {
+        return CommandLines.usage(new Spec());
+    }
 
     public static SimulatorOptions parse(String[] args) {
         return parse(args, System.getenv(), System.getProperty(PROJECT_ROOT_PROPERTY));
     }
 
     static SimulatorOptions parse(String[] args, Map<String, String> env, String projectRoot) {
-        boolean help = false;
-        String bootstrap = ConnectionDefaults.bootstrapServers(env);
-        String registry = ConnectionDefaults.registryUrl(env);
-        ClientSettings clientSettings = null;
-        String topic = Topics.LESION_IMAGES;
-        Path images = null;
-        Integer synthetic = null;
-        int clinics = 3;
-        double rate = 0;
-        int limit = Integer.MAX_VALUE;
-        Path labelsOut = null;
-        ArgumentReader reader = new ArgumentReader(args);
-        while (reader.hasNext()) {
-            String option = reader.nextOption();
-            switch (option) {
-                case "--help", "-h" -> {
-                    reader.noValue(option);
-                    help = true;
-                }
-                case "--bootstrap-servers" -> bootstrap = reader.text(option);
-                case "--registry-url" -> registry = reader.text(option);
-                case ClientSettings.OPTION -> clientSettings = ClientSettings.read(reader.path(option));
-                case "--topic" -> topic = reader.text(option);
-                case "--images" -> images = reader.path(option);
-                case "--synthetic" -> synthetic = reader.positiveInt(option);
-                case "--clinics" -> clinics = reader.positiveInt(option);
-                case "--rate" -> rate = reader.nonNegativeDouble(option);
-                case "--limit" -> limit = reader.positiveInt(option);
-                case "--labels-out" -> labelsOut = reader.path(option);
-                default -> throw new UsageException("unknown option " + option);
-            }
-        }
+        Spec spec = new Spec();
+        boolean help = CommandLines.parse(spec, args);
+        Path images = spec.images;
+        Integer synthetic = spec.synthetic == null ? null : CommandLines.positive(spec.synthetic, "--synthetic");
         if (images != null && synthetic != null) {
             throw new UsageException("--images and --synthetic exclude each other");
         }
@@ -102,9 +90,10 @@ public record SimulatorOptions(
                 synthetic = DEFAULT_SYNTHETIC;
             }
         }
-        return new SimulatorOptions(help, bootstrap, registry, topic, images, synthetic == null ? 0 : synthetic,
-                clinics, rate, limit, labelsOut,
-                clientSettings != null ? clientSettings : ConnectionDefaults.clientSettings(env));
+        return new SimulatorOptions(help, spec.connection.bootstrapServers(env), spec.connection.registryUrl(env),
+                spec.topic, images, synthetic == null ? 0 : synthetic, CommandLines.positive(spec.clinics, "--clinics"),
+                CommandLines.nonNegative(spec.rate, "--rate"), CommandLines.positive(spec.limit, "--limit"),
+                spec.labelsOut, spec.connection.clientSettings(env));
     }
 
     public boolean isSynthetic() {

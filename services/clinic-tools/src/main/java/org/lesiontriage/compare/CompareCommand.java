@@ -10,14 +10,18 @@ import java.util.Map;
 import java.util.Properties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.lesiontriage.cli.ArgumentReader;
-import org.lesiontriage.cli.ConnectionDefaults;
+import org.lesiontriage.cli.ClientSettings;
+import org.lesiontriage.cli.CommandLines;
+import org.lesiontriage.cli.ConnectionOptions;
 import org.lesiontriage.cli.QuietLogging;
 import org.lesiontriage.cli.UsageException;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.labels.Label;
 import org.lesiontriage.labels.LabelledEvent;
 import org.lesiontriage.labels.LabelsFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/compare}: a re-scored results topic beside the live one. Prints the report and writes it as
@@ -26,18 +30,34 @@ import org.lesiontriage.labels.LabelsFile;
  */
 public final class CompareCommand {
 
-    static final String USAGE = """
-            Usage: bin/compare --candidate TOPIC [options]
-              --candidate TOPIC          re-scored results (bin/rescore's --output)
-              --baseline TOPIC           results to compare with (default: triage-results, the live service's)
-              --labels FILE              event_id<TAB>label lines (bin/simulate --labels-out) for both models' metrics
-              --report FILE              Markdown report; the plot and the JSON go next to it
-                                         (default: .rescore/compare/CANDIDATE.md)
-              --expect-identical         exit 1 unless both topics answer the same events with the same priorities
-                                         and p(melanoma) within 1e-5 (a replay with the live model)
-              --bootstrap-servers HOSTS  default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092
-              --registry-url URL         default: $SCHEMA_REGISTRY_URL or http://127.0.0.1:8081/apis/ccompat/v7
-            """;
+    @Command(name = "bin/compare", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "A re-scored results topic beside the live one: agreement, priority changes, p(melanoma) "
+                    + "shift and, with labels, both models' metrics.",
+            footer = "Exit status: 0 done, 1 a topic could not be read or holds duplicates, 2 bad command line.")
+    static final class Spec {
+        @Option(names = "--candidate", required = true, paramLabel = "TOPIC",
+                description = "re-scored results (bin/rescore's --output)")
+        String candidate;
+
+        @Option(names = "--baseline", paramLabel = "TOPIC",
+                description = "results to compare with (default: triage-results, the live service's)")
+        String baseline = Topics.TRIAGE_RESULTS;
+
+        @Option(names = "--labels", paramLabel = "FILE",
+                description = "event_id<TAB>label lines (bin/simulate --labels-out) for both models' metrics")
+        Path labels;
+
+        @Option(names = "--report", paramLabel = "FILE", description = "Markdown report; the plot and the JSON go next "
+                + "to it (default: .rescore/compare/CANDIDATE.md)")
+        Path report;
+
+        @Option(names = "--expect-identical", description = "exit 1 unless both topics answer the same events with the "
+                + "same priorities and p(melanoma) within 1e-5 (a replay with the live model)")
+        boolean expectIdentical;
+
+        @Mixin
+        ConnectionOptions connection = new ConnectionOptions();
+    }
 
     /** Batches of different sizes may round p(melanoma) differently in the last float digits. */
     static final double IDENTICAL_WITHIN = 1e-5;
@@ -51,50 +71,27 @@ public final class CompareCommand {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String baseline = Topics.TRIAGE_RESULTS;
-        String candidate = null;
-        Path labelsFile = null;
-        Path report = null;
-        boolean expectIdentical = false;
-        String bootstrap = ConnectionDefaults.bootstrapServers(env);
-        String registry = ConnectionDefaults.registryUrl(env);
+        Spec spec = new Spec();
         try {
-            ArgumentReader reader = new ArgumentReader(args);
-            while (reader.hasNext()) {
-                String option = reader.nextOption();
-                switch (option) {
-                    case "--help", "-h" -> {
-                        out.print(USAGE);
-                        return 0;
-                    }
-                    case "--candidate" -> candidate = reader.text(option);
-                    case "--baseline" -> baseline = reader.text(option);
-                    case "--labels" -> labelsFile = reader.path(option);
-                    case "--report" -> report = reader.path(option);
-                    case "--expect-identical" -> {
-                        reader.noValue(option);
-                        expectIdentical = true;
-                    }
-                    case "--bootstrap-servers" -> bootstrap = reader.text(option);
-                    case "--registry-url" -> registry = reader.text(option);
-                    default -> throw new UsageException("unknown option " + option);
-                }
-            }
-            if (candidate == null) {
-                throw new UsageException("--candidate is required");
+            if (CommandLines.parse(spec, args)) {
+                out.print(CommandLines.usage(spec));
+                return 0;
             }
         } catch (UsageException e) {
-            err.println("compare: " + e.getMessage());
-            err.print(USAGE);
+            err.println("compare: " + e.getMessage() + " (see --help)");
             return 2;
         }
-        if (report == null) {
-            report = Path.of(".rescore", "compare", candidate + ".md");
-        }
+        String baseline = spec.baseline;
+        String candidate = spec.candidate;
+        boolean expectIdentical = spec.expectIdentical;
+        Path report = spec.report != null ? spec.report : Path.of(".rescore", "compare", candidate + ".md");
+        Path labelsFile = spec.labels;
         try {
+            ClientSettings security = spec.connection.clientSettings(env);
             Properties client = new Properties();
-            client.put("bootstrap.servers", bootstrap);
-            var reader = new ResultsTopicReader(client, Map.of("schema.registry.url", registry));
+            client.put("bootstrap.servers", spec.connection.bootstrapServers(env));
+            var reader = new ResultsTopicReader(security.applyTo(client),
+                    security.serdeConfig(spec.connection.registryUrl(env)));
             var before = reader.read(baseline, Duration.ofMinutes(2));
             var after = reader.read(candidate, Duration.ofMinutes(2));
             ResultComparison comparison = ResultComparison.of(before.byEventId(), after.byEventId(), labels(labelsFile));

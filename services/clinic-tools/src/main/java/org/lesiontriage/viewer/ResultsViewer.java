@@ -50,7 +50,7 @@ public final class ResultsViewer {
             return 2;
         }
         if (options.help()) {
-            out.print(ViewerOptions.USAGE);
+            out.print(ViewerOptions.usage());
             return 0;
         }
         ResultsViewer viewer = new ResultsViewer(options, out, Terminal.isInteractive());

@@ -40,9 +40,9 @@ class ClientSettingsTest {
     void comesFromTheEnvironmentUnlessGivenAndNamesTheOptionWhenUnreadable(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("client.properties");
         Files.writeString(file, "security.protocol=SSL\n");
-        assertThat(ConnectionDefaults.clientSettings(Map.of("KAFKA_CONFIG_FILE", file.toString())).kafka())
+        assertThat(new ConnectionOptions().clientSettings(Map.of("KAFKA_CONFIG_FILE", file.toString())).kafka())
                 .containsEntry("security.protocol", "SSL");
-        assertThat(ConnectionDefaults.clientSettings(Map.of())).isEqualTo(ClientSettings.none());
+        assertThat(new ConnectionOptions().clientSettings(Map.of())).isEqualTo(ClientSettings.none());
         assertThatThrownBy(() -> ClientSettings.read(dir.resolve("missing.properties")))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--kafka-config");
     }

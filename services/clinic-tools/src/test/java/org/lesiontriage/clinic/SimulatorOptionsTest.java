@@ -67,11 +67,11 @@ class SimulatorOptionsTest {
         assertThatThrownBy(() -> SimulatorOptions.parse(new String[] {"--rate", "-1"}, Map.of(), null))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--rate");
         assertThatThrownBy(() -> SimulatorOptions.parse(new String[] {"--images"}, Map.of(), null))
-                .isInstanceOf(UsageException.class).hasMessageContaining("needs a value");
+                .isInstanceOf(UsageException.class).hasMessageContaining("--images");
         assertThatThrownBy(() -> SimulatorOptions.parse(new String[] {"--images", "a", "--synthetic", "3"}, Map.of(),
                 null)).isInstanceOf(UsageException.class).hasMessageContaining("exclude");
         assertThatThrownBy(() -> SimulatorOptions.parse(new String[] {"--speed", "3"}, Map.of(), null))
-                .isInstanceOf(UsageException.class).hasMessageContaining("unknown option --speed");
+                .isInstanceOf(UsageException.class).hasMessageContaining("Unknown option").hasMessageContaining("--speed");
     }
 
     @Test
@@ -83,6 +83,6 @@ class SimulatorOptionsTest {
         assertThat(out.toString()).contains("--labels-out", "--synthetic", "--rate");
         assertThat(ClinicSimulator.run(new String[] {"--nope"}, new java.io.PrintStream(out),
                 new java.io.PrintStream(err))).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown option --nope");
+        assertThat(err.toString()).contains("Unknown option", "--nope");
     }
 }

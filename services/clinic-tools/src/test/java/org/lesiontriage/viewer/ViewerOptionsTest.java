@@ -50,8 +50,8 @@ class ViewerOptionsTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("--expect");
         assertThatThrownBy(() -> ViewerOptions.parse(new String[] {"stray"}, Map.of()))
                 .isInstanceOf(UsageException.class).hasMessageContaining("stray");
-        assertThatThrownBy(() -> ViewerOptions.parse(new String[] {"--help=1"}, Map.of()))
-                .isInstanceOf(UsageException.class).hasMessageContaining("takes no value");
+        assertThatThrownBy(() -> ViewerOptions.parse(new String[] {"--top", "0"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--top");
     }
 
     @Test

@@ -78,12 +78,12 @@ public final class LocalStack implements AutoCloseable {
             options = StackOptions.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println(StackOptions.USAGE);
+            System.err.println(StackOptions.usage());
             System.exit(2);
             return;
         }
         if (options.help()) {
-            System.out.println(StackOptions.USAGE);
+            System.out.println(StackOptions.usage());
             return;
         }
         Files.createDirectories(options.dataDir());

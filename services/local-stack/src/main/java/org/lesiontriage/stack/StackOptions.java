@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import org.lesiontriage.contracts.Topics;
 
 /** Command-line options of the local stack. */
@@ -14,39 +17,40 @@ record StackOptions(int kafkaPort, int registryPort, int registryManagementPort,
     static final String DEFAULT_TOPICS = Topics.LESION_IMAGES + ":3," + Topics.TRIAGE_RESULTS + ":3,"
             + Topics.TRIAGE_FAILURES + ":1";
 
-    static final String USAGE = """
-            usage: bin/stack [options]
-              --kafka-port N          Kafka listener port on 127.0.0.1 (default 9092)
-              --registry-port N       schema registry HTTP port (default 8081)
-              --registry-mgmt-port N  schema registry health port (default 9081)
-              --data-dir DIR          broker log and registry database folder (default .stack)
-              --topics SPEC           topics to create, name:partitions,... (default %s)
-              --smoke                 start, make one produce/consume round trip, stop
-              --help                  this text""".formatted(DEFAULT_TOPICS);
+    @Command(name = "bin/stack", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "A real Kafka broker (KRaft) and a real schema registry on 127.0.0.1; Ctrl-C stops both.")
+    static final class Spec {
+        @Option(names = "--kafka-port", paramLabel = "N", description = "Kafka listener port on 127.0.0.1 (default 9092)")
+        int kafkaPort = 9092;
+        @Option(names = "--registry-port", paramLabel = "N", description = "schema registry HTTP port (default 8081)")
+        int registryPort = 8081;
+        @Option(names = "--registry-mgmt-port", paramLabel = "N", description = "schema registry health port (default 9081)")
+        int managementPort = 9081;
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "broker log and registry database folder "
+                + "(default .stack)")
+        Path dataDir = LocalStack.defaultDataDir();
+        @Option(names = "--topics", paramLabel = "SPEC", description = "topics to create, name:partitions,... (default "
+                + DEFAULT_TOPICS + ")")
+        String topics = DEFAULT_TOPICS;
+        @Option(names = "--smoke", description = "start, make one produce/consume round trip, stop")
+        boolean smoke;
+    }
+
+    static String usage() {
+        return new CommandLine(new Spec()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
 
     static StackOptions parse(String[] args) {
-        int kafkaPort = 9092;
-        int registryPort = 8081;
-        int managementPort = 9081;
-        Path dataDir = LocalStack.defaultDataDir();
-        String topics = DEFAULT_TOPICS;
-        boolean smoke = false;
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            switch (arg) {
-                case "--kafka-port" -> kafkaPort = port(arg, value(args, ++i, arg));
-                case "--registry-port" -> registryPort = port(arg, value(args, ++i, arg));
-                case "--registry-mgmt-port" -> managementPort = port(arg, value(args, ++i, arg));
-                case "--data-dir" -> dataDir = Path.of(value(args, ++i, arg));
-                case "--topics" -> topics = value(args, ++i, arg);
-                case "--smoke" -> smoke = true;
-                case "--help", "-h" -> help = true;
-                default -> throw new IllegalArgumentException("Unknown option: " + arg);
-            }
+        Spec spec = new Spec();
+        CommandLine line = new CommandLine(spec);
+        try {
+            line.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new StackOptions(kafkaPort, registryPort, managementPort, dataDir.toAbsolutePath().normalize(),
-                parseTopics(topics), smoke, help);
+        return new StackOptions(port("--kafka-port", spec.kafkaPort), port("--registry-port", spec.registryPort),
+                port("--registry-mgmt-port", spec.managementPort), spec.dataDir.toAbsolutePath().normalize(),
+                parseTopics(spec.topics), spec.smoke, line.isUsageHelpRequested());
     }
 
     static Map<String, Integer> parseTopics(String spec) {
@@ -76,22 +80,10 @@ record StackOptions(int kafkaPort, int registryPort, int registryManagementPort,
         return busy.toString();
     }
 
-    private static String value(String[] args, int index, String option) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
+    private static int port(String option, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(option + " needs a port number, got " + port);
         }
-        return args[index];
-    }
-
-    private static int port(String option, String value) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a port number, got '" + value + "'");
-        }
+        return port;
     }
 }
