@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
-import org.lesiontriage.bench.common.Percentiles;
+import org.lesiontriage.metrics.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
 import org.lesiontriage.triage.batching.BatchPolicy;
@@ -219,12 +219,10 @@ public final class EndToEndBenchmark {
                 row.put("complete", complete);
                 row.put("wall_s", wallS);
                 row.put("throughput_events_per_s", collector.outcomes() / wallS);
-                row.put("latency_ms", new Percentiles(collector.latenciesMs().stream().mapToDouble(Double::doubleValue)
-                        .toArray()).summary());
+                row.put("latency_ms", Percentiles.of(collector.latenciesMs()).summary());
                 row.put("images_by_batch_size", collector.imagesByBatchSize());
                 row.put("mean_batch_size", batches == 0 ? 0 : results / batches);
-                row.put("inference_ms_per_image", new Percentiles(collector.inferenceMsPerImage().stream()
-                        .mapToDouble(Double::doubleValue).toArray()).mean());
+                row.put("inference_ms_per_image", Percentiles.of(collector.inferenceMsPerImage()).mean());
                 row.put("process_cpu_cores", processCores);
                 row.put("machine_busy_fraction", machineBusy);
                 row.put("process_cpu_ms_per_event", processCores * wallS * 1000 / Math.max(1, collector.outcomes()));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.lesiontriage.clinic.SyntheticLesions;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
 import org.lesiontriage.registry.SpecificAvroSerializer;
@@ -45,7 +46,7 @@ final class EventCorpus {
             source = "ISIC 2017 test images (" + images.size() + " JPEGs)";
         } else {
             for (int i = 0; i < Math.min(limit, 200); i++) {
-                images.add(SyntheticLesions.jpeg(256, i));
+                images.add(SyntheticLesions.jpeg(256, 256, i));
             }
             source = "synthetic 256x256 JPEGs (" + images.size() + ")";
         }

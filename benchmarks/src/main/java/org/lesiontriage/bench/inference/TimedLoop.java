@@ -2,7 +2,7 @@ package org.lesiontriage.bench.inference;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lesiontriage.bench.common.Percentiles;
+import org.lesiontriage.metrics.Percentiles;
 
 /**
  * Warm-up, then timed runs until both a minimum count and a minimum time are reached: long enough for a
@@ -30,7 +30,7 @@ public record TimedLoop(double warmUpSeconds, double measureSeconds, int minRuns
             millis.add((System.nanoTime() - t0) / 1e6);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Percentiles stats = new Percentiles(millis.stream().mapToDouble(Double::doubleValue).toArray());
+        Percentiles stats = Percentiles.of(millis);
         return new Result(batchSize, millis.size(), seconds, batchSize * millis.size() / seconds,
                 stats.at(50), stats.at(90), stats.at(0));
     }

@@ -42,33 +42,46 @@ public final class SyntheticLesions implements ImageSource {
         return count + " synthetic images";
     }
 
-    /** A deterministic image for a seed: the same seed always gives the same bytes. */
+    /** A deterministic 256x256 image for a seed: the same seed always gives the same bytes. */
     public static byte[] jpeg(long seed) {
-        return encode(draw(seed), "jpg");
+        return jpeg(SIZE, SIZE, seed);
     }
 
     /** The same drawing as a PNG, for tests of the media type. */
     public static byte[] png(long seed) {
-        return encode(draw(seed), "png");
+        return png(SIZE, SIZE, seed);
     }
 
-    private static BufferedImage draw(long seed) {
+    public static byte[] jpeg(int width, int height, long seed) {
+        return encode(draw(width, height, seed), "jpg");
+    }
+
+    public static byte[] png(int width, int height, long seed) {
+        return encode(draw(width, height, seed), "png");
+    }
+
+    /**
+     * The one synthetic lesion of the project (simulator, benchmarks and tests draw it): skin-coloured noise with a
+     * layered irregular blob, scaled to the image.
+     */
+    public static BufferedImage draw(int width, int height, long seed) {
         Random random = new Random(seed);
-        BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int skinR = 200 + random.nextInt(40);
         int skinG = 150 + random.nextInt(30);
         int skinB = 120 + random.nextInt(30);
-        int[] pixels = new int[SIZE * SIZE]; // filled as one array: per-pixel setRGB is ten times slower
+        int[] pixels = new int[width * height]; // filled as one array: per-pixel setRGB is ten times slower
         for (int i = 0; i < pixels.length; i++) {
             int n = random.nextInt(15) - 7;
             pixels[i] = clamp(skinR + n) << 16 | clamp(skinG + n) << 8 | clamp(skinB + n);
         }
-        image.setRGB(0, 0, SIZE, SIZE, pixels, 0, SIZE);
+        image.setRGB(0, 0, width, height, pixels, 0, width);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        double cx = SIZE / 2.0 + random.nextGaussian() * 12;
-        double cy = SIZE / 2.0 + random.nextGaussian() * 12;
-        double radius = 40 + random.nextInt(45);
+        double scale = Math.min(width, height) / (double) SIZE;
+        double cx = width / 2.0 + random.nextGaussian() * 12 * scale;
+        double cy = height / 2.0 + random.nextGaussian() * 12 * scale;
+        double radius = (40 + random.nextInt(45)) * scale;
         for (int layer = 0; layer < 3; layer++) {
             double r = radius * (1 - layer * 0.3);
             int shade = 40 + layer * 25 + random.nextInt(30);
@@ -98,7 +111,8 @@ public final class SyntheticLesions implements ImageSource {
         return path;
     }
 
-    private static byte[] encode(BufferedImage image, String format) {
+    /** Encodes with the JDK's ImageIO writer for {@code format} (png, jpg, gif). */
+    public static byte[] encode(BufferedImage image, String format) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             if (!ImageIO.write(image, format, out)) {

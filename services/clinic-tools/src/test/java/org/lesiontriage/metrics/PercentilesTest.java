@@ -42,4 +42,19 @@ class PercentilesTest {
         assertThat(Percentiles.of(List.of()).max()).isNull();
         assertThatThrownBy(() -> Percentiles.of(List.of(1L)).percentile(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void fractionalSamplesForTheBenchmarks() {
+        double[] sample = new double[100];
+        for (int i = 0; i < sample.length; i++) {
+            sample[sample.length - 1 - i] = i + 1; // unsorted on purpose
+        }
+        Percentiles p = Percentiles.of(sample);
+        assertThat(p.at(50)).isEqualTo(50);
+        assertThat(p.at(99)).isEqualTo(99);
+        assertThat(p.at(0)).as("the smallest value").isEqualTo(1);
+        assertThat(p.summary()).containsEntry("max", 100.0).containsEntry("mean", 50.5);
+        assertThat(Percentiles.of(new double[] {7}).at(99)).isEqualTo(7);
+        assertThat(Percentiles.of(new double[0]).at(50)).isNaN();
+    }
 }

@@ -14,6 +14,7 @@ import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
+import org.lesiontriage.contracts.ImageMediaType;
 import org.lesiontriage.contracts.ReasonCode;
 
 /**
@@ -28,7 +29,7 @@ final class ImageDecoder {
     private ImageDecoder() {
     }
 
-    static BufferedImage decode(byte[] bytes, ImageFormat format, ImageLimits limits) throws ImageRejectedException {
+    static BufferedImage decode(byte[] bytes, ImageMediaType format, ImageLimits limits) throws ImageRejectedException {
         ImageReader reader = newReader(format);
         List<String> warnings = new ArrayList<>();
         IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
@@ -50,7 +51,7 @@ final class ImageDecoder {
         }
     }
 
-    private static ImageReader newReader(ImageFormat format) {
+    private static ImageReader newReader(ImageMediaType format) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
         if (!readers.hasNext()) {
             throw new IllegalStateException("no javax.imageio reader for " + format.imageIoName());
@@ -81,7 +82,7 @@ final class ImageDecoder {
         }
     }
 
-    private static BufferedImage readPixels(ImageReader reader, ImageFormat format) throws ImageRejectedException {
+    private static BufferedImage readPixels(ImageReader reader, ImageMediaType format) throws ImageRejectedException {
         String type = format.mediaType();
         try {
             if (!reader.getImageTypes(0).hasNext()) {
@@ -103,7 +104,7 @@ final class ImageDecoder {
         return new ImageRejectedException(ReasonCode.IMAGE_UNSUPPORTED_COLOR, message);
     }
 
-    private static ImageRejectedException undecodable(ImageFormat format, Exception e) {
+    private static ImageRejectedException undecodable(ImageMediaType format, Exception e) {
         return new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "cannot decode " + format.mediaType() + ": " + describe(e), e);
     }
 

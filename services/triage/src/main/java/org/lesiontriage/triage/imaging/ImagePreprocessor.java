@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.BufferOverflowException;
 import java.nio.FloatBuffer;
 
+import org.lesiontriage.contracts.ImageMediaType;
 import org.lesiontriage.contracts.ReasonCode;
 
 /**
@@ -67,10 +68,10 @@ public final class ImagePreprocessor {
     }
 
     private float[] compute(byte[] bytes, String mediaType) throws ImageRejectedException {
-        ImageFormat format = checkEnvelope(bytes, mediaType);
+        ImageMediaType format = checkEnvelope(bytes, mediaType);
         BufferedImage decoded = ImageDecoder.decode(bytes, format, limits);
         RgbRowSource rgb = RgbConverter.rowSource(decoded);
-        int orientation = format == ImageFormat.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.readPng(bytes);
+        int orientation = format == ImageMediaType.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.readPng(bytes);
 
         // Area averaging commutes with flips and transposes, so resize the stored image to the
         // pre-rotation shape and orient the small result instead of the full-size image.
@@ -87,7 +88,7 @@ public final class ImagePreprocessor {
         return tensor;
     }
 
-    private ImageFormat checkEnvelope(byte[] bytes, String mediaType) throws ImageRejectedException {
+    private ImageMediaType checkEnvelope(byte[] bytes, String mediaType) throws ImageRejectedException {
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(ReasonCode.IMAGE_EMPTY, "image bytes are empty");
         }
@@ -95,10 +96,10 @@ public final class ImagePreprocessor {
             throw new ImageRejectedException(ReasonCode.IMAGE_TOO_LARGE,
                     "image is " + bytes.length + " bytes, more than the limit of " + limits.maxBytes());
         }
-        ImageFormat declared = ImageFormat.fromMediaType(mediaType).orElseThrow(() -> new ImageRejectedException(
+        ImageMediaType declared = ImageMediaType.fromMediaType(mediaType).orElseThrow(() -> new ImageRejectedException(
                 ReasonCode.UNSUPPORTED_MEDIA_TYPE, "media type " + printable(mediaType) + " is not supported (image/jpeg or image/png)"));
         if (!declared.matches(bytes)) {
-            String actual = ImageFormat.sniff(bytes).map(ImageFormat::mediaType).orElse("neither JPEG nor PNG");
+            String actual = ImageMediaType.sniff(bytes).map(ImageMediaType::mediaType).orElse("neither JPEG nor PNG");
             throw new ImageRejectedException(ReasonCode.MEDIA_TYPE_MISMATCH,
                     "declared " + declared.mediaType() + " but the bytes are " + actual);
         }

@@ -17,7 +17,7 @@ import java.util.Set;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;
-import org.lesiontriage.triage.testing.SyntheticImages;
+import org.lesiontriage.clinic.SyntheticLesions;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
@@ -39,7 +39,7 @@ class TriageServiceTest {
         try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig())) {
             for (int i = 0; i < 6; i++) {
                 LesionImageEvent event = i % 2 == 0 ? LesionEvents.jpeg(i)
-                        : LesionEvents.builder(SyntheticImages.png(300, 200, i), "image/png").build();
+                        : LesionEvents.builder(SyntheticLesions.png(300, 200, i), "image/png").build();
                 goodIds.add(event.getEventId().toString());
                 clinic.send(event);
                 if (i == 2) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
+import org.lesiontriage.contracts.ImageMediaType;
 import org.lesiontriage.triage.testing.TestModel;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -73,7 +74,7 @@ class GoldenParityTest {
         if (entry.path("width").asInt() > 0) {
             // The index records the stored size, before orientation.
             java.awt.image.BufferedImage decoded =
-                    ImageDecoder.decode(image, ImageFormat.fromMediaType(mediaType).orElseThrow(), ImageLimits.defaults());
+                    ImageDecoder.decode(image, ImageMediaType.fromMediaType(mediaType).orElseThrow(), ImageLimits.defaults());
             assertThat(new int[] {decoded.getWidth(), decoded.getHeight()}).as("stored width, height")
                     .containsExactly(entry.path("width").asInt(), entry.path("height").asInt());
         }

@@ -1,7 +1,7 @@
 package org.lesiontriage.triage.imaging;
 
 import org.lesiontriage.triage.testing.CraftedPngs;
-import org.lesiontriage.triage.testing.SyntheticImages;
+import org.lesiontriage.clinic.SyntheticLesions;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +23,7 @@ final class TestImages {
     }
 
     static byte[] png(BufferedImage image) {
-        return SyntheticImages.encode(image, "png");
+        return SyntheticLesions.encode(image, "png");
     }
 
     static byte[] jpeg(BufferedImage image) {

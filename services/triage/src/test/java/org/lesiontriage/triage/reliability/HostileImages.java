@@ -1,7 +1,7 @@
 package org.lesiontriage.triage.reliability;
 
 import org.lesiontriage.triage.testing.CraftedPngs;
-import org.lesiontriage.triage.testing.SyntheticImages;
+import org.lesiontriage.clinic.SyntheticLesions;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -42,15 +42,15 @@ final class HostileImages {
     }
 
     static byte[] png(BufferedImage image) {
-        return SyntheticImages.encode(image, "png");
+        return SyntheticLesions.encode(image, "png");
     }
 
     static byte[] jpeg(BufferedImage image) {
-        return SyntheticImages.encode(image, "jpg");
+        return SyntheticLesions.encode(image, "jpg");
     }
 
     static byte[] gif(BufferedImage image) {
-        return SyntheticImages.encode(image, "gif");
+        return SyntheticLesions.encode(image, "gif");
     }
 
     /** A 16-bit-per-sample grayscale PNG. */

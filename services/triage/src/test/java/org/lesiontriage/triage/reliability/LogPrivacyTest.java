@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;
-import org.lesiontriage.triage.testing.SyntheticImages;
+import org.lesiontriage.clinic.SyntheticLesions;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
@@ -65,7 +65,7 @@ class LogPrivacyTest {
         for (int i = 0; i < 4; i++) {
             events.add(LesionEvents.jpeg(300 + i));
         }
-        byte[] jpeg = SyntheticImages.jpeg(64, 64, 1);
+        byte[] jpeg = SyntheticLesions.jpeg(64, 64, 1);
         events.add(LesionEvents.builder(HostileImages.concat(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}, secretBytes), "image/jpeg").build());
         events.add(LesionEvents.builder(secretBytes, "image/png").build());
         events.add(LesionEvents.builder(secretBytes, "text/plain").build());

@@ -3,6 +3,7 @@ package org.lesiontriage.triage.testing;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.UUID;
+import org.lesiontriage.clinic.SyntheticLesions;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
 
@@ -24,6 +25,6 @@ public final class LesionEvents {
     }
 
     public static LesionImageEvent jpeg(long seed) {
-        return builder(SyntheticImages.jpeg(256, 256, seed), "image/jpeg").build();
+        return builder(SyntheticLesions.jpeg(256, 256, seed), "image/jpeg").build();
     }
 }

@@ -27,7 +27,7 @@ import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.testing.LesionEvents;
-import org.lesiontriage.triage.testing.SyntheticImages;
+import org.lesiontriage.clinic.SyntheticLesions;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -142,13 +142,13 @@ class TriageTopologyTest {
         Map<String, byte[]> badValues = new java.util.LinkedHashMap<>();
         badValues.put("NOT_WIRE_FORMAT", garbage);
         badValues.put("UNKNOWN_SCHEMA_ID", unknownSchemaId);
-        badValues.put("UNSUPPORTED_MEDIA_TYPE", serialize(LesionEvents.builder(SyntheticImages.png(64, 64, 1), "image/gif").build(), serdeConfig));
-        badValues.put("MEDIA_TYPE_MISMATCH", serialize(LesionEvents.builder(SyntheticImages.png(64, 64, 1), "image/jpeg").build(), serdeConfig));
-        badValues.put("IMAGE_UNDECODABLE", serialize(LesionEvents.builder(truncated(SyntheticImages.png(128, 128, 2)), "image/png").build(), serdeConfig));
-        badValues.put("IMAGE_TOO_SMALL", serialize(LesionEvents.builder(SyntheticImages.png(8, 8, 3), "image/png").build(), serdeConfig));
+        badValues.put("UNSUPPORTED_MEDIA_TYPE", serialize(LesionEvents.builder(SyntheticLesions.png(64, 64, 1), "image/gif").build(), serdeConfig));
+        badValues.put("MEDIA_TYPE_MISMATCH", serialize(LesionEvents.builder(SyntheticLesions.png(64, 64, 1), "image/jpeg").build(), serdeConfig));
+        badValues.put("IMAGE_UNDECODABLE", serialize(LesionEvents.builder(truncated(SyntheticLesions.png(128, 128, 2)), "image/png").build(), serdeConfig));
+        badValues.put("IMAGE_TOO_SMALL", serialize(LesionEvents.builder(SyntheticLesions.png(8, 8, 3), "image/png").build(), serdeConfig));
         badValues.put("IMAGE_TOO_LARGE", serialize(LesionEvents.builder(new byte[250_000], "image/png").build(), serdeConfig));
         badValues.put("IMAGE_EMPTY", serialize(LesionEvents.builder(new byte[0], "image/png").build(), serdeConfig));
-        badValues.put("MISSING_FIELD", serialize(LesionEvents.builder(SyntheticImages.png(64, 64, 4), "image/png").setClinicId(" ").build(), serdeConfig));
+        badValues.put("MISSING_FIELD", serialize(LesionEvents.builder(SyntheticLesions.png(64, 64, 4), "image/png").setClinicId(" ").build(), serdeConfig));
 
         var input = images(driver);
         badValues.values().forEach(value -> input.pipeInput("case-x".getBytes(StandardCharsets.UTF_8), value));
@@ -173,9 +173,9 @@ class TriageTopologyTest {
     @Test
     void imagesOutsideTheModelsValidatedModalityAreDeadLetteredNotScored() {
         start(TopologyHarness.policy(1, 0), ImageLimits.defaults());
-        LesionImageEvent clinical = LesionEvents.builder(SyntheticImages.jpeg(256, 256, 7), "image/jpeg")
+        LesionImageEvent clinical = LesionEvents.builder(SyntheticLesions.jpeg(256, 256, 7), "image/jpeg")
                 .setModality(Modality.CLINICAL).build();
-        LesionImageEvent unknown = LesionEvents.builder(SyntheticImages.jpeg(256, 256, 8), "image/jpeg")
+        LesionImageEvent unknown = LesionEvents.builder(SyntheticLesions.jpeg(256, 256, 8), "image/jpeg")
                 .setModality(Modality.UNKNOWN).build();
         LesionImageEvent dermoscopic = LesionEvents.jpeg(9);
         List.of(clinical, unknown, dermoscopic).forEach(this::pipe);

@@ -35,7 +35,7 @@ import org.lesiontriage.stack.FreePorts;
 import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.PathingJar;
-import org.lesiontriage.triage.testing.SyntheticImages;
+import org.lesiontriage.clinic.SyntheticLesions;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.contracts.Topics;
 
@@ -283,7 +283,7 @@ public final class ChaosRun {
     private void produce() {
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            images.add(SyntheticImages.jpeg(256, 256, options.seed() + i));
+            images.add(SyntheticLesions.jpeg(256, 256, options.seed() + i));
         }
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

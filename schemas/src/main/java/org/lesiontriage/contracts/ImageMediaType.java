@@ -1,10 +1,13 @@
-package org.lesiontriage.triage.imaging;
+package org.lesiontriage.contracts;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** The encoded formats of the contract, recognised by declared media type and by magic number. */
-enum ImageFormat {
+/**
+ * The image formats of the LesionImageEvent contract ({@code media_type}), recognised by declared media type and by
+ * magic number: publishers sniff the bytes to declare the type, the service checks the declaration against them.
+ */
+public enum ImageMediaType {
     JPEG("image/jpeg", "jpeg", new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}),
     PNG("image/png", "png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
 
@@ -12,28 +15,29 @@ enum ImageFormat {
     private final String imageIoName;
     private final byte[] magic;
 
-    ImageFormat(String mediaType, String imageIoName, byte[] magic) {
+    ImageMediaType(String mediaType, String imageIoName, byte[] magic) {
         this.mediaType = mediaType;
         this.imageIoName = imageIoName;
         this.magic = magic;
     }
 
-    String mediaType() {
+    public String mediaType() {
         return mediaType;
     }
 
-    String imageIoName() {
+    /** The ImageIO format name of the decoder. */
+    public String imageIoName() {
         return imageIoName;
     }
 
     /** Parses a Content-Type value; parameters ("; charset=...") and case are ignored. */
-    static Optional<ImageFormat> fromMediaType(String declared) {
+    public static Optional<ImageMediaType> fromMediaType(String declared) {
         if (declared == null) {
             return Optional.empty();
         }
         int semicolon = declared.indexOf(';');
         String essence = (semicolon >= 0 ? declared.substring(0, semicolon) : declared).trim().toLowerCase(Locale.ROOT);
-        for (ImageFormat format : values()) {
+        for (ImageMediaType format : values()) {
             if (format.mediaType.equals(essence)) {
                 return Optional.of(format);
             }
@@ -42,8 +46,8 @@ enum ImageFormat {
     }
 
     /** The format whose magic number starts {@code bytes}, if any. */
-    static Optional<ImageFormat> sniff(byte[] bytes) {
-        for (ImageFormat format : values()) {
+    public static Optional<ImageMediaType> sniff(byte[] bytes) {
+        for (ImageMediaType format : values()) {
             if (format.matches(bytes)) {
                 return Optional.of(format);
             }
@@ -51,7 +55,7 @@ enum ImageFormat {
         return Optional.empty();
     }
 
-    boolean matches(byte[] bytes) {
+    public boolean matches(byte[] bytes) {
         if (bytes.length < magic.length) {
             return false;
         }
