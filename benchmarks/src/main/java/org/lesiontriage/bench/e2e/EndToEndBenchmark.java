@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
-import org.lesiontriage.metrics.Percentiles;
+import org.lesiontriage.clinictools.metrics.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
 import org.lesiontriage.triage.batching.BatchPolicy;

@@ -22,7 +22,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.clinic.LesionEventPublisher;
+import org.lesiontriage.clinictools.simulator.LesionEventPublisher;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.registry.RegistrySerdeException;
 import org.lesiontriage.stack.tls.ScramUser;

@@ -35,7 +35,7 @@ import org.lesiontriage.stack.FreePorts;
 import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.PathingJar;
-import org.lesiontriage.clinic.SyntheticLesions;
+import org.lesiontriage.clinictools.simulator.SyntheticLesions;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.contracts.Topics;
 

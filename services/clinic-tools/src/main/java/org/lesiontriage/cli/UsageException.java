@@ -1,9 +1,0 @@
-package org.lesiontriage.cli;
-
-/** A command line the tool cannot run with; the message is shown with a pointer to --help. */
-public final class UsageException extends RuntimeException {
-
-    public UsageException(String message) {
-        super(message);
-    }
-}

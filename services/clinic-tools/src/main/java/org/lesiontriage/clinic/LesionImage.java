@@ -1,7 +1,0 @@
-package org.lesiontriage.clinic;
-
-import org.lesiontriage.labels.Label;
-
-/** One image to publish: the file name (for the labels file only), its known class and its encoded bytes. */
-public record LesionImage(String fileName, Label label, byte[] bytes) {
-}

@@ -1,0 +1,5 @@
+package org.lesiontriage.clinictools.compare;
+
+/** What a comparison needs of one triage result. */
+public record ScoredEvent(String eventId, double melanomaProbability, boolean urgent, String model) {
+}

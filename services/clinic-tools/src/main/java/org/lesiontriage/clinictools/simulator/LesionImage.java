@@ -1,0 +1,7 @@
+package org.lesiontriage.clinictools.simulator;
+
+import org.lesiontriage.clinictools.labels.Label;
+
+/** One image to publish: the file name (for the labels file only), its known class and its encoded bytes. */
+public record LesionImage(String fileName, Label label, byte[] bytes) {
+}

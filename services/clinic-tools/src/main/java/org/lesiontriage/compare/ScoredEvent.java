@@ -1,5 +1,0 @@
-package org.lesiontriage.compare;
-
-/** What a comparison needs of one triage result. */
-public record ScoredEvent(String eventId, double melanomaProbability, boolean urgent, String model) {
-}

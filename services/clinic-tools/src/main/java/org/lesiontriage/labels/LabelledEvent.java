@@ -1,5 +1,0 @@
-package org.lesiontriage.labels;
-
-/** One line of a labels file. */
-public record LabelledEvent(String eventId, Label label, String fileName) {
-}
