@@ -16,7 +16,7 @@ from pathlib import Path
 import onnx
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
 from lesion_training.models import ConvNet  # noqa: E402
 
 

@@ -5,7 +5,7 @@ a CUDA tensor for PyTorch), so the figures are the model's compute ceiling, with
 The PyTorch network has the served architecture (read off the ONNX graph) and random weights: speed does
 not depend on the weight values.
 
-  /usr/bin/python3 training/bench/gpu_ceiling.py --model-dir models/proposed/1.0.0 --out gpu-ceiling.json
+  /usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir models/proposed/1.0.0 --out gpu-ceiling.json
 
 Exit status 3 when there is no GPU (or nothing that can use it); --allow-cpu runs PyTorch on the CPU instead,
 only to check this script.

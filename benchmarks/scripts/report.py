@@ -263,7 +263,7 @@ def main(argv=None):
 
     md += ["## Model cost", "",
            "FLOPs per image = 2 x MACs of the conv and fully connected layers, read from the ONNX graph "
-           "(`training/bench/model_flops.py`): conv MACs = C_out x H_out x W_out x C_in x k_h x k_w, FC MACs = "
+           "(`benchmarks/scripts/model_flops.py`): conv MACs = C_out x H_out x W_out x C_in x k_h x k_w, FC MACs = "
            "K x N. ReLU, pooling, normalisation and softmax are left out (under 1%).", "",
            "| layer | shape | M MACs |", "|---|---|---:|"]
     md += [f"| {layer['op']} | {layer['shape']} | {layer['macs'] / 1e6:.2f} |" for layer in flops["layers"]]
@@ -345,10 +345,10 @@ def main(argv=None):
                "10 ms batch delay and the batch's decode and model time."]
 
     md += ["", "## GPU ceiling (not run here)", "",
-           "`training/bench/gpu_ceiling.py` measures the same ONNX model with Python onnxruntime (CUDA and "
+           "`benchmarks/scripts/gpu_ceiling.py` measures the same ONNX model with Python onnxruntime (CUDA and "
            "TensorRT execution providers when present) and the same architecture in PyTorch, fp32 and fp16, "
            "batch 1 to 1024, on a machine with an NVIDIA GPU:", "",
-           "```sh", "/usr/bin/python3 training/bench/gpu_ceiling.py --model-dir models/proposed/1.0.0 "
+           "```sh", "/usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir models/proposed/1.0.0 "
            "--out gpu-ceiling.json", "```", "",
            "It prints a table and writes JSON; without a GPU or onnxruntime it says so and exits with status 3. "
            "This machine has no GPU, so there are no GPU figures in this report.", ""]
