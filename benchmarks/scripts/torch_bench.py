@@ -17,7 +17,7 @@ import onnx
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
-from lesion_training.models import ConvNet  # noqa: E402
+from lesion_training.models import ConvNet, build_from_config  # noqa: E402
 
 
 def architecture(model_path: Path) -> dict:
@@ -32,8 +32,15 @@ def architecture(model_path: Path) -> dict:
             "head": "flatten" if flatten else "gap"}
 
 
-def build(arch: dict) -> torch.nn.Module:
-    net = ConvNet(arch["channels"], arch["hidden"], 0.5, batchnorm=True, head=arch["head"])
+def build(arch: dict, model_path: Path = None) -> torch.nn.Module:
+    """The exported network in PyTorch: from the training config in the ONNX metadata when the model has one
+    (colour constancy and flipped views included), else from the shapes of its weights."""
+    config = None
+    if model_path is not None:
+        meta = {p.key: p.value for p in onnx.load(str(model_path)).metadata_props}
+        config = json.loads(meta["training_config"]) if "training_config" in meta else None
+    net = build_from_config(config) if config else ConvNet(arch["channels"], arch["hidden"], 0.5, batchnorm=True,
+                                                          head=arch["head"])
     return torch.nn.Sequential(net, torch.nn.Softmax(dim=1)).eval()
 
 
@@ -68,7 +75,7 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
     arch = architecture(Path(args.model_dir) / "model.onnx")
-    net = build(arch)
+    net = build(arch, Path(args.model_dir) / "model.onnx")
     rows = []
     print(f"PyTorch {torch.__version__} eager, {arch}")
     print(f"{'thr':>4} {'batch':>6} {'runs':>5} {'images/s':>10} {'median ms':>10}")

@@ -94,6 +94,8 @@ def build_metadata(report: dict, name: str, version: str, trained_at: str) -> di
         "data_manifest_sha256": report["data_manifest_sha256"],
         "test_metrics": json.dumps(test_metrics, sort_keys=True),
         "trained_at": trained_at,
+        # how to rebuild the network in PyTorch (benchmarks compare the same graph in both runtimes)
+        "training_config": json.dumps(report["config"], sort_keys=True),
     }
 
 
