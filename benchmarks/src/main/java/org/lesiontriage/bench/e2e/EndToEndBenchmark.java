@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
-import java.util.concurrent.Callable;
+import org.lesiontriage.bench.common.BenchCommand;
 import org.lesiontriage.bench.common.BenchDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +39,7 @@ public final class EndToEndBenchmark {
     /** bin/bench's end-to-end step; the defaults are the service's settings. */
     @Command(name = "e2e", description = "The topology against a real broker and registry: saturation, per-record, "
             + "rates as fractions of saturation, stage costs")
-    public static final class Options implements Callable<Integer> {
+    public static final class Options extends BenchCommand {
         @Option(names = "--model-dir")
         Path modelDir = Path.of(BenchDefaults.MODEL_DIR);
         @Option(names = "--images", description = "ISIC test folder; synthetic JPEGs when absent")
@@ -82,9 +82,8 @@ public final class EndToEndBenchmark {
         Path out = Path.of("target/bench/e2e.json");
 
         @Override
-        public Integer call() throws Exception {
-            run(this);
-            return 0;
+        protected void run() throws Exception {
+            EndToEndBenchmark.run(this);
         }
     }
 

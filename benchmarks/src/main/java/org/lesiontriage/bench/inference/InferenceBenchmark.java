@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import org.lesiontriage.bench.common.BenchCommand;
 import org.lesiontriage.bench.common.BenchDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +26,7 @@ public final class InferenceBenchmark {
 
     /** bin/bench's inference step. */
     @Command(name = "inference", description = "ONNX Runtime alone: images/s by batch size, threads, optimisation level")
-    public static final class Options implements Callable<Integer> {
+    public static final class Options extends BenchCommand {
         @Option(names = "--model-dir", description = "folder with model.onnx")
         Path modelDir = Path.of(BenchDefaults.MODEL_DIR);
         @Option(names = "--batches", split = ",")
@@ -45,9 +45,8 @@ public final class InferenceBenchmark {
         Path out = Path.of("target/bench/inference.json");
 
         @Override
-        public Integer call() throws Exception {
-            run(this);
-            return 0;
+        protected void run() throws Exception {
+            InferenceBenchmark.run(this);
         }
     }
 
