@@ -67,7 +67,7 @@ def cmd_evaluate(a):
     run = Path(a.run)
     out = Path(a.out) if a.out else run / "eval"
     r = evaluate(run / "best.pt", a.data, out, a.cache_dir or None, limit=a.limit, n_boot=a.bootstrap,
-                 external_root=a.external or None)
+                 external_root=a.external or None, tta=a.tta)
     print(f"{r['architecture']}: threshold {r['threshold']:.4f}, temperature {r['temperature']:.3f}")
     for name, t in r["test_sets"].items():
         print(f"  {name}: AUC {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}), sensitivity "
@@ -281,6 +281,8 @@ def _register_more(sub):
     p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC CI")
     p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST),
                    help="ISIC 2018 test folder, the external test set ('' to skip)")
+    p.add_argument("--tta", type=int, choices=(1, 2, 4), default=None,
+                   help="evaluate with this many flipped views instead of the run's (an ablation)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("export", help="ONNX + metadata + golden files + model card into models/NAME/VERSION/")

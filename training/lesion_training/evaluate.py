@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import contract, export, metrics, sources, utils
+from . import contract, export, metrics, models, sources, utils
 from .train import predict_logits
 
 TARGET_SENSITIVITY = 0.90
@@ -133,12 +133,17 @@ def source_probe(named_scores: dict) -> dict:
 
 
 def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot: int = 2000,
-             plots: bool = True, verify: bool = True, external_root=None) -> dict:
+             plots: bool = True, verify: bool = True, external_root=None, tta: int = None) -> dict:
     """Validation fits temperature and threshold; ISIC 2017 test is `test` (the paper comparison, the
     figures the service must reproduce); ISIC 2018 test, when given, is the external check."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     net, ck = export.load_checkpoint(checkpoint)
+    if tta is not None:  # an ablation of the flipped views on the same weights
+        net.tta = tta
+        c = ck["config"] = {**ck["config"], "tta": tta}
+        ck["architecture"] = models.architecture_name(c["model"], c["batchnorm"], c.get("head", "flatten"),
+                                                      c.get("colour", "none"), tta)
     isic = sources.catalogue(sources.ISIC2017, data_root)
     if verify:
         sources.verify_items(data_root, [i for i in isic if i.split in ("validation", "test")], sources.ISIC2017)
