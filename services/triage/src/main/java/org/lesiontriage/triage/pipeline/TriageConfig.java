@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import org.lesiontriage.contracts.RecordLimits;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.triage.inference.InferenceDevice;
 
 /** The service's own settings ({@code triage.*} in application.properties); docs/operations.md explains each. */
@@ -23,13 +25,13 @@ public interface TriageConfig {
     Rescore rescore();
 
     interface TopicNames {
-        @WithDefault("lesion-images")
+        @WithDefault(Topics.LESION_IMAGES)
         String images();
 
-        @WithDefault("triage-results")
+        @WithDefault(Topics.TRIAGE_RESULTS)
         String results();
 
-        @WithDefault("triage-failures")
+        @WithDefault(Topics.TRIAGE_FAILURES)
         String failures();
     }
 
@@ -58,8 +60,8 @@ public interface TriageConfig {
     }
 
     interface Image {
-        /** Largest encoded image accepted, bytes. */
-        @WithDefault("16777216")
+        /** Largest encoded image accepted, bytes (the record limit of the contracts). */
+        @WithDefault("" + RecordLimits.MAX_IMAGE_RECORD_BYTES)
         long maxBytes();
 
         /** Largest width x height decoded: the guard against decompression bombs. */

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.lesiontriage.contracts.DefaultAddresses;
+import org.lesiontriage.contracts.RecordLimits;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.triage.testing.TestModel;
 
 /** Outside Quarkus the pipeline is assembled from the service's own application.properties and environment. */
@@ -55,6 +58,23 @@ class TriageSettingsTest {
         assertThat(pipeline.kafkaClientConfig()).containsEntry("bootstrap.servers", "kafka:9093")
                 .containsEntry("security.protocol", "SASL_SSL");
         assertThat(pipeline.serdeConfig()).containsEntry("schema.registry.url", "http://registry:8081");
+    }
+
+    @Test
+    void theServicesDefaultsAreTheContractsConstants() {
+        PipelineAssembly pipeline = new PipelineAssembly(TriageSettings.load(Map.of(), Map.of()));
+        Properties streams = pipeline.streamsProperties("app", Path.of("state"));
+
+        assertThat(pipeline.topics().images()).isEqualTo(Topics.LESION_IMAGES);
+        assertThat(pipeline.topics().results()).isEqualTo(Topics.TRIAGE_RESULTS);
+        assertThat(pipeline.topics().failures()).isEqualTo(Topics.TRIAGE_FAILURES);
+        assertThat(pipeline.limits().maxBytes()).isEqualTo(RecordLimits.MAX_IMAGE_RECORD_BYTES);
+        assertThat(streams.getProperty("producer.max.request.size"))
+                .isEqualTo(String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
+        assertThat(streams.getProperty("consumer.max.partition.fetch.bytes"))
+                .isEqualTo(String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
+        assertThat(pipeline.settings().bootstrapServers()).isEqualTo(DefaultAddresses.KAFKA_BOOTSTRAP_SERVERS);
+        assertThat(pipeline.serdeConfig()).containsEntry("schema.registry.url", DefaultAddresses.SCHEMA_REGISTRY_URL);
     }
 
     @Test
