@@ -208,8 +208,8 @@ def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str 
         f"({cj['decision_rule']['rule']})",
         f"- calibration: temperature {cj['calibration']['temperature']:.4f} "
         f"(test ECE {cj['calibration']['test_ece_before']:.3f} -> {cj['calibration']['test_ece_after']:.3f})",
-        "", f"## Headline test results (official ISIC 2017 test split, {t['n']} images, "
-            f"{t.get('n_melanoma', sum(t['confusion_matrix'][1]))} melanoma)", "",
+        "", f"## Headline test results (official ISIC 2017 test split, {sum(map(sum, t['confusion_matrix']))} "
+            f"images, {sum(t['confusion_matrix'][1])} melanoma)", "",
         f"- ROC AUC **{t['auc']:.3f}** (95% CI {t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f})",
         f"- at the threshold: sensitivity **{t['sensitivity']:.3f}**, specificity **{t['specificity']:.3f}**, "
         f"balanced accuracy {t['balanced_accuracy']:.3f}",
