@@ -194,7 +194,7 @@ def train_options(cfg: dict) -> str:
     return " ".join(opts)
 
 
-def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str = "") -> str:
+def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str = "", notes_md: str = "") -> str:
     t = cj["metrics"]["test"]
     lines = [
         f"# Model card: {cj['model_name']} {cj['model_version']}", "",
@@ -231,6 +231,8 @@ def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str 
         + (f" {cj['training']['note']}" if cj["training"].get("note") else ""), "",
         "## Limitations", "",
     ] + [f"- {x}" for x in cj["limitations"]] + [""]
+    if notes_md:
+        lines += [notes_md.strip(), ""]
     if comparison_md:
         lines += ["## Comparison", "", comparison_md, claim, ""]
     lines += ["## Full evaluation", "", report_md.split("\n", 2)[2] if report_md.startswith("#") else report_md,

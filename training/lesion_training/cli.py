@@ -100,7 +100,7 @@ def build_metadata(report: dict, name: str, version: str, trained_at: str) -> di
 
 
 def do_export(run: Path, report_path: Path, out_dir: Path, version: str, docs_card=None, comparison=None,
-              note: str = ""):
+              note: str = "", notes_md: str = ""):
     from . import card, export, golden, utils
     report = utils.read_json(report_path)
     net, ck = export.load_checkpoint(run / "best.pt")
@@ -124,17 +124,20 @@ def do_export(run: Path, report_path: Path, out_dir: Path, version: str, docs_ca
         comp = utils.read_json(comparison)
         comp_md, claim = comp["table"], comp["claim"]
     (out_dir / "model-card.md").write_text(
-        card.card_markdown(cj, (report_path.parent / "report.md").read_text(), comp_md, claim))
+        card.card_markdown(cj, (report_path.parent / "report.md").read_text(), comp_md, claim, notes_md))
     if docs_card:
-        Path(docs_card).write_text(docs_model_card(cj, out_dir, comp_md, claim))
+        Path(docs_card).write_text(docs_model_card(cj, out_dir, comp_md, claim, notes_md))
     print(f"exported {onnx_path} ({onnx_path.stat().st_size / 1e6:.1f} MB, sha256 {sha}); golden: "
           f"{len(g['index']['entries'])} images, ONNX vs PyTorch max diff {g['onnx_vs_torch_max_abs_diff']:.1e}")
     return onnx_path
 
 
-def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str) -> str:
+def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str, notes_md: str = "") -> str:
+    from .evaluate import test_sets_markdown
     t = cj["metrics"]["test"]
     rel = f"models/{cj['model_name']}/{cj['model_version']}"
+    sources = ", ".join(f"{name} {counts[0] + counts[1]:,} ({counts[1]:,} melanoma)"
+                        for name, counts in (cj["data"].get("train_by_source") or {}).items())
     return "\n".join([
         "# Model card", "",
         f"The service runs `{rel}/model.onnx` ({cj['architecture']}, {cj['parameters']:,} parameters). "
@@ -142,21 +145,23 @@ def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str) -> str:
         f"[`model-card.json`](../{rel}/model-card.json) and the ONNX `metadata_props`.", "",
         "**Not for diagnosis.** " + cj["intended_use"], "",
         "| | |", "|---|---|",
-        f"| test ROC AUC (95% CI) | {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}) |",
+        f"| ISIC 2017 test ROC AUC (95% CI) | {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}) |",
         f"| URGENT threshold on p(melanoma) | {cj['decision_rule']['threshold']:.6f} "
         "(largest with validation sensitivity >= 0.90) |",
-        f"| test sensitivity / specificity at threshold | {t['sensitivity']:.3f} / {t['specificity']:.3f} |",
-        f"| test accuracy argmax / balanced accuracy at threshold | {t['accuracy_argmax']:.3f} / "
-        f"{t['balanced_accuracy']:.3f} |",
-        f"| temperature; test ECE before -> after | {cj['calibration']['temperature']:.4f}; "
+        f"| ISIC 2017 test sensitivity / specificity at threshold | {t['sensitivity']:.3f} / {t['specificity']:.3f} |",
+        f"| temperature; ISIC 2017 test ECE before -> after | {cj['calibration']['temperature']:.4f}; "
         f"{cj['calibration']['test_ece_before']:.3f} -> {cj['calibration']['test_ece_after']:.3f} |",
-        f"| data | ISIC 2017, manifest sha256 `{cj['data']['manifest_sha256'][:16]}...` |", "",
-        "## Training", "",
+        f"| training data | {sources or 'ISIC 2017'}; ISIC 2017 manifest sha256 "
+        f"`{cj['data']['manifest_sha256'][:16]}...` |", "",
+    ] + test_sets_markdown(cj["metrics"])[1:] + [
+        "", "## Training", "",
         f"{cj['training']['epochs']} epochs (best epoch {cj['training']['best_epoch']}, chosen on validation ROC AUC), "
         f"Adam lr {cj['training']['lr']}, {cj['training']['schedule']}, {cj['training']['imbalance']}, "
-        f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min. "
+        f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min "
+        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch). Reproduce: `{cj['reproduce']}`. "
         + cj["training"].get("note", ""), "",
-        "## Proposed vs. LKNet", "", comp_md, claim, "",
+    ] + ([notes_md.strip(), ""] if notes_md else []) + [
+        "## Comparison", "", comp_md, claim, "",
         "## Limitations", ""] + [f"- {x}" for x in cj["limitations"]] + [
         "", "Preprocessing: [preprocessing.md](preprocessing.md). Training and evaluation commands: "
         "[training/README.md](../training/README.md).", ""])
@@ -170,7 +175,9 @@ def cmd_export(a):
     name = utils.read_json(report)["model"]
     out = Path(a.out) if a.out else repo / "models" / name / a.version
     comparison = Path(a.comparison) if a.comparison else repo / "models" / "comparison.json"
-    do_export(run, report, out, a.version, docs_card=a.docs_card, comparison=comparison, note=a.note)
+    notes = Path(a.notes).read_text() if a.notes else ""
+    do_export(run, report, out, a.version, docs_card=a.docs_card, comparison=comparison, note=a.note,
+              notes_md=notes)
 
 
 def cmd_golden(a):
@@ -293,6 +300,8 @@ def _register_more(sub):
     p.add_argument("--comparison", default=None, help="default models/comparison.json (from compare)")
     p.add_argument("--note", default="", help="free text about how the run was done, added to the card")
     p.add_argument("--docs-card", default=None, help="also write the docs model card here (docs/model-card.md)")
+    p.add_argument("--notes", default=None, help="Markdown file with how the model was made (what was tried, "
+                                                 "ablations), added to both cards")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("golden", help="regenerate (or --check) the golden files of an exported model")
