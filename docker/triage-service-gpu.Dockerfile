@@ -12,7 +12,7 @@ COPY services/triage/target/quarkus-app/quarkus/ quarkus/
 COPY models/ models/
 COPY services/triage/src/main/rescore/logging.properties rescore/logging.properties
 RUN mkdir -p rescore-jobs && chown 185 rescore-jobs
-ENV TRIAGE_MODEL_DIR=/deployments/models/proposed/1.0.0 \
+ENV TRIAGE_MODEL_DIR=/deployments/models/triagenet/2.0.0 \
     TRIAGE_RESCORE_MODEL_ROOT=/deployments/models \
     TRIAGE_RESCORE_WORK_DIR=/deployments/rescore-jobs \
     TRIAGE_MODEL_DEVICE=cuda \

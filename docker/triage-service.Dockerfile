@@ -10,7 +10,7 @@ COPY models/ models/
 COPY services/triage/src/main/rescore/logging.properties rescore/logging.properties
 # Re-score jobs (POST /rescore) keep plan and state here; mount a volume to resume them across restarts.
 RUN mkdir -p rescore-jobs && chown 185 rescore-jobs
-ENV TRIAGE_MODEL_DIR=/deployments/models/proposed/1.0.0 \
+ENV TRIAGE_MODEL_DIR=/deployments/models/triagenet/2.0.0 \
     TRIAGE_RESCORE_MODEL_ROOT=/deployments/models \
     TRIAGE_RESCORE_WORK_DIR=/deployments/rescore-jobs \
     JAVA_OPTS="-XX:MaxRAMPercentage=75"

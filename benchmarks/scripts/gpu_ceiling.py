@@ -5,7 +5,7 @@ a CUDA tensor for PyTorch), so the figures are the model's compute ceiling, with
 The PyTorch network has the served architecture (read off the ONNX graph) and random weights: speed does
 not depend on the weight values.
 
-  /usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir models/proposed/1.0.0 --out gpu-ceiling.json
+  /usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir models/triagenet/2.0.0 --out gpu-ceiling.json
 
 Exit status 3 when there is no GPU (or nothing that can use it); --allow-cpu runs PyTorch on the CPU instead,
 only to check this script.
@@ -25,7 +25,7 @@ NO_GPU = 3
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model-dir", default="models/proposed/1.0.0")
+    ap.add_argument("--model-dir", default="models/triagenet/2.0.0")
     ap.add_argument("--batches", default=",".join(str(2 ** i) for i in range(11)), help="default 1,2,4,...,1024")
     ap.add_argument("--precisions", default="fp32,fp16")
     ap.add_argument("--engines", default="ort-cuda,ort-tensorrt,torch")

@@ -84,7 +84,7 @@ def lscpu_summary() -> dict:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model-dir", default="models/proposed/1.0.0")
+    ap.add_argument("--model-dir", default="models/triagenet/2.0.0")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
     layers = layer_macs(Path(args.model_dir) / "model.onnx")

@@ -348,7 +348,7 @@ def main(argv=None):
            "`benchmarks/scripts/gpu_ceiling.py` measures the same ONNX model with Python onnxruntime (CUDA and "
            "TensorRT execution providers when present) and the same architecture in PyTorch, fp32 and fp16, "
            "batch 1 to 1024, on a machine with an NVIDIA GPU:", "",
-           "```sh", "/usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir models/proposed/1.0.0 "
+           "```sh", "/usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir models/triagenet/2.0.0 "
            "--out gpu-ceiling.json", "```", "",
            "It prints a table and writes JSON; without a GPU or onnxruntime it says so and exits with status 3. "
            "This machine has no GPU, so there are no GPU figures in this report.", ""]

@@ -66,7 +66,7 @@ def measure(net, batch: int, warmup_s: float, measure_s: float, min_runs: int) -
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model-dir", default="models/proposed/1.0.0")
+    ap.add_argument("--model-dir", default="models/triagenet/2.0.0")
     ap.add_argument("--batches", default="1,4,16,32,64,128,256")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--warmup-s", type=float, default=0.5)

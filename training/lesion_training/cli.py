@@ -305,13 +305,13 @@ def _register_more(sub):
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("golden", help="regenerate (or --check) the golden files of an exported model")
-    p.add_argument("--model-dir", required=True, help="e.g. models/proposed/1.0.0")
+    p.add_argument("--model-dir", required=True, help="e.g. models/triagenet/2.0.0")
     p.add_argument("--run", default=None, help="run folder whose best.pt was exported (to regenerate)")
     p.add_argument("--check", action="store_true", help="only verify tensors and probabilities (NumPy ONNX)")
     p.set_defaults(func=cmd_golden)
 
     p = sub.add_parser("evaluate-model", help="score an exported model folder (model.onnx) on the test sets")
-    p.add_argument("--model-dir", required=True, help="e.g. models/proposed/1.0.0")
+    p.add_argument("--model-dir", required=True, help="e.g. models/triagenet/2.0.0")
     p.add_argument("--data", default=data_default)
     p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST), help="ISIC 2018 test folder")
     p.add_argument("--cache-dir", default=str(Path(runs_default) / "cache"))

@@ -1,6 +1,6 @@
 """Check a committed model folder: metadata, card, data manifest and test metrics recomputed from model.onnx.
 
-python3 -m lesion_training.consistency models/proposed/1.0.0 [--data DATA] [--skip-test-eval]
+python3 -m lesion_training.consistency models/triagenet/2.0.0 [--data DATA] [--skip-test-eval]
 """
 from __future__ import annotations
 

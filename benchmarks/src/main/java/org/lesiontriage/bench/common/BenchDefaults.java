@@ -4,7 +4,7 @@ package org.lesiontriage.bench.common;
 public final class BenchDefaults {
 
     /** The model the service serves by default (triage.model.dir in application.properties). */
-    public static final String MODEL_DIR = "models/proposed/1.0.0";
+    public static final String MODEL_DIR = "models/triagenet/2.0.0";
 
     private BenchDefaults() {
     }

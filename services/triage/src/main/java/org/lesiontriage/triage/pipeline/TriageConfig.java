@@ -37,7 +37,7 @@ public interface TriageConfig {
 
     interface Model {
         /** Folder holding model.onnx, e.g. models/triagenet/2.0.0. */
-        @WithDefault("models/proposed/1.0.0")
+        @WithDefault("models/triagenet/2.0.0")
         String dir();
 
         @WithDefault("auto")

@@ -8,7 +8,7 @@ import org.lesiontriage.triage.inference.LesionClassifier;
 /** The served model, as committed under models/: tests run the real trained CNN, not a stand-in. */
 public final class TestModel {
 
-    public static final String SERVED = "models/proposed/1.0.0";
+    public static final String SERVED = "models/triagenet/2.0.0";
     private static LesionClassifier shared;
 
     private TestModel() {

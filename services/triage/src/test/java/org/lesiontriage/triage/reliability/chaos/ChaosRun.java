@@ -35,6 +35,7 @@ import org.lesiontriage.stack.FreePorts;
 import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.PathingJar;
+import org.lesiontriage.triage.testing.TestModel;
 import org.lesiontriage.clinictools.simulator.SyntheticLesions;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.contracts.Topics;
@@ -61,7 +62,7 @@ public final class ChaosRun {
             Path work = null;
             Path report = null;
             Path jar = Path.of("services/triage/target/quarkus-app/quarkus-run.jar");
-            Path model = Path.of("models/proposed/1.0.0");
+            Path model = Path.of(TestModel.SERVED);
             long session = 6000;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
