@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.clinictools.compare.ResultsTopicReader;
 import org.lesiontriage.contracts.LesionImageEvent;
@@ -24,7 +24,7 @@ import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.PathingJar;
 import org.lesiontriage.triage.testing.TestModel;
-import org.lesiontriage.triage.testing.TriageStack;
+import org.lesiontriage.triage.testing.TriageStackExtension;
 
 /**
  * bin/rescore killed with SIGKILL mid-way (some results committed, some images waiting for a batch) and started
@@ -36,24 +36,20 @@ class ReplayCrashTest {
     private static final String SOURCE = "crash-images";
     private static final String OUTPUT = "rescored-crash";
     private static final int EVENTS = 30;
-    private static TriageStack stack;
+
+    @RegisterExtension
+    static final TriageStackExtension STACK = new TriageStackExtension();
 
     @BeforeAll
-    static void startStack() {
-        stack = TriageStack.start();
+    static void createTopics() {
         // One partition: one batcher, so "batches of 8, never by time" leaves exactly 30 - 24 = 6 waiting.
-        stack.broker().createTopics(Map.of(SOURCE, 1));
-    }
-
-    @AfterAll
-    static void stopStack() {
-        stack.close();
+        STACK.get().broker().createTopics(Map.of(SOURCE, 1));
     }
 
     @Test
     void aJobKilledMidwayAndStartedAgainAnswersEveryEventExactlyOnce(@TempDir Path work) throws Exception {
         Set<String> sent = new HashSet<>();
-        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), SOURCE)) {
+        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), SOURCE)) {
             for (int i = 0; i < EVENTS; i++) {
                 LesionImageEvent event = LesionEvents.jpeg(i);
                 sent.add(event.getEventId().toString());
@@ -72,7 +68,7 @@ class ReplayCrashTest {
 
         var request = new ReplayRequest("crash", SOURCE, new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), OUTPUT, null);
-        ReplayStatus restarted = new ReplayJob(request, ReplayJobTest.settings(stack, jobs)).run();
+        ReplayStatus restarted = new ReplayJob(request, ReplayJobTest.settings(STACK.get(), jobs)).run();
 
         assertThat(restarted.state()).as(String.valueOf(restarted.message())).isEqualTo(ReplayState.COMPLETED);
         assertThat(restarted.report().resumed()).isTrue();
@@ -95,14 +91,14 @@ class ReplayCrashTest {
                 "--batch-size", "8", "--max-delay-ms", "3600000", "--kafka-config", clientConfig.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("rescore.log").toFile());
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-        builder.environment().put("SCHEMA_REGISTRY_URL", stack.registryUrl());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", STACK.get().bootstrapServers());
+        builder.environment().put("SCHEMA_REGISTRY_URL", STACK.get().registryUrl());
         return builder.start();
     }
 
     /** Until all 30 input offsets are committed and 24 results visible: the job cannot finish by itself now. */
     private static void awaitMidway(Process job, Path log) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().bootstrapServers()))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline && job.isAlive()) {
                 long committed = admin.listConsumerGroupOffsets("lesion-triage-rescore-crash").partitionsToOffsetAndMetadata()
@@ -118,7 +114,7 @@ class ReplayCrashTest {
 
     private static ResultsTopicReader reader() {
         Properties client = new Properties();
-        client.put("bootstrap.servers", stack.bootstrapServers());
-        return new ResultsTopicReader(client, stack.serdeConfig());
+        client.put("bootstrap.servers", STACK.get().bootstrapServers());
+        return new ResultsTopicReader(client, STACK.get().serdeConfig());
     }
 }

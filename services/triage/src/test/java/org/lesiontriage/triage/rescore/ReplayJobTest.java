@@ -23,10 +23,9 @@ import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.clinictools.compare.ResultComparison;
 import org.lesiontriage.clinictools.compare.ResultsTopicReader;
@@ -44,6 +43,7 @@ import org.lesiontriage.triage.testing.TestModel;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.triage.testing.TriageStack;
+import org.lesiontriage.triage.testing.TriageStackExtension;
 import org.lesiontriage.triage.testing.TriageWorker;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
@@ -61,17 +61,9 @@ class ReplayJobTest {
     private static final String LIVE_APP = "replay-test-live";
     private static final String VARIANT_VERSION = "1.0.0-recalibrated";
     private static final Set<Integer> POISON_AT = Set.of(5, 17);
-    private static TriageStack stack;
 
-    @BeforeAll
-    static void startStack() {
-        stack = TriageStack.start();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final TriageStackExtension STACK = new TriageStackExtension();
 
     @Test
     void replaysExactlyItsRangeOnceWithTheNewModelAndLeavesTheLiveServiceAlone(@TempDir Path work) throws Exception {
@@ -101,7 +93,7 @@ class ReplayJobTest {
         assertThat(plan.partitions()).containsExactlyInAnyOrder(
                 new ReplayPlan.PartitionRange(0, 2, inputEnds.get(new TopicPartition(Topics.LESION_IMAGES, 0))),
                 new ReplayPlan.PartitionRange(1, 0, end1 - 2));
-        List<InputLog.Entry> inRange = InputLog.read(stack.bootstrapServers(), Topics.LESION_IMAGES, stack.serdeConfig())
+        List<InputLog.Entry> inRange = InputLog.read(STACK.get().bootstrapServers(), Topics.LESION_IMAGES, STACK.get().serdeConfig())
                 .stream().filter(e -> plan.admits(e.partition(), e.offset())).toList();
         Set<String> goodInRange = inRange.stream().filter(e -> e.eventId() != null).map(InputLog.Entry::eventId)
                 .collect(Collectors.toSet());
@@ -114,8 +106,8 @@ class ReplayJobTest {
         assertThat(rescored.byEventId().keySet()).containsExactlyInAnyOrderElementsOf(goodInRange);
         assertThat(rescored.byEventId().values()).extracting(ScoredEvent::model)
                 .allSatisfy(model -> assertThat(model).contains(VARIANT_VERSION));
-        List<DeadLetter> letters = TopicReader.readAll(stack.bootstrapServers(), "rescored-range-test-failures",
-                DeadLetter.class, stack.serdeConfig(), poisonOffsetsInRange.size(), Duration.ofSeconds(10), Duration.ofMillis(500));
+        List<DeadLetter> letters = TopicReader.readAll(STACK.get().bootstrapServers(), "rescored-range-test-failures",
+                DeadLetter.class, STACK.get().serdeConfig(), poisonOffsetsInRange.size(), Duration.ofSeconds(10), Duration.ofMillis(500));
         assertThat(letters).extracting(DeadLetter::getSourceOffset).containsExactlyInAnyOrderElementsOf(poisonOffsetsInRange);
         assertThat(last.report().eventsInRange()).isEqualTo(inRange.size());
         assertThat(last.report().resultsThisRun() + last.report().deadLettersThisRun()).isEqualTo(inRange.size());
@@ -141,8 +133,8 @@ class ReplayJobTest {
 
     @Test
     void aCompletedJobStartedAgainReportsWithoutReplayingAndAChangedRequestIsRefused(@TempDir Path work) throws Exception {
-        stack.broker().createTopics(Map.of("again-images", 2));
-        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), "again-images")) {
+        STACK.get().broker().createTopics(Map.of("again-images", 2));
+        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), "again-images")) {
             for (int i = 0; i < 4; i++) {
                 clinic.send(LesionEvents.jpeg(100 + i));
             }
@@ -180,8 +172,8 @@ class ReplayJobTest {
     @Test
     void aJobIdWhoseFolderWasDeletedOrWhoseOffsetsVanishedIsRefusedRatherThanReplayedTwice(@TempDir Path work)
             throws Exception {
-        stack.broker().createTopics(Map.of("reuse-images", 1));
-        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), "reuse-images")) {
+        STACK.get().broker().createTopics(Map.of("reuse-images", 1));
+        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), "reuse-images")) {
             clinic.send(LesionEvents.jpeg(300));
             clinic.send(LesionEvents.jpeg(301));
         }
@@ -205,8 +197,8 @@ class ReplayJobTest {
 
     @Test
     void eventsDeletedByRetentionBeforeTheReplayReachedThemAreReportedAndDoNotStallIt(@TempDir Path work) throws Exception {
-        stack.broker().createTopics(Map.of("retained-images", 1));
-        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig(), "retained-images")) {
+        STACK.get().broker().createTopics(Map.of("retained-images", 1));
+        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), "retained-images")) {
             for (int i = 0; i < 6; i++) {
                 clinic.send(LesionEvents.jpeg(400 + i));
             }
@@ -238,19 +230,19 @@ class ReplayJobTest {
     }
 
     private static ReplaySettings settings(Path workDir) {
-        return settings(stack, workDir);
+        return settings(STACK.get(), workDir);
     }
 
     /** Batches of 8 from one model thread: several batches even for a few dozen events. */
-    static ReplaySettings settings(TriageStack stack, Path workDir) {
-        PipelineAssembly pipeline = stack.pipeline(Map.of("triage.batch.max-size", "8", "triage.batch.max-delay", "10ms",
+    static ReplaySettings settings(TriageStack on, Path workDir) {
+        PipelineAssembly pipeline = on.pipeline(Map.of("triage.batch.max-size", "8", "triage.batch.max-delay", "10ms",
                 "triage.model.device", "cpu", "triage.model.intra-op-threads", "1"));
         return new ReplaySettings(pipeline, workDir,
                 Set.of(Topics.LESION_IMAGES, Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES), LIVE_APP);
     }
 
     private static void publish(int first, int count) {
-        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig())) {
+        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig())) {
             for (int i = first; i < first + count; i++) {
                 if (POISON_AT.contains(i)) {
                     clinic.sendRaw("case-" + i, ("not an event " + i).getBytes(StandardCharsets.UTF_8));
@@ -263,12 +255,12 @@ class ReplayJobTest {
 
     /** Runs the live topology until it has answered the history, then stops it: its group offsets stay. */
     private static Map<String, ScoredEvent> answerWithLiveService(Path state, int goodEvents) {
-        var components = TopologyHarness.components(stack.serdeConfig(), TopologyHarness.policy(8, 20),
+        var components = TopologyHarness.components(STACK.get().serdeConfig(), TopologyHarness.policy(8, 20),
                 ImageLimits.defaults(), new SimpleMeterRegistry());
-        try (KafkaStreams liveService = new KafkaStreams(TopologyHarness.topology(components, stack.serdeConfig()),
-                TriageWorker.streamsConfig(stack.bootstrapServers(), LIVE_APP, state))) {
+        try (KafkaStreams liveService = new KafkaStreams(TopologyHarness.topology(components, STACK.get().serdeConfig()),
+                TriageWorker.streamsConfig(STACK.get().bootstrapServers(), LIVE_APP, state))) {
             liveService.start();
-            TopicReader.readAll(stack.bootstrapServers(), Topics.TRIAGE_RESULTS, TriageResult.class, stack.serdeConfig(),
+            TopicReader.readAll(STACK.get().bootstrapServers(), Topics.TRIAGE_RESULTS, TriageResult.class, STACK.get().serdeConfig(),
                     goodEvents, Duration.ofSeconds(90), Duration.ofMillis(500));
         }
         var snapshot = reader().read(Topics.TRIAGE_RESULTS, Duration.ofSeconds(30));
@@ -278,8 +270,8 @@ class ReplayJobTest {
 
     private static ResultsTopicReader reader() {
         Properties client = new Properties();
-        client.put("bootstrap.servers", stack.bootstrapServers());
-        return new ResultsTopicReader(client, stack.serdeConfig());
+        client.put("bootstrap.servers", STACK.get().bootstrapServers());
+        return new ResultsTopicReader(client, STACK.get().serdeConfig());
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> groupOffsets(String group) throws Exception {
@@ -301,7 +293,7 @@ class ReplayJobTest {
     }
 
     private static Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().bootstrapServers()));
     }
 
     /** Half-way between the two middle values, so no event sits on the threshold itself. */

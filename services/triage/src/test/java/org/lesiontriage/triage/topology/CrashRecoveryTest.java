@@ -23,12 +23,11 @@ import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TopologyHarness;
-import org.lesiontriage.triage.testing.TriageStack;
+import org.lesiontriage.triage.testing.TriageStackExtension;
 import org.lesiontriage.triage.testing.TriageWorker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,23 +38,15 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
 
     private static final String APP_ID = "crash-recovery-test";
-    private static TriageStack stack;
 
-    @BeforeAll
-    static void startStack() {
-        stack = TriageStack.start();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final TriageStackExtension STACK = new TriageStackExtension();
 
     @Test
     void imagesWaitingInABatchWhenTheServiceIsKilledGetExactlyOneResultAfterRestart(@TempDir Path state) throws Exception {
         Set<String> sent = new HashSet<>();
         Process worker = startWorker(state.resolve("killed"));
-        try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig())) {
+        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig())) {
             for (int i = 0; i < 10; i++) {
                 LesionImageEvent event = LesionEvents.jpeg(i);
                 sent.add(event.getEventId().toString());
@@ -64,26 +55,26 @@ class CrashRecoveryTest {
         }
         awaitCommittedOffsets(10, Duration.ofSeconds(60), state.resolve("killed").resolve("worker.log"));
         worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        assertThat(TopicReader.readAll(stack.bootstrapServers(), Topics.TRIAGE_RESULTS, TriageResult.class,
-                stack.serdeConfig(), 0, Duration.ofSeconds(1), Duration.ZERO))
+        assertThat(TopicReader.readAll(STACK.get().bootstrapServers(), Topics.TRIAGE_RESULTS, TriageResult.class,
+                STACK.get().serdeConfig(), 0, Duration.ofSeconds(1), Duration.ZERO))
                 .as("the killed worker answered nothing: all 10 were waiting for a batch that never filled").isEmpty();
 
-        var components = TopologyHarness.components(stack.serdeConfig(), TopologyHarness.policy(64, 50),
+        var components = TopologyHarness.components(STACK.get().serdeConfig(), TopologyHarness.policy(64, 50),
                 ImageLimits.defaults(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        try (KafkaStreams restarted = new KafkaStreams(TopologyHarness.topology(components, stack.serdeConfig()),
-                TriageWorker.streamsConfig(stack.bootstrapServers(), APP_ID, state.resolve("restarted")))) {
+        try (KafkaStreams restarted = new KafkaStreams(TopologyHarness.topology(components, STACK.get().serdeConfig()),
+                TriageWorker.streamsConfig(STACK.get().bootstrapServers(), APP_ID, state.resolve("restarted")))) {
             restarted.start();
-            try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig())) {
+            try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig())) {
                 for (int i = 10; i < 15; i++) {
                     LesionImageEvent event = LesionEvents.jpeg(i);
                     sent.add(event.getEventId().toString());
                     clinic.send(event);
                 }
             }
-            List<TriageResult> results = TopicReader.readAll(stack.bootstrapServers(), Topics.TRIAGE_RESULTS,
-                    TriageResult.class, stack.serdeConfig(), 15, Duration.ofSeconds(90), Duration.ofSeconds(2));
-            List<DeadLetter> letters = TopicReader.readAll(stack.bootstrapServers(), Topics.TRIAGE_FAILURES,
-                    DeadLetter.class, stack.serdeConfig(), 0, Duration.ofSeconds(1), Duration.ZERO);
+            List<TriageResult> results = TopicReader.readAll(STACK.get().bootstrapServers(), Topics.TRIAGE_RESULTS,
+                    TriageResult.class, STACK.get().serdeConfig(), 15, Duration.ofSeconds(90), Duration.ofSeconds(2));
+            List<DeadLetter> letters = TopicReader.readAll(STACK.get().bootstrapServers(), Topics.TRIAGE_FAILURES,
+                    DeadLetter.class, STACK.get().serdeConfig(), 0, Duration.ofSeconds(1), Duration.ZERO);
 
             assertThat(letters).isEmpty();
             assertThat(results).extracting(r -> r.getEventId().toString()).doesNotHaveDuplicates()
@@ -98,7 +89,7 @@ class CrashRecoveryTest {
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath.toString(),
                 "-Dlesion.project.root=" + System.getProperty("lesion.project.root", ""),
                 "-Dlesion.test.model.dir=" + org.lesiontriage.triage.testing.TestModel.dir(),
-                TriageWorker.class.getName(), stack.bootstrapServers(), stack.registryUrl(), APP_ID,
+                TriageWorker.class.getName(), STACK.get().bootstrapServers(), STACK.get().registryUrl(), APP_ID,
                 stateDir.toString(), "64", "3600000")
                 .redirectErrorStream(true)
                 .redirectOutput(stateDir.resolve("worker.log").toFile());
@@ -106,7 +97,7 @@ class CrashRecoveryTest {
     }
 
     private static void awaitCommittedOffsets(long expected, Duration timeout, Path workerLog) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.get().bootstrapServers()))) {
             long deadline = System.nanoTime() + timeout.toNanos();
             long committed = 0;
             while (System.nanoTime() < deadline) {
