@@ -69,7 +69,8 @@ def torch_rows(args, device: str) -> list[dict]:
     from torch_bench import architecture, build
     torch.backends.cudnn.benchmark = True
     rows = []
-    base = build(architecture(Path(args.model_dir) / "model.onnx")).to(device)
+    onnx_file = Path(args.model_dir) / "model.onnx"
+    base = build(architecture(onnx_file), onnx_file).to(device)
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     for precision in args.precisions:
         if precision == "fp16" and device == "cpu":
