@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.lesiontriage.bench.common.BenchCommand;
-import org.lesiontriage.bench.common.BenchDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.CpuClock;
@@ -40,8 +39,6 @@ public final class EndToEndBenchmark {
     @Command(name = "e2e", description = "The topology against a real broker and registry: saturation, per-record, "
             + "rates as fractions of saturation, stage costs")
     public static final class Options extends BenchCommand {
-        @Option(names = "--model-dir")
-        Path modelDir = Path.of(BenchDefaults.MODEL_DIR);
         @Option(names = "--images", description = "ISIC test folder; synthetic JPEGs when absent")
         Path images = Path.of("../shared/data/isic/test");
         @Option(names = "--corpus-limit")
@@ -78,8 +75,11 @@ public final class EndToEndBenchmark {
         double stageSeconds = 1.5;
         @Option(names = "--label")
         String label = "as served";
-        @Option(names = "--out")
-        Path out = Path.of("target/bench/e2e.json");
+
+        @Override
+        protected String name() {
+            return "e2e";
+        }
 
         @Override
         protected void run() throws Exception {
@@ -88,7 +88,7 @@ public final class EndToEndBenchmark {
     }
 
     public static void run(Options options) throws Exception {
-        Path modelDir = options.modelDir;
+        Path modelDir = options.modelDir();
         int threads = options.threads;
         int maxBatch = options.maxBatch;
         int partitions = options.partitions;
@@ -154,7 +154,7 @@ public final class EndToEndBenchmark {
             report.put("scenarios", scenarios);
             report.put("stage_ms_per_image", stages);
         }
-        JsonReport.write(options.out, report);
+        JsonReport.write(options.out(), report);
     }
 
     /** One load pattern: a max batch size, a rate (0 = as fast as the producer goes) and a number of events. */

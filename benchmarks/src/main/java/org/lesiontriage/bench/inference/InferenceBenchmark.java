@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lesiontriage.bench.common.BenchCommand;
-import org.lesiontriage.bench.common.BenchDefaults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.JsonReport;
@@ -27,8 +26,6 @@ public final class InferenceBenchmark {
     /** bin/bench's inference step. */
     @Command(name = "inference", description = "ONNX Runtime alone: images/s by batch size, threads, optimisation level")
     public static final class Options extends BenchCommand {
-        @Option(names = "--model-dir", description = "folder with model.onnx")
-        Path modelDir = Path.of(BenchDefaults.MODEL_DIR);
         @Option(names = "--batches", split = ",")
         List<Integer> batches = List.of(1, 4, 16, 32, 64, 128, 256);
         @Option(names = "--threads", split = ",", description = "ONNX Runtime intra-op thread counts")
@@ -41,8 +38,11 @@ public final class InferenceBenchmark {
         double measureSeconds = 2.0;
         @Option(names = "--min-runs")
         int minRuns = 3;
-        @Option(names = "--out")
-        Path out = Path.of("target/bench/inference.json");
+
+        @Override
+        protected String name() {
+            return "inference";
+        }
 
         @Override
         protected void run() throws Exception {
@@ -51,7 +51,7 @@ public final class InferenceBenchmark {
     }
 
     public static void run(Options options) throws Exception {
-        Path modelDir = options.modelDir;
+        Path modelDir = options.modelDir();
         List<Integer> batches = options.batches;
         List<Integer> threadCounts = options.threads;
         List<String> levels = options.levels;
@@ -82,7 +82,7 @@ public final class InferenceBenchmark {
         report.put("model_dir", modelDir.toString());
         report.put("loop", loop);
         report.put("rows", rows);
-        JsonReport.write(options.out, report);
+        JsonReport.write(options.out(), report);
     }
 
     /** ALL goes through the service's classifier; other levels through ONNX Runtime used directly. */
