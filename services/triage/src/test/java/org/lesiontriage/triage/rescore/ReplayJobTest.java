@@ -75,7 +75,8 @@ class ReplayJobTest {
         Map<TopicPartition, Long> inputEnds = endOffsets(Topics.LESION_IMAGES);
         long end1 = inputEnds.get(new TopicPartition(Topics.LESION_IMAGES, 1));
 
-        double newThreshold = median(live.values().stream().map(ScoredEvent::melanomaProbability).toList());
+        double newThreshold = thresholdThatMovesSome(live.values().stream().map(ScoredEvent::melanomaProbability).toList(),
+                TestModel.classifier().descriptor().threshold());
         Path variant = ModelVariants.withMetadata(TestModel.dir(), work.resolve("variant"),
                 Map.of("model_version", VARIANT_VERSION, "threshold", String.valueOf(newThreshold)));
         // Partition 0 from offset 2 to its end at the start; partition 1 from its beginning to two before its end.
@@ -97,8 +98,9 @@ class ReplayJobTest {
                 .stream().filter(e -> plan.admits(e.partition(), e.offset())).toList();
         Set<String> goodInRange = inRange.stream().filter(e -> e.eventId() != null).map(InputLog.Entry::eventId)
                 .collect(Collectors.toSet());
-        Set<Long> poisonOffsetsInRange = inRange.stream().filter(e -> e.eventId() == null).map(InputLog.Entry::offset)
-                .collect(Collectors.toSet());
+        // partition:offset, since both partitions can hold a poison record at the same offset
+        List<String> poisonInRange = inRange.stream().filter(e -> e.eventId() == null)
+                .map(e -> e.partition() + ":" + e.offset()).toList();
 
         // Every event in range answered once: a result per good event, a dead letter per poison record.
         var rescored = reader().read("rescored-range-test", Duration.ofSeconds(30));
@@ -107,8 +109,9 @@ class ReplayJobTest {
         assertThat(rescored.byEventId().values()).extracting(ScoredEvent::model)
                 .allSatisfy(model -> assertThat(model).contains(VARIANT_VERSION));
         List<DeadLetter> letters = TopicReader.readAll(STACK.get().bootstrapServers(), "rescored-range-test-failures",
-                DeadLetter.class, STACK.get().serdeConfig(), poisonOffsetsInRange.size(), Duration.ofSeconds(10), Duration.ofMillis(500));
-        assertThat(letters).extracting(DeadLetter::getSourceOffset).containsExactlyInAnyOrderElementsOf(poisonOffsetsInRange);
+                DeadLetter.class, STACK.get().serdeConfig(), poisonInRange.size(), Duration.ofSeconds(10), Duration.ofMillis(500));
+        assertThat(letters).extracting(d -> d.getSourcePartition() + ":" + d.getSourceOffset())
+                .containsExactlyInAnyOrderElementsOf(poisonInRange);
         assertThat(last.report().eventsInRange()).isEqualTo(inRange.size());
         assertThat(last.report().resultsThisRun() + last.report().deadLettersThisRun()).isEqualTo(inRange.size());
         assertThat(last.report().modelVersion()).isEqualTo(VARIANT_VERSION);
@@ -297,10 +300,26 @@ class ReplayJobTest {
     }
 
     /** Half-way between the two middle values, so no event sits on the threshold itself. */
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+    /**
+     * A threshold between two of the live p(melanoma) values, as near their median as possible, with at least one
+     * value between it and the live threshold: whatever the served model thinks of the synthetic images, some
+     * events change priority and some do not.
+     */
+    private static double thresholdThatMovesSome(List<Double> values, double liveThreshold) {
+        List<Double> sorted = values.stream().distinct().sorted().toList();
+        int middle = sorted.size() / 2;
+        for (int offset = 0; offset < sorted.size(); offset++) {
+            for (int i : new int[] {middle - offset, middle + offset}) {
+                if (i < 1 || i >= sorted.size()) {
+                    continue;
+                }
+                double candidate = (sorted.get(i - 1) + sorted.get(i)) / 2;
+                if (sorted.stream().anyMatch(p -> between(p, liveThreshold, candidate))) {
+                    return candidate;
+                }
+            }
+        }
+        throw new IllegalStateException("the live results need at least two distinct p(melanoma) values: " + sorted);
     }
 
     private static void awaitFile(Path file) throws InterruptedException {
