@@ -52,14 +52,7 @@ def plot_throughput(ort: dict, torch: dict, out: Path):
         if points:
             ax.plot(*zip(*points), "--", marker="s", color=color, label=f"PyTorch eager, {threads} thr")
     ax.set_xscale("log", base=2)
-    ax.set_xlabel("batch size")
-    ax.set_ylabel("images / s")
-    ax.set_title("CPU inference throughput of the served model")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    finish(fig, ax, out, "batch size", "images / s", "CPU inference throughput of the served model")
 
 
 def plot_latency(e2e_runs: list[tuple[str, dict]], out: Path):
@@ -74,9 +67,15 @@ def plot_latency(e2e_runs: list[tuple[str, dict]], out: Path):
             ax.plot(x, [s["latency_ms"][pct] for s in rows], style, marker="o", label=f"{label} {pct}")
     ax.axhline(100, color="grey", lw=0.8)
     ax.set_yscale("log")
-    ax.set_xlabel("offered load, events / s")
-    ax.set_ylabel("end-to-end latency, ms")
-    ax.set_title("Latency vs load (record timestamp to committed result)")
+    finish(fig, ax, out, "offered load, events / s", "end-to-end latency, ms",
+           "Latency vs load (record timestamp to committed result)")
+
+
+def finish(fig, ax, out: Path, xlabel: str, ylabel: str, title: str):
+    """Labels, grid and legend as every plot of the report has them; saves and closes the figure."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -212,7 +212,7 @@ def cmd_evaluate_model(a):
 def _version_row(report: dict) -> dict:
     """A row of the versions table: an exported model's report or a training run's."""
     if "version" in report:
-        label = f"{report['model']} {report['version']} (served model)"
+        label = f"{report['model']} {report['version']} (models/{report['model']}/{report['version']})"
     else:
         label = f"{report['architecture']} (run {report['config'].get('run_name') or report['model']})"
     data = report.get("trained_on") or ("ISIC 2017 + HAM10000" if len(report.get("train_counts_by_source") or {}) > 1
