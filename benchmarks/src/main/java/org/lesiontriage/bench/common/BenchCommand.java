@@ -14,7 +14,11 @@ public abstract class BenchCommand implements Callable<Integer> {
     private Path out;
 
     /** The report's default file name under target/bench/. */
-    protected abstract String name();
+    private final String name;
+
+    protected BenchCommand(String name) {
+        this.name = name;
+    }
 
     protected abstract void run() throws Exception;
 
@@ -23,7 +27,7 @@ public abstract class BenchCommand implements Callable<Integer> {
     }
 
     public Path out() {
-        return out != null ? out : Path.of("target", "bench", name() + ".json");
+        return out != null ? out : Path.of("target", "bench", name + ".json");
     }
 
     @Override

@@ -76,9 +76,8 @@ public final class EndToEndBenchmark {
         @Option(names = "--label")
         String label = "as served";
 
-        @Override
-        protected String name() {
-            return "e2e";
+        public Options() {
+            super("e2e");
         }
 
         @Override
@@ -87,7 +86,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    public static void run(Options options) throws Exception {
+    static void run(Options options) throws Exception {
         Path modelDir = options.modelDir();
         int threads = options.threads;
         int maxBatch = options.maxBatch;

@@ -39,9 +39,8 @@ public final class InferenceBenchmark {
         @Option(names = "--min-runs")
         int minRuns = 3;
 
-        @Override
-        protected String name() {
-            return "inference";
+        public Options() {
+            super("inference");
         }
 
         @Override
@@ -50,7 +49,7 @@ public final class InferenceBenchmark {
         }
     }
 
-    public static void run(Options options) throws Exception {
+    static void run(Options options) throws Exception {
         Path modelDir = options.modelDir();
         List<Integer> batches = options.batches;
         List<Integer> threadCounts = options.threads;
