@@ -66,13 +66,8 @@ class ClinicToViewerRoundTripTest {
     }
 
     @AfterAll
-    static void stopStack() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void stopStack() throws Exception {
+        Closing.all(registry, broker);
     }
 
     @Test

@@ -52,13 +52,8 @@ class SecuredClinicToolsTest {
     }
 
     @AfterAll
-    static void stopSecuredStack() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void stopSecuredStack() throws Exception {
+        Closing.all(registry, broker);
     }
 
     @Test

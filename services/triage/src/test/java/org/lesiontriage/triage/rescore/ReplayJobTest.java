@@ -136,12 +136,7 @@ class ReplayJobTest {
 
     @Test
     void aCompletedJobStartedAgainReportsWithoutReplayingAndAChangedRequestIsRefused(@TempDir Path work) throws Exception {
-        STACK.get().broker().createTopics(Map.of("again-images", 2));
-        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), "again-images")) {
-            for (int i = 0; i < 4; i++) {
-                clinic.send(LesionEvents.jpeg(100 + i));
-            }
-        }
+        publishToNewTopic("again-images", 2, 100, 4);
         ReplaySettings settings = settings(work);
         var request = new ReplayRequest("again", "again-images", new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), "rescored-again", null);
@@ -175,11 +170,7 @@ class ReplayJobTest {
     @Test
     void aJobIdWhoseFolderWasDeletedOrWhoseOffsetsVanishedIsRefusedRatherThanReplayedTwice(@TempDir Path work)
             throws Exception {
-        STACK.get().broker().createTopics(Map.of("reuse-images", 1));
-        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), "reuse-images")) {
-            clinic.send(LesionEvents.jpeg(300));
-            clinic.send(LesionEvents.jpeg(301));
-        }
+        publishToNewTopic("reuse-images", 1, 300, 2);
         var request = new ReplayRequest("reuse", "reuse-images", new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), "rescored-reuse", null);
         assertThat(new ReplayJob(request, settings(work.resolve("first"))).run().state()).isEqualTo(ReplayState.COMPLETED);
@@ -200,12 +191,7 @@ class ReplayJobTest {
 
     @Test
     void eventsDeletedByRetentionBeforeTheReplayReachedThemAreReportedAndDoNotStallIt(@TempDir Path work) throws Exception {
-        STACK.get().broker().createTopics(Map.of("retained-images", 1));
-        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), "retained-images")) {
-            for (int i = 0; i < 6; i++) {
-                clinic.send(LesionEvents.jpeg(400 + i));
-            }
-        }
+        publishToNewTopic("retained-images", 1, 400, 6);
         var request = new ReplayRequest("retained", "retained-images", new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), "rescored-retained", null);
         ReplaySettings settings = settings(work);
@@ -242,6 +228,16 @@ class ReplayJobTest {
                 "triage.model.device", "cpu", "triage.model.intra-op-threads", "1"));
         return new ReplaySettings(pipeline, workDir,
                 Set.of(Topics.LESION_IMAGES, Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES), LIVE_APP);
+    }
+
+    /** A topic of its own for one test, with {@code count} good events drawn from seed {@code firstSeed} on. */
+    private static void publishToNewTopic(String topic, int partitions, int firstSeed, int count) {
+        STACK.get().broker().createTopics(Map.of(topic, partitions));
+        try (ImageEventProducer clinic = new ImageEventProducer(STACK.get().bootstrapServers(), STACK.get().serdeConfig(), topic)) {
+            for (int i = firstSeed; i < firstSeed + count; i++) {
+                clinic.send(LesionEvents.jpeg(i));
+            }
+        }
     }
 
     private static void publish(int first, int count) {
