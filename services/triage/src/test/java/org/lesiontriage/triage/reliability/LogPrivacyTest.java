@@ -40,14 +40,10 @@ import org.lesiontriage.contracts.Topics;
 @TestProfile(LogPrivacyTest.ServiceLog.class)
 class LogPrivacyTest {
 
-    static final Path LOG = Path.of("target", "log-privacy", "service.log");
+    static final Path LOG = VerboseFileLog.of(LogPrivacyTest.class);
 
-    /** The service's log, verbose, in a file the test searches. */
+    /** The service's log, verbose, in target/CLASS/service.log, which the test searches. */
     public static class ServiceLog extends VerboseFileLog {
-        @Override
-        protected Path logFile() {
-            return LOG;
-        }
     }
 
     TriageStack stack;

@@ -75,8 +75,12 @@ class ReplayJobTest {
         Map<TopicPartition, Long> inputEnds = endOffsets(Topics.LESION_IMAGES);
         long end1 = inputEnds.get(new TopicPartition(Topics.LESION_IMAGES, 1));
 
-        double newThreshold = thresholdThatMovesSome(live.values().stream().map(ScoredEvent::melanomaProbability).toList(),
-                TestModel.classifier().descriptor().threshold());
+        // The range replayed below: partition 0 from offset 2 on, partition 1 up to two before its end.
+        List<Double> inRangeScores = InputLog.read(STACK.get().bootstrapServers(), Topics.LESION_IMAGES,
+                        STACK.get().serdeConfig()).stream()
+                .filter(e -> e.eventId() != null && (e.partition() == 0 ? e.offset() >= 2 : e.offset() < end1 - 2))
+                .map(e -> live.get(e.eventId()).melanomaProbability()).toList();
+        double newThreshold = thresholdThatMovesSome(inRangeScores, TestModel.classifier().descriptor().threshold());
         Path variant = ModelVariants.withMetadata(TestModel.dir(), work.resolve("variant"),
                 Map.of("model_version", VARIANT_VERSION, "threshold", String.valueOf(newThreshold)));
         // Partition 0 from offset 2 to its end at the start; partition 1 from its beginning to two before its end.

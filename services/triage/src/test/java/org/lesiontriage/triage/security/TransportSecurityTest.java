@@ -46,16 +46,12 @@ import org.lesiontriage.contracts.Topics;
 @TestProfile(TransportSecurityTest.ServiceLog.class)
 class TransportSecurityTest {
 
-    static final Path LOG = Path.of("target", "transport-security", "service.log");
+    static final Path LOG = VerboseFileLog.of(TransportSecurityTest.class);
     /** Well under the clients' own timeouts (max.block.ms 30 s, request timeouts 30 s and more). */
     static final long FAST_MS = 15_000;
 
-    /** The service's log, verbose, in a file the test searches. */
+    /** The service's log, verbose, in target/CLASS/service.log, which the test searches. */
     public static class ServiceLog extends VerboseFileLog {
-        @Override
-        protected Path logFile() {
-            return LOG;
-        }
     }
 
     TriageStack stack;

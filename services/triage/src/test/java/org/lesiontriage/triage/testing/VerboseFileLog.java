@@ -10,8 +10,15 @@ import java.util.Map;
  */
 public abstract class VerboseFileLog implements QuarkusTestProfile {
 
-    /** Where this profile's log goes, relative to the module. */
-    protected abstract Path logFile();
+    /** Where the log of a test class goes: target/TEST-CLASS/service.log, relative to the module. */
+    public static Path of(Class<?> testClass) {
+        return Path.of("target", testClass.getSimpleName(), "service.log");
+    }
+
+    /** Where this profile's log goes: the file of the test class that declares it. */
+    protected Path logFile() {
+        return of(getClass().getEnclosingClass());
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {
