@@ -3,7 +3,6 @@ package org.lesiontriage.registry;
 import org.lesiontriage.contracts.ReasonCode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.file.Files;
