@@ -76,6 +76,10 @@ def cmd_evaluate(a):
     print(f"report: {out / 'report.md'}")
 
 
+# Where a run read and wrote on its machine: not part of what the model is, so never in the exported file.
+MACHINE_PATHS = ("data", "ham10000", "output_dir", "cache_dir")
+
+
 def build_metadata(report: dict, name: str, version: str, trained_at: str) -> dict:
     from . import contract
     t = report["test"]
@@ -95,7 +99,8 @@ def build_metadata(report: dict, name: str, version: str, trained_at: str) -> di
         "test_metrics": json.dumps(test_metrics, sort_keys=True),
         "trained_at": trained_at,
         # how to rebuild the network in PyTorch (benchmarks compare the same graph in both runtimes)
-        "training_config": json.dumps(report["config"], sort_keys=True),
+        "training_config": json.dumps({k: v for k, v in report["config"].items() if k not in MACHINE_PATHS},
+                                      sort_keys=True),
     }
 
 
