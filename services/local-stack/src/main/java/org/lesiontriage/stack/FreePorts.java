@@ -20,6 +20,35 @@ public final class FreePorts {
         }
     }
 
+    /**
+     * {@code count} different free ports: the sockets stay open until all are chosen, so that two picks in a row
+     * cannot return the same port (a server told to use one port twice does not start).
+     */
+    public static int[] pickDistinct(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets[i].setReuseAddress(true);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free loopback ports", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // the port is free again either way
+                    }
+                }
+            }
+        }
+    }
+
     /** True when something already listens on the loopback port. */
     public static boolean inUse(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

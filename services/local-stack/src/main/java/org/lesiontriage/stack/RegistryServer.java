@@ -68,8 +68,9 @@ public final class RegistryServer implements AutoCloseable {
 
     private static RegistryServer start(int httpPort, int managementPort, Path workDir, boolean persistent,
             LoopbackTls tls) throws IOException {
-        int http = httpPort == 0 ? FreePorts.pick() : httpPort;
-        int management = managementPort == 0 ? FreePorts.pick() : managementPort;
+        int[] free = FreePorts.pickDistinct(3); // API, management, and the unused plain port of an HTTPS-only registry
+        int http = httpPort == 0 ? free[0] : httpPort;
+        int management = managementPort == 0 ? free[1] : managementPort;
         Path distribution = RegistryDistribution.locate();
         Files.createDirectories(workDir);
         Path log = workDir.resolve("registry.log");
@@ -83,7 +84,7 @@ public final class RegistryServer implements AutoCloseable {
         if (tls == null) {
             command.add("-Dquarkus.http.port=" + http);
         } else {
-            command.add("-Dquarkus.http.port=" + FreePorts.pick()); // unused: insecure requests are disabled
+            command.add("-Dquarkus.http.port=" + free[2]); // unused: insecure requests are disabled
             command.add("-Dquarkus.http.ssl-port=" + http);
             command.add("-Dquarkus.http.insecure-requests=disabled");
             command.add("-Dquarkus.http.tls-configuration-name=" + TLS_CONFIGURATION);
