@@ -15,6 +15,8 @@ public enum ReasonCode {
     UNKNOWN_SCHEMA_ID,
     /** The writer schema cannot be read with the reader schema, or the body does not decode with it. */
     SCHEMA_MISMATCH,
+    /** The body declares a length or item count that the record's own bytes cannot hold (checked before decoding). */
+    DECLARED_SIZE_BEYOND_RECORD,
     /** A required field is missing from the writer schema or blank in the record. */
     MISSING_FIELD,
     /** Lookup of a schema that auto-registration is off for. */
@@ -47,10 +49,17 @@ public enum ReasonCode {
     IMAGE_TOO_SMALL,
     /** The image does not decode. */
     IMAGE_UNDECODABLE,
+    /** The image fails its own integrity check (e.g. a PNG chunk CRC): corrupt data gets no triage. */
+    IMAGE_CORRUPT,
     /** A colour model outside the preprocessing contract. */
     IMAGE_UNSUPPORTED_COLOR,
     /** The modality is not dermoscopic: outside the model's validation, so not scored. */
-    MODALITY_NOT_VALIDATED;
+    MODALITY_NOT_VALIDATED,
+    /**
+     * Processing the record failed (by exception or by Error, crashing the thread or the process) as many times as
+     * the service retries one record: set aside so that its partition moves on.
+     */
+    REPEATED_FAILURE;
 
     private final boolean transientFailure;
 
