@@ -1,5 +1,7 @@
 package org.lesiontriage.contracts;
 
+import java.util.Set;
+
 /**
  * The default names of the triage topics, shared by every module and by the tests. A deployment may rename them
  * ({@code triage.topics.*}); code that must know the live names reads the configuration, not these constants.
@@ -12,6 +14,13 @@ public final class Topics {
     public static final String TRIAGE_RESULTS = "triage-results";
     /** One DeadLetter per input that could not be triaged, with the original bytes. */
     public static final String TRIAGE_FAILURES = "triage-failures";
+    /**
+     * Clinicians' reviews (CaseReview), keyed by case reference, compacted ({@link #COMPACTED}): the latest review
+     * of every case, so the dashboard's queue survives a restart and every dashboard instance agrees.
+     */
+    public static final String REVIEWS = "triage-reviews";
+    /** The topics whose cleanup policy is compaction: the latest record per key is what counts. */
+    public static final Set<String> COMPACTED = java.util.Set.of(REVIEWS);
 
     private Topics() {
     }

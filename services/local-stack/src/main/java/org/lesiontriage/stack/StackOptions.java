@@ -15,7 +15,7 @@ record StackOptions(int kafkaPort, int registryPort, int registryManagementPort,
 
     /** The triage topics with their partition counts; the service reads the same names from its configuration. */
     static final String DEFAULT_TOPICS = Topics.LESION_IMAGES + ":3," + Topics.TRIAGE_RESULTS + ":3,"
-            + Topics.TRIAGE_FAILURES + ":1";
+            + Topics.TRIAGE_FAILURES + ":1," + Topics.REVIEWS + ":1";
 
     @Command(name = "bin/stack", mixinStandardHelpOptions = true, sortOptions = false,
             description = "A real Kafka broker (KRaft) and a real schema registry on 127.0.0.1; Ctrl-C stops both.")

@@ -15,7 +15,7 @@ class StackOptionsTest {
         assertThat(options.kafkaPort()).isEqualTo(9092);
         assertThat(options.registryPort()).isEqualTo(8081);
         assertThat(options.topics()).containsEntry("lesion-images", 3).containsEntry("triage-results", 3)
-                .containsEntry("triage-failures", 1);
+                .containsEntry("triage-failures", 1).containsEntry("triage-reviews", 1);
     }
 
     @Test

@@ -56,7 +56,8 @@ public final class TriageStack implements AutoCloseable {
     }
 
     private static void createTopics(KafkaBroker broker) {
-        broker.createTopics(Map.of(Topics.LESION_IMAGES, 2, Topics.TRIAGE_RESULTS, 2, Topics.TRIAGE_FAILURES, 1));
+        broker.createTopics(Map.of(Topics.LESION_IMAGES, 2, Topics.TRIAGE_RESULTS, 2, Topics.TRIAGE_FAILURES, 1,
+                Topics.REVIEWS, 1));
     }
 
     public String bootstrapServers() {
