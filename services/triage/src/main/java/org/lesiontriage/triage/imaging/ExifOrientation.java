@@ -32,10 +32,15 @@ final class ExifOrientation {
         }
     }
 
-    /** Orientation 1..8 of a PNG stream; 1 when absent. Never throws on malformed input. */
-    static int readPng(byte[] png) {
+    /**
+     * Orientation 1..8 of a PNG stream; 1 when absent or malformed.
+     *
+     * @throws ImageRejectedException when a chunk fails its CRC or the stream is truncated ({@link PngMetadata})
+     */
+    static int readPng(byte[] png) throws ImageRejectedException {
+        OrientationSources sources = PngMetadata.read(png);
         try {
-            return resolve(PngMetadata.read(png));
+            return resolve(sources);
         } catch (RuntimeException malformed) {
             return NORMAL;
         }

@@ -23,16 +23,28 @@ import org.lesiontriage.contracts.ReasonCode;
  *
  * <p>Any decoder warning (javax.imageio fills a truncated JPEG with grey and only warns) and any
  * exception, including the odd runtime exceptions decoders throw on hostile input, is a rejection.
+ *
+ * <p>Readers are chosen by provider, never by the registry's order: the JDK's own reader decodes JPEG and PNG, and
+ * TwelveMonkeys' JPEG reader (which registers itself ahead of the JDK's whenever it is on the class path) decodes
+ * only the Adobe CMYK and YCCK JPEGs that the JDK's refuses ({@link AdobeJpegs}), so every other image decodes
+ * exactly as before.
  */
 final class ImageDecoder {
+
+    private static final String JDK_PLUGINS = "com.sun.imageio.plugins.";
 
     private ImageDecoder() {
     }
 
     static BufferedImage decode(byte[] bytes, ImageMediaType format, ImageLimits limits) throws ImageRejectedException {
-        ImageReader reader = newReader(format);
+        boolean adobeCmyk = format == ImageMediaType.JPEG && AdobeJpegs.isCmykOrYcck(bytes);
+        ImageReader reader = adobeCmyk ? AdobeJpegs.newReader() : jdkReader(format);
         List<String> warnings = new ArrayList<>();
-        IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+        IIOReadWarningListener listener = (source, warning) -> {
+            if (!(adobeCmyk && AdobeJpegs.isInformational(warning))) {
+                warnings.add(warning);
+            }
+        };
         // In-memory stream: never the file cache that ImageIO.createImageInputStream may pick.
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.addIIOReadWarningListener(listener);
@@ -51,12 +63,17 @@ final class ImageDecoder {
         }
     }
 
-    private static ImageReader newReader(ImageMediaType format) {
+    /** The JDK's reader (com.sun.imageio.plugins.*), whatever other plugins the registry ranks ahead of it. */
+    private static ImageReader jdkReader(ImageMediaType format) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
-        if (!readers.hasNext()) {
-            throw new IllegalStateException("no javax.imageio reader for " + format.imageIoName());
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            if (reader.getOriginatingProvider().getClass().getName().startsWith(JDK_PLUGINS)) {
+                return reader;
+            }
+            reader.dispose();
         }
-        return readers.next();
+        throw new IllegalStateException("no javax.imageio reader of the JDK for " + format.imageIoName());
     }
 
     private static void checkHeader(ImageReader reader, ImageLimits limits) throws ImageRejectedException {
@@ -86,7 +103,8 @@ final class ImageDecoder {
         String type = format.mediaType();
         try {
             if (!reader.getImageTypes(0).hasNext()) {
-                // The JPEG reader lists no destination type for CMYK and YCCK.
+                // The JDK's JPEG reader lists no destination type for CMYK and YCCK (those without an Adobe marker
+                // get here: whether their samples are inverted is a guess).
                 throw unsupportedColor("the decoder offers no RGB or gray representation of this " + type);
             }
             return reader.read(0);

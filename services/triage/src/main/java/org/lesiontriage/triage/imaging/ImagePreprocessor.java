@@ -69,9 +69,10 @@ public final class ImagePreprocessor {
 
     private float[] compute(byte[] bytes, String mediaType) throws ImageRejectedException {
         ImageMediaType format = checkEnvelope(bytes, mediaType);
+        // A PNG's chunks are checked (CRC, truncation) before any pixel is decoded; JPEG has no checksum to check.
+        int orientation = format == ImageMediaType.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.readPng(bytes);
         BufferedImage decoded = ImageDecoder.decode(bytes, format, limits);
         RgbRowSource rgb = RgbConverter.rowSource(decoded);
-        int orientation = format == ImageMediaType.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.readPng(bytes);
 
         // Area averaging commutes with flips and transposes, so resize the stored image to the
         // pre-rotation shape and orient the small result instead of the full-size image.

@@ -17,8 +17,29 @@ final class JpegMetadata {
     }
 
     static OrientationSources read(byte[] b) {
-        ByteArrayOutputStream exif = null;
-        byte[] xmp = null;
+        ByteArrayOutputStream[] exif = {null};
+        byte[][] xmp = {null};
+        walkHeader(b, (marker, payload, end) -> {
+            if (marker == 0xE1 && startsWith(b, payload, end, EXIF_HEADER)) {
+                if (exif[0] == null) {
+                    exif[0] = new ByteArrayOutputStream();
+                }
+                exif[0].write(b, payload + EXIF_HEADER.length, end - payload - EXIF_HEADER.length);
+            } else if (marker == 0xE1 && startsWith(b, payload, end, XMP_HEADER)) {
+                int from = payload + XMP_HEADER.length;
+                xmp[0] = java.util.Arrays.copyOfRange(b, from, end);
+            }
+        });
+        return new OrientationSources(exif[0] == null ? null : exif[0].toByteArray(), xmp[0]);
+    }
+
+    /** A header segment: its marker (the byte after 0xFF) and where its payload starts and ends in the stream. */
+    interface SegmentVisitor {
+        void segment(int marker, int payload, int end);
+    }
+
+    /** Visits the segments with a length from SOI up to the first start-of-scan; stops quietly at anything malformed. */
+    static void walkHeader(byte[] b, SegmentVisitor visitor) {
         int pos = 2; // after SOI
         while (pos + 4 <= b.length) {
             if ((b[pos] & 0xFF) != 0xFF) {
@@ -37,26 +58,16 @@ final class JpegMetadata {
                 continue;
             }
             int length = ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
-            int payload = pos + 4;
             int end = pos + 2 + length;
             if (length < 2 || end > b.length) {
                 break;
             }
-            if (marker == 0xE1 && startsWith(b, payload, end, EXIF_HEADER)) {
-                if (exif == null) {
-                    exif = new ByteArrayOutputStream();
-                }
-                exif.write(b, payload + EXIF_HEADER.length, end - payload - EXIF_HEADER.length);
-            } else if (marker == 0xE1 && startsWith(b, payload, end, XMP_HEADER)) {
-                int from = payload + XMP_HEADER.length;
-                xmp = java.util.Arrays.copyOfRange(b, from, end);
-            }
+            visitor.segment(marker, pos + 4, end);
             pos = end;
         }
-        return new OrientationSources(exif == null ? null : exif.toByteArray(), xmp);
     }
 
-    private static boolean startsWith(byte[] b, int from, int end, byte[] prefix) {
+    static boolean startsWith(byte[] b, int from, int end, byte[] prefix) {
         if (end - from < prefix.length) {
             return false;
         }

@@ -3,58 +3,104 @@ package org.lesiontriage.triage.imaging;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DataFormatException;
+import java.util.zip.CRC32;
 import java.util.zip.Inflater;
 
+import org.lesiontriage.contracts.ReasonCode;
+
 /**
- * EXIF and XMP of a PNG stream, gathered from all chunks up to IEND the way PIL's PNG plugin does: an
- * eXIf chunk or a text chunk keyed "exif" (the last one wins), else an ImageMagick "Raw profile type
+ * One pass over a PNG's chunks up to IEND: checks each chunk's CRC and gathers the EXIF and XMP, the way PIL's PNG
+ * plugin does: an eXIf chunk or a text chunk keyed "exif" (the last one wins), else an ImageMagick "Raw profile type
  * exif" hex dump, and the last "XML:com.adobe.xmp" text chunk.
+ *
+ * <p>javax.imageio checks no CRC: a corrupt palette, transparency or EXIF chunk (or a damaged CRC) decodes without
+ * a word, so this runs before any pixel is decoded. A stream that ends before IEND is truncated.
  */
 final class PngMetadata {
 
     /** Compressed text is inflated up to this size only: metadata is small, bombs are not. */
     private static final int MAX_TEXT = 1 << 20;
     private static final byte[] EXIF_HEADER = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
+    private static final int SIGNATURE_LENGTH = 8;
 
     private PngMetadata() {
     }
 
-    static OrientationSources read(byte[] b) {
+    /**
+     * @throws ImageRejectedException {@code IMAGE_CORRUPT} when a chunk's CRC does not match its type and data,
+     *                                {@code IMAGE_UNDECODABLE} when the stream ends before IEND
+     */
+    static OrientationSources read(byte[] b) throws ImageRejectedException {
         byte[] exif = null;
         byte[] rawProfile = null;
         byte[] xmp = null;
-        int pos = 8; // after the signature
-        while (pos + 12 <= b.length) {
-            long length = ((long) (b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
-            long end = pos + 12L + length;
-            if (end > b.length) {
-                break;
+        boolean metadataReadable = true;
+        CRC32 crc = new CRC32();
+        int pos = SIGNATURE_LENGTH;
+        while (true) {
+            if (pos + 12 > b.length) {
+                throw truncated("the stream ends at byte " + b.length + " without an IEND chunk");
             }
+            long length = u32(b, pos);
+            long end = pos + 12L + length;
             String type = new String(b, pos + 4, 4, StandardCharsets.ISO_8859_1);
+            if (end > b.length) {
+                throw truncated("chunk " + printable(type) + " at byte " + pos + " declares " + length
+                        + " data bytes, more than the " + (b.length - pos - 12) + " left");
+            }
             int data = pos + 8;
             int dataEnd = data + (int) length;
+            crc.reset();
+            crc.update(b, pos + 4, 4 + (int) length); // type and data, in place
+            if (crc.getValue() != u32(b, dataEnd)) {
+                throw new ImageRejectedException(ReasonCode.IMAGE_CORRUPT, "PNG chunk " + printable(type) + " at byte " + pos
+                        + " fails its CRC (stored " + Long.toHexString(u32(b, dataEnd)) + ", computed " + Long.toHexString(crc.getValue()) + ")");
+            }
             if (type.equals("IEND")) {
                 break;
             }
-            if (type.equals("eXIf")) {
-                exif = java.util.Arrays.copyOfRange(b, data, dataEnd);
-            } else if (type.equals("tEXt") || type.equals("zTXt") || type.equals("iTXt")) {
-                Text text = text(type, b, data, dataEnd);
-                if (text != null) {
-                    switch (text.keyword()) {
-                        case "exif" -> exif = stripExifHeader(text.value());
-                        case "Raw profile type exif" -> rawProfile = text.value();
-                        case "XML:com.adobe.xmp" -> xmp = text.value();
-                        default -> { }
+            if (metadataReadable) {
+                try {
+                    if (type.equals("eXIf")) {
+                        exif = java.util.Arrays.copyOfRange(b, data, dataEnd);
+                    } else if (type.equals("tEXt") || type.equals("zTXt") || type.equals("iTXt")) {
+                        Text text = text(type, b, data, dataEnd);
+                        if (text != null) {
+                            switch (text.keyword()) {
+                                case "exif" -> exif = stripExifHeader(text.value());
+                                case "Raw profile type exif" -> rawProfile = text.value();
+                                case "XML:com.adobe.xmp" -> xmp = text.value();
+                                default -> { }
+                            }
+                        }
                     }
+                } catch (RuntimeException malformed) {
+                    // Malformed metadata means no orientation, as before; the CRC walk goes on.
+                    metadataReadable = false;
                 }
             }
             pos = (int) end;
+        }
+        if (!metadataReadable) {
+            return new OrientationSources(null, null);
         }
         if (exif == null && rawProfile != null) {
             exif = stripExifHeader(rawProfileBytes(rawProfile));
         }
         return new OrientationSources(exif, xmp);
+    }
+
+    private static ImageRejectedException truncated(String detail) {
+        return new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "truncated PNG: " + detail);
+    }
+
+    private static long u32(byte[] b, int at) {
+        return ((long) (b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+
+    /** Chunk types come from the untrusted bytes; keep messages printable. */
+    private static String printable(String type) {
+        return "'" + type.replaceAll("[^\\x20-\\x7E]", "?") + "'";
     }
 
     private record Text(String keyword, byte[] value) {
