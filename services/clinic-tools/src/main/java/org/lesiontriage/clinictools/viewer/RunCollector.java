@@ -1,7 +1,6 @@
 package org.lesiontriage.clinictools.viewer;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +17,6 @@ import org.lesiontriage.clinictools.labels.LabelledEvent;
  * (a consumer may see a record twice after a rebalance).
  */
 final class RunCollector {
-
-    /** The triage queue's order: URGENT first, then by p(melanoma), highest first. */
-    static final Comparator<TriageResult> QUEUE_ORDER = Comparator
-            .comparingInt((TriageResult r) -> priorityRank(r.getPriority()))
-            .thenComparing(Comparator.comparingDouble(TriageResult::getMelanomaProbability).reversed());
 
     private final Map<String, LabelledEvent> labels;
     private final Set<String> seenEventIds = new HashSet<>();
@@ -59,15 +53,7 @@ final class RunCollector {
     }
 
     List<TriageResult> topOfQueue(int n) {
-        return results.stream().sorted(QUEUE_ORDER).limit(n).toList();
-    }
-
-    static int priorityRank(TriagePriority priority) {
-        return switch (priority) {
-            case URGENT -> 0;
-            case ROUTINE -> 1;
-            default -> 2;
-        };
+        return results.stream().sorted(QueueOrder.URGENT_THEN_MELANOMA).limit(n).toList();
     }
 
     long counted() {

@@ -1,0 +1,196 @@
+package org.lesiontriage.dashboard.ingest;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+import org.lesiontriage.contracts.CaseReview;
+import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.TriageResult;
+import org.lesiontriage.dashboard.operations.PipelineStats;
+import org.lesiontriage.dashboard.queue.QueueEntry;
+import org.lesiontriage.dashboard.queue.ReviewMark;
+import org.lesiontriage.dashboard.queue.WorkingSet;
+import org.lesiontriage.registry.RegistrySerdeException;
+import org.lesiontriage.registry.SpecificAvroDeserializer;
+
+/**
+ * Reads triage-results, triage-failures and triage-reviews (read_committed) into a working set and the pipeline
+ * statistics, from the start of the topics (or a lookback) at every start: the topics are the state, the dashboard
+ * keeps none of its own. {@link #run()} loops until {@link #close()}.
+ *
+ * <p>Values are deserialized here: a record that does not read is counted and skipped, while a registry that cannot
+ * be reached (a transient reason) makes the reader wait and read the record again.
+ */
+public final class TopicsReader implements Runnable, AutoCloseable {
+
+    /** The three topics' names. */
+    public record Names(String results, String failures, String reviews) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(TopicsReader.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final long COMMIT_EVERY_MS = 5_000;
+
+    private final Names topics;
+    private final Optional<Duration> lookback;
+    private final WorkingSet workingSet;
+    private final PipelineStats stats;
+    private final CatchUp catchUp = new CatchUp();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final SpecificAvroDeserializer<TriageResult> results = new SpecificAvroDeserializer<>(TriageResult.class);
+    private final SpecificAvroDeserializer<DeadLetter> deadLetters = new SpecificAvroDeserializer<>(DeadLetter.class);
+    private final SpecificAvroDeserializer<CaseReview> reviews = new SpecificAvroDeserializer<>(CaseReview.class);
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+
+    /**
+     * @param consumerConfig a consumer's settings with its group (read_committed, no auto commit)
+     * @param lookback       at start, records older than this are skipped; empty: the whole topics
+     */
+    public TopicsReader(Map<String, Object> consumerConfig, Map<String, Object> serdeConfig, Names topics,
+                        Optional<Duration> lookback, WorkingSet workingSet, PipelineStats stats) {
+        this.topics = topics;
+        this.lookback = lookback;
+        this.workingSet = workingSet;
+        this.stats = stats;
+        results.configure(serdeConfig, false);
+        deadLetters.configure(serdeConfig, false);
+        reviews.configure(serdeConfig, false);
+        Map<String, Object> props = new HashMap<>(consumerConfig);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** True once everything the topics held at start has been read. */
+    public boolean caughtUp() {
+        return catchUp.caughtUp();
+    }
+
+    /** The partitions not read up to their end offset at start yet, with that offset. */
+    public Map<TopicPartition, Long> catchUpRemaining() {
+        return catchUp.remaining();
+    }
+
+    /** Null while the reader runs or after a clean stop; why it stopped otherwise. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topics.results(), topics.failures(), topics.reviews()), new StartPositions());
+            long lastCommit = System.currentTimeMillis();
+            while (!stopping) {
+                ConsumerRecords<String, byte[]> batch = consumer.poll(POLL);
+                boolean retry = false;
+                for (TopicPartition partition : batch.partitions()) {
+                    retry |= !handle(partition, batch.records(partition));
+                }
+                for (TopicPartition partition : consumer.assignment()) {
+                    catchUp.position(partition, consumer.position(partition));
+                }
+                if (retry) {
+                    Thread.sleep(RETRY.toMillis());
+                }
+                if (System.currentTimeMillis() - lastCommit > COMMIT_EVERY_MS) {
+                    consumer.commitAsync(); // only so that lag shows in Kafka's tools: every start seeks anyway
+                    lastCommit = System.currentTimeMillis();
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                failure = e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("The topic reader stopped; the dashboard is not live", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Makes {@link #run()} return soon; callable from any thread. */
+    @Override
+    public void close() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    /** Handles a partition's records in order; false when it stopped at a transient failure (read again later). */
+    private boolean handle(TopicPartition partition, List<ConsumerRecord<String, byte[]>> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                accept(record);
+            } catch (RegistrySerdeException e) {
+                if (e.isTransient()) {
+                    LOG.warnf("Registry unavailable (%s); reading %s again shortly", e.reasonCode(), partition);
+                    consumer.seek(partition, record.offset());
+                    return false;
+                }
+                stats.unreadable(record.topic(), e.reasonCode());
+            }
+        }
+        return true;
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record) {
+        String topic = record.topic();
+        if (record.value() == null) {
+            return; // a tombstone: nothing to show
+        }
+        if (topic.equals(topics.results())) {
+            TriageResult result = results.deserialize(topic, record.value());
+            workingSet.add(QueueEntry.of(result, record.timestamp()));
+            stats.result(result, record.timestamp(), System.currentTimeMillis(), catchUp.caughtUp());
+        } else if (topic.equals(topics.failures())) {
+            stats.deadLetter(deadLetters.deserialize(topic, record.value()));
+        } else {
+            workingSet.apply(ReviewMark.of(reviews.deserialize(topic, record.value())));
+        }
+    }
+
+    /** At every assignment: back to the start (or the lookback), whatever the group committed. */
+    private final class StartPositions implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            if (lookback.isPresent()) {
+                long since = System.currentTimeMillis() - lookback.get().toMillis();
+                Map<TopicPartition, Long> query = new HashMap<>();
+                partitions.forEach(p -> query.put(p, since));
+                Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                partitions.forEach(p -> consumer.seek(p, starts.get(p) != null ? starts.get(p).offset() : ends.get(p)));
+            } else {
+                consumer.seekToBeginning(partitions);
+            }
+            catchUp.start(consumer.endOffsets(Set.copyOf(partitions)));
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // nothing is held per partition
+        }
+    }
+}
