@@ -58,9 +58,12 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         }
         int writerId = ConfluentWireFormat.schemaId(data);
         SpecificDatumReader<T> reader = readerFor(writerId);
+        int bodyLength = data.length - ConfluentWireFormat.HEADER_LENGTH;
+        // Before decoding: the decoder allocates what the body declares, and the body may lie.
+        AvroBodyBounds.require(reader.getSchema(), data, ConfluentWireFormat.HEADER_LENGTH, bodyLength);
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_LENGTH,
-                    data.length - ConfluentWireFormat.HEADER_LENGTH, null);
+                    bodyLength, null);
             T record = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new IOException("bytes left over after the record");
