@@ -1,5 +1,7 @@
 package org.lesiontriage.triage.api;
 
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -22,10 +24,17 @@ import org.lesiontriage.triage.rescore.RescoreJobs;
 /**
  * Re-score jobs over HTTP: {@code POST /rescore} starts (or resumes) one, {@code GET /rescore/{id}} shows its
  * progress, rate and ETA, {@code DELETE /rescore/{id}} cancels it. docs/rescoring.md shows examples.
+ *
+ * <p>Starting and cancelling need HTTP basic authentication with role {@value #ROLE} (a job takes CPUs and creates
+ * topics); reading the jobs' state does not: it holds job ids, topic names and counts, no image and no result.
+ * Endpoints without an annotation are denied ({@code quarkus.security.jaxrs.deny-unannotated-endpoints}).
  */
 @Path("/rescore")
 @Produces(MediaType.APPLICATION_JSON)
 public class RescoreResource {
+
+    /** The role that may start and cancel re-score jobs (docs/operations.md, "Who may do what"). */
+    public static final String ROLE = "rescore";
 
     @Inject
     RescoreJobs jobs;
@@ -42,6 +51,7 @@ public class RescoreResource {
     }
 
     @POST
+    @RolesAllowed(ROLE)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(StartRequest body) {
         try {
@@ -62,11 +72,13 @@ public class RescoreResource {
     }
 
     @GET
+    @PermitAll
     public Collection<ReplayStatus> list() {
         return jobs.all();
     }
 
     @GET
+    @PermitAll
     @Path("/{jobId}")
     public Response status(@PathParam("jobId") String jobId) {
         return jobs.status(jobId).map(s -> Response.ok(s).build())
@@ -74,6 +86,7 @@ public class RescoreResource {
     }
 
     @DELETE
+    @RolesAllowed(ROLE)
     @Path("/{jobId}")
     public Response cancel(@PathParam("jobId") String jobId) {
         return jobs.cancel(jobId).map(s -> Response.accepted(s).build())

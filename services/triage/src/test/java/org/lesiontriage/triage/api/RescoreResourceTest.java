@@ -3,6 +3,7 @@ package org.lesiontriage.triage.api;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.containsStringIgnoringCase;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -10,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -26,10 +28,14 @@ import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackResource;
 
-/** Re-score jobs through the running service's REST API: start, follow, cancel, resume. */
+/**
+ * Re-score jobs through the running service's REST API: start, follow, cancel, resume; who may do which (basic
+ * authentication with role rescore for POST and DELETE, users and roles from files outside the jar).
+ */
 @Tag("integration")
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ApiUsersResource.class, restrictToAnnotatedClass = true)
 class RescoreResourceTest {
 
     private static final String SOURCE = "rest-replay-images";
@@ -55,7 +61,7 @@ class RescoreResourceTest {
 
     @Test
     void startsAJobThatReportsProgressAndCompletesWithEveryEventOnce() {
-        given().contentType(ContentType.JSON)
+        operator().contentType(ContentType.JSON)
                 .body(Map.of("jobId", "rest-1", "model", "proposed/1.0.0", "sourceTopic", SOURCE))
                 .post("/rescore")
                 .then().statusCode(202)
@@ -77,13 +83,13 @@ class RescoreResourceTest {
     @Test
     void aCancelledJobStopsAndResumesWhenStartedAgain() {
         Map<String, String> body = Map.of("jobId", "rest-2", "model", "proposed/1.0.0", "sourceTopic", SOURCE);
-        given().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(202);
-        given().delete("/rescore/rest-2").then().statusCode(202);
+        operator().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(202);
+        operator().delete("/rescore/rest-2").then().statusCode(202);
         JsonPath cancelled = awaitFinished("rest-2");
         assertThat(cancelled.getString("state")).isEqualTo("CANCELLED");
         assertThat(cancelled.getString("message")).contains("start the same job again");
 
-        given().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(202);
+        operator().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(202);
         JsonPath resumed = awaitFinished("rest-2");
         assertThat(resumed.getString("state")).isEqualTo("COMPLETED");
         assertThat(TopicReader.readGeneric(stack.bootstrapServers(), "triage-rescore-rest-2", stack.serdeConfig(),
@@ -93,15 +99,49 @@ class RescoreResourceTest {
 
     @Test
     void refusesModelsOutsideTheModelRootAndAnswers404ForUnknownJobs() {
-        given().contentType(ContentType.JSON).body(Map.of("jobId", "escape", "model", "../../etc"))
+        operator().contentType(ContentType.JSON).body(Map.of("jobId", "escape", "model", "../../etc"))
                 .post("/rescore").then().statusCode(400).body("error", containsString("is not a folder under"));
-        given().contentType(ContentType.JSON).body(Map.of("jobId", "bad-range", "model", "proposed/1.0.0", "from", "soon"))
+        operator().contentType(ContentType.JSON).body(Map.of("jobId", "bad-range", "model", "proposed/1.0.0", "from", "soon"))
                 .post("/rescore").then().statusCode(400).body("error", containsString("ISO-8601"));
-        given().contentType(ContentType.JSON).body(Map.of("jobId", "into-live", "model", "proposed/1.0.0",
+        operator().contentType(ContentType.JSON).body(Map.of("jobId", "into-live", "model", "proposed/1.0.0",
                         "sourceTopic", SOURCE, "resultsTopic", "triage-results"))
                 .post("/rescore").then().statusCode(400).body("error", containsString("live topic triage-results"));
         given().get("/rescore/no-such-job").then().statusCode(404);
-        given().delete("/rescore/no-such-job").then().statusCode(404);
+        operator().delete("/rescore/no-such-job").then().statusCode(404);
+    }
+
+    @Test
+    void startingAndCancellingNeedRoleRescoreWhileHealthMetricsAndStateStayOpen() {
+        Map<String, String> body = Map.of("jobId", "rest-auth", "model", "proposed/1.0.0", "sourceTopic", SOURCE);
+        // No credentials: 401 with a basic challenge; wrong password, unknown user: 401; a user without the role: 403.
+        given().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(401)
+                .header("WWW-Authenticate", containsStringIgnoringCase("basic"));
+        as(ApiUsersResource.OPERATOR, "wrong").contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(401);
+        as("nobody", ApiUsersResource.OPERATOR_PASSWORD).contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(401);
+        as(ApiUsersResource.VIEWER, ApiUsersResource.VIEWER_PASSWORD).contentType(ContentType.JSON).body(body)
+                .post("/rescore").then().statusCode(403);
+        given().get("/rescore/rest-auth").then().statusCode(404); // none of those started a job
+
+        operator().contentType(ContentType.JSON).body(body).post("/rescore").then().statusCode(202);
+        given().delete("/rescore/rest-auth").then().statusCode(401);
+        as(ApiUsersResource.VIEWER, ApiUsersResource.VIEWER_PASSWORD).delete("/rescore/rest-auth").then().statusCode(403);
+        given().get("/rescore/rest-auth").then().statusCode(200).body("jobId", equalTo("rest-auth"));
+        given().get("/rescore").then().statusCode(200).body("jobId", hasItem("rest-auth"));
+        awaitFinished("rest-auth");
+
+        // What the cluster reads needs no credentials, and a stray header does not break it.
+        for (String path : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/model")) {
+            given().get(path).then().statusCode(200);
+            as(ApiUsersResource.OPERATOR, "wrong").get(path).then().statusCode(200);
+        }
+    }
+
+    private static RequestSpecification operator() {
+        return as(ApiUsersResource.OPERATOR, ApiUsersResource.OPERATOR_PASSWORD);
+    }
+
+    private static RequestSpecification as(String user, String password) {
+        return given().auth().preemptive().basic(user, password);
     }
 
     private static JsonPath awaitFinished(String jobId) {

@@ -67,6 +67,18 @@ class TriageServiceTest {
     }
 
     @Test
+    void withoutConfiguredUsersEveryMutatingCallIsRefused() {
+        // No TRIAGE_USERS_FILE here: the service starts, and no credentials can start or cancel a job.
+        String body = "{\"jobId\": \"no-users\", \"model\": \"proposed/1.0.0\"}";
+        given().contentType("application/json").body(body).post("/rescore").then().statusCode(401);
+        given().auth().preemptive().basic("operator", "battery-staple-42").contentType("application/json").body(body)
+                .post("/rescore").then().statusCode(401);
+        given().auth().preemptive().basic("operator", "battery-staple-42").delete("/rescore/no-users").then().statusCode(401);
+        given().get("/rescore").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void describesTheLoadedModel() {
         given().get("/model").then().statusCode(200)
                 .body("classLabels", hasSize(2))
