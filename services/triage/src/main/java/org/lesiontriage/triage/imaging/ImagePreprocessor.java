@@ -21,8 +21,10 @@ import org.lesiontriage.contracts.ReasonCode;
  *   <li>header dimensions: width*height above {@code maxPixels}: {@code IMAGE_TOO_MANY_PIXELS};
  *       min(width, height) below {@code minSide}: {@code IMAGE_TOO_SMALL};</li>
  * </ol>
- * then decoding: corrupt or truncated data (including decoder warnings): {@code IMAGE_UNDECODABLE};
- * CMYK/YCCK or other colour models outside the contract: {@code IMAGE_UNSUPPORTED_COLOR}.
+ * then integrity and decoding: a PNG chunk whose CRC does not match: {@code IMAGE_CORRUPT} (every chunk is
+ * checked, before the header guards); truncated or undecodable data (including decoder warnings):
+ * {@code IMAGE_UNDECODABLE}; colour models outside the contract: {@code IMAGE_UNSUPPORTED_COLOR} (Adobe
+ * CMYK/YCCK JPEGs are converted to sRGB, see {@link AdobeJpegs}).
  *
  * <p>Stateless and thread-safe. Peak memory per call is the decoded raster (at most
  * {@code maxPixels} * bands * bytes per sample) plus {@code 24 * H * inputWidth} bytes of accumulators.
