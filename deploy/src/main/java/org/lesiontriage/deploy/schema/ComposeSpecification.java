@@ -18,7 +18,7 @@ public final class ComposeSpecification {
     }
 
     public static ComposeSpecification load() {
-        return new ComposeSpecification(SchemaResources.compile(SpecificationVersion.DRAFT_7,
+        return new ComposeSpecification(SchemaResources.compile(SpecificationVersion.DRAFT_7, DOCUMENT,
                 YamlDocuments.json(SchemaResources.read(DOCUMENT))));
     }
 

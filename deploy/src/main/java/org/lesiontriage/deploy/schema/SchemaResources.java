@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.stream.StreamSupport;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +33,11 @@ final class SchemaResources {
 
     static Schema compile(SpecificationVersion version, JsonNode schema) {
         return SchemaRegistry.withDefaultDialect(version).getSchema(schema);
+    }
+
+    /** A schema whose relative $id needs a base: the vendored file's own name under a local scheme. */
+    static Schema compile(SpecificationVersion version, String file, JsonNode schema) {
+        return SchemaRegistry.withDefaultDialect(version).getSchema(SchemaLocation.of("urn:vendored:" + file), schema);
     }
 
     /** Each error as "where: what", prefixed with the object it is about. */

@@ -1,0 +1,187 @@
+package org.lesiontriage.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.lesiontriage.contracts.RecordLimits;
+import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.deploy.kube.Objects;
+import org.lesiontriage.deploy.kube.RenderedManifests;
+import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.rescore.RangeBound;
+import org.lesiontriage.triage.rescore.ReplayRequest;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Kafka side against the service: a KafkaTopic for every topic of the contracts with the record size the
+ * service produces, KEDA scaling the service's consumer group on its input within the partition count, and each
+ * KafkaUser holding exactly the ACLs its client needs, derived from the service's settings (application id, topic
+ * names) and the re-score jobs' naming.
+ */
+@Tag("unit")
+class KafkaResourcesTest {
+
+    static final RenderedManifests CPU = ProjectFiles.rendered(ProjectFiles.CPU);
+    static final TriageSettings SETTINGS = TriageSettings.load(Map.of(),
+            TriageServiceManifestTest.runtimeEnvironment(CPU));
+
+    /** One ACL entry as "type:patternType:name operation", the way the broker stores them. */
+    static Set<String> acls(JsonNode kafkaUser) {
+        Set<String> acls = new TreeSet<>();
+        for (JsonNode acl : kafkaUser.at("/spec/authorization/acls")) {
+            JsonNode resource = acl.path("resource");
+            String name = resource.path("type").asString().equals("cluster") ? "kafka-cluster"
+                    : resource.path("patternType").asString("literal") + ":" + resource.path("name").asString();
+            for (String operation : Objects.strings(acl.path("operations"))) {
+                acls.add(resource.path("type").asString() + ":" + name + " " + operation);
+            }
+        }
+        return acls;
+    }
+
+    static Set<String> allow(String type, String pattern, String name, String... operations) {
+        Set<String> acls = new TreeSet<>();
+        for (String operation : operations) {
+            acls.add(type + ":" + (type.equals("cluster") ? "kafka-cluster" : pattern + ":" + name) + " " + operation);
+        }
+        return acls;
+    }
+
+    static List<String> contractTopics() throws IllegalAccessException {
+        List<String> topics = new ArrayList<>();
+        for (Field field : Topics.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                topics.add((String) field.get(null));
+            }
+        }
+        return topics;
+    }
+
+    static JsonNode topic(String name) {
+        return CPU.all("KafkaTopic").stream()
+                .filter(t -> name.equals(t.at("/spec/topicName").asString(Objects.name(t)))).findFirst()
+                .orElseThrow(() -> new AssertionError("no KafkaTopic for " + name));
+    }
+
+    @Test
+    void everyTopicOfTheContractsHasAKafkaTopicOnTheCluster() throws IllegalAccessException {
+        List<String> topics = contractTopics();
+
+        assertThat(topics).contains(SETTINGS.triage().topics().images(), SETTINGS.triage().topics().results(),
+                SETTINGS.triage().topics().failures());
+        for (String name : topics) {
+            JsonNode topic = topic(name);
+            assertThat(topic.at("/metadata/labels/strimzi.io~1cluster").asString()).isEqualTo(AgreedNames.KAFKA_CLUSTER);
+            assertThat(topic.at("/spec/replicas").asInt()).isGreaterThan(
+                    Integer.parseInt(topic.at("/spec/config/min.insync.replicas").asString()));
+        }
+        assertThat(CPU.all("KafkaTopic")).hasSize(topics.size());
+    }
+
+    @Test
+    void topicsThatCarryImagesTakeTheRecordsTheServiceProduces() {
+        int producerLimit = Integer.parseInt(SETTINGS.kafkaStreams().get("producer.max.request.size"));
+        assertThat(producerLimit).isEqualTo(RecordLimits.MAX_IMAGE_RECORD_BYTES);
+        for (String name : List.of(SETTINGS.triage().topics().images(), SETTINGS.triage().topics().failures())) {
+            assertThat(topic(name).at("/spec/config/max.message.bytes").asLong()).as(name)
+                    .isGreaterThanOrEqualTo(producerLimit);
+        }
+        assertThat(Long.parseLong(SETTINGS.kafkaStreams().get("consumer.max.partition.fetch.bytes")))
+                .isGreaterThanOrEqualTo(topic(SETTINGS.triage().topics().images()).at("/spec/config/max.message.bytes").asLong());
+    }
+
+    @Test
+    void resultsArePartitionedLikeTheirInput() {
+        assertThat(topic(SETTINGS.triage().topics().results()).at("/spec/partitions").asInt())
+                .isEqualTo(topic(SETTINGS.triage().topics().images()).at("/spec/partitions").asInt());
+    }
+
+    @Test
+    void kedaScalesTheServicesGroupOnItsInputWithinThePartitions() {
+        for (String overlay : ProjectFiles.SERVICE_OVERLAYS) {
+            RenderedManifests manifests = ProjectFiles.rendered(overlay);
+            JsonNode scaler = manifests.get("ScaledObject", "triage-service");
+            JsonNode trigger = scaler.at("/spec/triggers/0");
+            Map<String, String> env = TriageServiceManifestTest.environment(manifests);
+
+            assertThat(scaler.at("/spec/scaleTargetRef/name").asString())
+                    .isEqualTo(Objects.name(TriageServiceManifestTest.deployment(manifests)));
+            assertThat(TriageServiceManifestTest.deployment(manifests).at("/spec/replicas").isMissingNode())
+                    .as("KEDA owns the replica count").isTrue();
+            assertThat(trigger.path("type").asString()).isEqualTo("kafka");
+            assertThat(trigger.at("/metadata/consumerGroup").asString()).isEqualTo(SETTINGS.applicationId());
+            assertThat(trigger.at("/metadata/topic").asString()).isEqualTo(SETTINGS.triage().topics().images());
+            assertThat(trigger.at("/metadata/bootstrapServers").asString()).isEqualTo(env.get("KAFKA_BOOTSTRAP_SERVERS"));
+            assertThat(trigger.at("/metadata/allowIdleConsumers").asString()).isEqualTo("false");
+            int max = scaler.at("/spec/maxReplicaCount").asInt();
+            int partitions = topic(SETTINGS.triage().topics().images()).at("/spec/partitions").asInt();
+            assertThat(max).isBetween(scaler.at("/spec/minReplicaCount").asInt(), partitions);
+            // every stream thread of every replica gets a partition, or it idles
+            int threads = Integer.parseInt(TriageSettings.load(Map.of(), TriageServiceManifestTest.runtimeEnvironment(manifests))
+                    .kafkaStreams().get("num.stream.threads"));
+            assertThat(max * threads).as(overlay + ": replicas x stream threads").isLessThanOrEqualTo(partitions);
+        }
+    }
+
+    @Test
+    void theServiceUserMayDoExactlyWhatTheServiceDoes() {
+        String appId = SETTINGS.applicationId();
+        var topics = SETTINGS.triage().topics();
+        Set<String> expected = new TreeSet<>();
+        expected.addAll(allow("topic", "literal", topics.images(), "Read", "Describe"));
+        expected.addAll(allow("topic", "literal", topics.results(), "Write", "Describe"));
+        expected.addAll(allow("topic", "literal", topics.failures(), "Write", "Describe"));
+        expected.addAll(allow("group", "literal", appId, "Read", "Describe"));
+        // Kafka Streams' internal topics (the pending-images changelog) and exactly-once v2's transactional ids
+        expected.addAll(allow("topic", "prefix", appId + "-", "Create", "Read", "Write", "Describe", "DescribeConfigs"));
+        expected.addAll(allow("transactionalId", "prefix", appId + "-", "Write", "Describe"));
+        expected.addAll(allow("cluster", "", "", "IdempotentWrite"));
+
+        assertThat(SETTINGS.kafkaStreams().get("processing.guarantee")).isEqualTo("exactly_once_v2");
+        assertThat(acls(ProjectFiles.rendered(ProjectFiles.SECURED).get("KafkaUser", "triage-service")))
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void theRescoreUserMayRunReplaysAndNothingOfTheLiveService() {
+        ReplayRequest request = new ReplayRequest("probe", SETTINGS.triage().topics().images(), RangeBound.parse("earliest"),
+                RangeBound.parse("latest"), Path.of("models/proposed/1.0.0"), null, null);
+        String appPrefix = request.applicationId().substring(0, request.applicationId().length() - "probe".length());
+        String outputPrefix = request.resultsTopic().substring(0, request.resultsTopic().length() - "probe".length());
+        assertThat(request.failuresTopic()).startsWith(outputPrefix);
+        Set<String> expected = new TreeSet<>();
+        expected.addAll(allow("topic", "literal", SETTINGS.triage().topics().images(), "Read", "Describe"));
+        expected.addAll(allow("topic", "prefix", outputPrefix, "Create", "Write", "Describe"));
+        expected.addAll(allow("group", "prefix", appPrefix, "Read", "Describe"));
+        expected.addAll(allow("topic", "prefix", appPrefix, "Create", "Read", "Write", "Describe", "DescribeConfigs"));
+        expected.addAll(allow("transactionalId", "prefix", appPrefix, "Write", "Describe"));
+        expected.addAll(allow("cluster", "", "", "IdempotentWrite"));
+
+        assertThat(acls(ProjectFiles.rendered(ProjectFiles.SECURED).get("KafkaUser", "triage-rescore")))
+                .containsExactlyElementsOf(expected);
+        assertThat(appPrefix).startsWith(SETTINGS.applicationId() + "-").isNotEqualTo(SETTINGS.applicationId() + "-");
+    }
+
+    @Test
+    void kedaMayOnlyReadTheLag() {
+        assertThat(acls(ProjectFiles.rendered(ProjectFiles.SECURED).get("KafkaUser", "triage-keda")))
+                .containsExactlyInAnyOrder("topic:literal:" + SETTINGS.triage().topics().images() + " Describe",
+                        "group:literal:" + SETTINGS.applicationId() + " Describe");
+    }
+
+    @Test
+    void noUserHoldsAWildcardOrAll() {
+        for (JsonNode user : ProjectFiles.rendered(ProjectFiles.SECURED).all("KafkaUser")) {
+            assertThat(acls(user)).as(Objects.name(user)).noneMatch(acl -> acl.contains(":*") || acl.endsWith(" All"));
+        }
+    }
+}
