@@ -12,6 +12,7 @@ import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.topology.InMemoryAttemptLedger;
 import org.lesiontriage.triage.topology.OffsetWindow;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
@@ -35,13 +36,15 @@ final class TriagePipeline {
     }
 
     static TriageComponents components(LesionClassifier classifier, BatchPolicy policy, Map<String, ?> serdeConfig) {
-        return pipeline("unused:9092", serdeConfig, policy).components(classifier, new SimpleMeterRegistry());
+        return pipeline("unused:9092", serdeConfig, policy).components(classifier, new SimpleMeterRegistry(),
+                new InMemoryAttemptLedger());
     }
 
     static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
                               int streamThreads, int commitIntervalMs, String applicationId) throws InterruptedException {
         PipelineAssembly pipeline = pipeline(stack.bootstrapServers(), stack.serdeConfig(), policy);
-        var components = pipeline.components(classifier, new SimpleMeterRegistry());
+        // The in-memory ledger: a benchmark never restarts its process, and the ledger costs nothing until a failure.
+        var components = pipeline.components(classifier, new SimpleMeterRegistry(), new InMemoryAttemptLedger());
         KafkaStreams streams = new KafkaStreams(pipeline.topology(topics, components, OffsetWindow.ALL),
                 streamsConfig(pipeline, applicationId, stack.workDir().resolve(applicationId),
                         streamThreads, commitIntervalMs));

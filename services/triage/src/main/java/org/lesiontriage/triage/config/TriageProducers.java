@@ -13,6 +13,7 @@ import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
 import org.lesiontriage.triage.rescore.ReplaySettings;
+import org.lesiontriage.triage.topology.AttemptLedger;
 import org.lesiontriage.triage.topology.TriageComponents;
 
 /**
@@ -42,11 +43,22 @@ public class TriageProducers {
 
     @Produces
     @Singleton
-    TriageComponents components(PipelineAssembly pipeline, LesionClassifier classifier, MeterRegistry meters) {
+    TriageComponents components(PipelineAssembly pipeline, LesionClassifier classifier, MeterRegistry meters,
+                                AttemptLedger attempts) {
         BatchPolicy batching = pipeline.batching();
         LOG.infof("Micro-batching: a batch runs at %d images or when its oldest waited %d ms",
                 batching.maxSize(), batching.maxDelay().toMillis());
-        return pipeline.components(classifier, meters);
+        return pipeline.components(classifier, meters, attempts);
+    }
+
+    @Produces
+    @Singleton
+    AttemptLedger attemptLedger(PipelineAssembly pipeline) {
+        return pipeline.attemptLedger(pipeline.settings().applicationId());
+    }
+
+    void close(@Disposes AttemptLedger ledger) {
+        ledger.close();
     }
 
     @Produces

@@ -109,12 +109,26 @@ final class ImageDecoder {
             }
             return reader.read(0);
         } catch (IIOException e) {
+            rethrowVirtualMachineError(e);
             if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("unsupported image type")) {
                 throw unsupportedColor("unsupported " + type + " colour model (e.g. CMYK or YCCK)");
             }
             throw new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
         } catch (IOException | RuntimeException e) {
             throw new ImageRejectedException(ReasonCode.IMAGE_UNDECODABLE, "corrupt or truncated " + type + " data: " + describe(e), e);
+        }
+    }
+
+    /**
+     * The JDK's PNG reader wraps whatever it catches, an OutOfMemoryError included, in an IIOException. A heap too
+     * small for a valid image is not corrupt data: the Error goes on, so the record is retried and, if it keeps
+     * failing, set aside as REPEATED_FAILURE rather than called undecodable.
+     */
+    private static void rethrowVirtualMachineError(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof VirtualMachineError error) {
+                throw error;
+            }
         }
     }
 

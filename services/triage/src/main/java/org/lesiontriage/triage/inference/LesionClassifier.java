@@ -136,6 +136,19 @@ public final class LesionClassifier implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the model still answers: one run on a blank image. Tells a model that fails for everything (a lost
+     * GPU, say) from a batch that makes it fail, which is then the input's fault.
+     */
+    public boolean answersAProbe() {
+        try {
+            float[][] probabilities = classify(newBatchBuffer(1), 1);
+            return probabilities.length == 1 && probabilities[0].length == descriptor.classLabels().size();
+        } catch (OrtException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private void warmUp(int batchSize) throws OrtException {
         float[][] probabilities = classify(newBatchBuffer(batchSize), batchSize);
         float sum = 0;

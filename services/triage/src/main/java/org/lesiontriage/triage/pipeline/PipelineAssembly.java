@@ -11,7 +11,10 @@ import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.inference.InferenceOptions;
 import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.topology.AttemptLedger;
+import org.lesiontriage.triage.topology.KafkaAttemptLedger;
 import org.lesiontriage.triage.topology.OffsetWindow;
+import org.lesiontriage.triage.topology.PoisonPolicy;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;
@@ -46,9 +49,22 @@ public final class PipelineAssembly {
         return LesionClassifier.load(modelDir, inference());
     }
 
-    /** The components around a loaded model: decoder, guards, preprocessing, batcher, result and dead-letter makers. */
-    public TriageComponents components(LesionClassifier classifier, MeterRegistry meters) {
-        return TriageComponents.assemble(classifier, limits(), batching(), serdeConfig(), meters);
+    /**
+     * The components around a loaded model: decoder, guards, preprocessing, batcher, result and dead-letter makers,
+     * and the ledger of failed attempts that sets a record aside after {@code triage.poison.max-attempts}.
+     */
+    public TriageComponents components(LesionClassifier classifier, MeterRegistry meters, AttemptLedger attempts) {
+        return TriageComponents.assemble(classifier, limits(), batching(), serdeConfig(), meters, attempts,
+                poisonPolicy());
+    }
+
+    /** The durable attempt ledger of the Kafka Streams application {@code applicationId}, on its own topic. */
+    public AttemptLedger attemptLedger(String applicationId) {
+        return new KafkaAttemptLedger(kafkaClientConfig(), KafkaAttemptLedger.topicFor(applicationId));
+    }
+
+    public PoisonPolicy poisonPolicy() {
+        return new PoisonPolicy(config().poison().maxAttempts(), config().poison().carefulRecords());
     }
 
     public TriageTopics topics() {

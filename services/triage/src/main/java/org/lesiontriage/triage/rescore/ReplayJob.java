@@ -25,6 +25,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jboss.logging.Logger;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
+import org.lesiontriage.triage.topology.AttemptLedger;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;
@@ -104,7 +105,8 @@ public final class ReplayJob {
             return completed(report);
         }
         try (Admin admin = Admin.create(settings.pipeline().kafkaClientConfig());
-             LesionClassifier classifier = settings.pipeline().loadModel(request.modelDir())) {
+             LesionClassifier classifier = settings.pipeline().loadModel(request.modelDir());
+             AttemptLedger attempts = settings.pipeline().attemptLedger(request.applicationId())) {
             ReplayPlan plan = planOnce(admin, planFile);
             ReplayTopics.createOutputs(admin, plan);
             ReplayOffsets.refuseIfRunningElsewhere(admin, request.applicationId());
@@ -112,7 +114,8 @@ public final class ReplayJob {
             LOG.infof("Re-score job %s: %d events of %s with model %s %s into %s (%s)", request.jobId(), plan.total(),
                     plan.sourceTopic(), classifier.descriptor().name(), classifier.descriptor().version(),
                     plan.resultsTopic(), resumed ? "resumed" : "new");
-            return stream(admin, plan, classifier.descriptor(), components(classifier), resumed, dir, reportFile);
+            return stream(admin, plan, classifier.descriptor(), components(classifier, attempts), resumed, dir,
+                    reportFile);
         }
     }
 
@@ -132,8 +135,8 @@ public final class ReplayJob {
         }
     }
 
-    private TriageComponents components(LesionClassifier classifier) {
-        return settings.pipeline().components(classifier, new SimpleMeterRegistry());
+    private TriageComponents components(LesionClassifier classifier, AttemptLedger attempts) {
+        return settings.pipeline().components(classifier, new SimpleMeterRegistry(), attempts);
     }
 
     private ReplayStatus stream(Admin admin, ReplayPlan plan, ModelDescriptor model, TriageComponents components,

@@ -18,20 +18,23 @@ public record TriageComponents(
         BatchPolicy batchPolicy,
         TriageResultFactory results,
         DeadLetterFactory deadLetters,
-        TriageMetrics metrics) {
+        TriageMetrics metrics,
+        AttemptLedger attemptLedger,
+        PoisonPolicy poisonPolicy) {
 
     /**
      * The components around a loaded model: the live service, a re-score job and the tests assemble them the
      * same way, so a replay scores exactly as the live path does.
      */
     public static TriageComponents assemble(LesionClassifier classifier, ImageLimits limits, BatchPolicy batching,
-                                            Map<String, ?> serdeConfig, MeterRegistry meters) {
+                                            Map<String, ?> serdeConfig, MeterRegistry meters,
+                                            AttemptLedger attemptLedger, PoisonPolicy poisonPolicy) {
         ModelDescriptor model = classifier.descriptor();
         var deserializer = new SpecificAvroDeserializer<>(LesionImageEvent.class);
         deserializer.configure(serdeConfig, false);
         return new TriageComponents(new LesionEventReader(deserializer),
                 new ImagePreprocessor(limits, model.inputHeight(), model.inputWidth()), classifier, batching,
                 new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
-                new TriageMetrics(meters));
+                new TriageMetrics(meters), attemptLedger, poisonPolicy);
     }
 }

@@ -10,7 +10,7 @@ import org.lesiontriage.contracts.TriagePriority;
 /**
  * The service's metrics. Names as Prometheus shows them: triage_events_in_total, triage_results_total{priority},
  * triage_dead_letters_total{reason}, triage_batch_size, triage_inference_seconds, triage_queue_seconds,
- * triage_end_to_end_seconds (record timestamp to scored).
+ * triage_end_to_end_seconds (record timestamp to scored), triage_model_failures_total{model_answers_probe}.
  */
 public final class TriageMetrics {
 
@@ -20,6 +20,7 @@ public final class TriageMetrics {
     private final Timer inference;
     private final Timer queue;
     private final Timer endToEnd;
+    private volatile long lastUnsoundModelMs;
 
     public TriageMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,6 +52,19 @@ public final class TriageMetrics {
 
     public void deadLetter(String reasonCode) {
         registry.counter("triage.dead.letters", "reason", reasonCode).increment();
+    }
+
+    /** A model run failed; {@code modelSound}: the model still answered a probe, so the batch is suspect. */
+    public void modelFailure(boolean modelSound) {
+        registry.counter("triage.model.failures", "model_answers_probe", String.valueOf(modelSound)).increment();
+        if (!modelSound) {
+            lastUnsoundModelMs = System.currentTimeMillis();
+        }
+    }
+
+    /** When the model last failed a probe (epoch ms, 0 if never): readiness reads it. */
+    public long lastUnsoundModelMs() {
+        return lastUnsoundModelMs;
     }
 
     public void batch(int size, long inferenceNanos) {

@@ -2,9 +2,11 @@ package org.lesiontriage.triage.topology;
 
 import ai.onnxruntime.OrtException;
 import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,10 +15,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.batching.MicroBatcher;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.imaging.ImageRejectedException;
+import org.lesiontriage.registry.RegistrySerdeException;
 
 /**
  * Reads image events, dead-letters what cannot be triaged, and scores the rest in micro-batches.
@@ -32,6 +36,10 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     private final FloatBuffer batchBuffer;
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, SourceRecord> pending;
+    /** This task's failed attempts; created with the first record, when the input partition is known. */
+    private RecordAttempts attempts;
+    /** Restored images waiting to be processed one at a time (after a restart that made no progress). */
+    private final ArrayDeque<SourceRecord> deferred = new ArrayDeque<>();
 
     /** An image ready for the model, with the event it came in. */
     private record PendingImage(SourceRecord source, LesionImageEvent event, float[] tensor) {
@@ -58,17 +66,68 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         RecordMetadata where = context.recordMetadata().orElseThrow();
         SourceRecord source = new SourceRecord(where.topic(), where.partition(), where.offset(), record.timestamp(),
                 context.currentSystemTimeMs(), record.key(), record.value());
+        RecordAttempts tries = attempts(source);
+        if (!tries.started()) {
+            tries.start(source.offset());
+        }
+        processDeferred();
+        if (tries.careful()) {
+            processAlone(source);
+        } else {
+            processInBatch(source);
+        }
+    }
+
+    private void processInBatch(SourceRecord source) {
         PendingImage image;
         try {
             image = prepare(source);
         } catch (RejectedInputException rejected) {
             deadLetter(source, rejected);
             return;
+        } catch (RegistrySerdeException transientFailure) {
+            throw transientFailure; // the registry is down: not the record's fault
+        } catch (RuntimeException | Error failure) {
+            attempts(source).failed(source.offset());
+            throw failure;
         }
         pending.put(source.offset(), source);
         if (batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp())) {
             flush();
         }
+    }
+
+    /**
+     * After a restart that made no progress: the record is counted before it is touched, scored in a batch of its
+     * own and committed on its own, so the one that keeps failing is found and, at the limit, set aside.
+     */
+    private void processAlone(SourceRecord source) {
+        RecordAttempts tries = attempts(source);
+        if (tries.exhausted(source.offset())) {
+            pending.delete(source.offset());
+            deadLetter(source, new RejectedInputException(ReasonCode.REPEATED_FAILURE, "Processing failed "
+                    + tries.triesOf(source.offset()) + " times on this record (the stream thread or the process died "
+                    + "with it); set aside so that partition " + source.partition() + " moves on", null));
+            tries.passed(source.offset());
+            context.commit();
+            return;
+        }
+        flush(); // whatever waits goes first, in its own model run
+        tries.before(source.offset());
+        try {
+            PendingImage image = prepare(source);
+            pending.put(source.offset(), source);
+            batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
+            flush();
+        } catch (RejectedInputException rejected) {
+            pending.delete(source.offset());
+            deadLetter(source, rejected);
+        } catch (RegistrySerdeException transientFailure) {
+            tries.forgive(source.offset());
+            throw transientFailure;
+        }
+        tries.succeeded(source.offset());
+        context.commit();
     }
 
     private PendingImage prepare(SourceRecord source) throws RejectedInputException {
@@ -83,28 +142,67 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         }
     }
 
+    /**
+     * Images read but not answered before a restart. Normally they rejoin the batcher at once; when the restart
+     * made no progress they wait to be processed one at a time, before any new record.
+     */
     private void requeueRestoredImages() {
-        try (KeyValueIterator<Long, SourceRecord> restored = pending.all()) {
-            while (restored.hasNext()) {
-                KeyValue<Long, SourceRecord> entry = restored.next();
-                try {
-                    batcher.add(prepare(entry.value), context.currentSystemTimeMs());
-                } catch (RejectedInputException nowRejected) {
-                    // It passed these checks before the restart; if it no longer does (limits changed), say so.
-                    deadLetter(entry.value, nowRejected);
-                    pending.delete(entry.key);
-                }
+        List<SourceRecord> restored = new ArrayList<>();
+        try (KeyValueIterator<Long, SourceRecord> entries = pending.all()) {
+            entries.forEachRemaining(entry -> restored.add(entry.value));
+        }
+        if (restored.isEmpty()) {
+            return;
+        }
+        restored.sort(Comparator.comparingLong(SourceRecord::offset));
+        RecordAttempts tries = attempts(restored.get(0));
+        tries.start(restored.get(0).offset());
+        if (tries.careful()) {
+            deferred.addAll(restored);
+            return;
+        }
+        for (SourceRecord source : restored) {
+            try {
+                batcher.add(prepare(source), context.currentSystemTimeMs());
+            } catch (RejectedInputException nowRejected) {
+                // It passed these checks before the restart; if it no longer does (limits changed), say so.
+                deadLetter(source, nowRejected);
+                pending.delete(source.offset());
+            } catch (RegistrySerdeException transientFailure) {
+                throw transientFailure;
+            } catch (RuntimeException | Error failure) {
+                tries.failed(source.offset());
+                throw failure;
             }
         }
     }
 
+    private void processDeferred() {
+        while (!deferred.isEmpty()) {
+            processAlone(deferred.peek());
+            deferred.poll();
+        }
+    }
+
+    private RecordAttempts attempts(SourceRecord source) {
+        if (attempts == null) {
+            attempts = new RecordAttempts(components.attemptLedger(), components.poisonPolicy(), source.topic(),
+                    source.partition());
+        }
+        return attempts;
+    }
+
     private void flushIfDue(long nowMs) {
+        processDeferred();
         while (batcher.isFull() || batcher.isDue(nowMs)) {
             flush();
         }
     }
 
     private void flush() {
+        if (batcher.isEmpty()) {
+            return;
+        }
         List<PendingImage> batch = batcher.drain();
         int tensorLength = components.preprocessor().tensorLength();
         batchBuffer.clear();
@@ -116,8 +214,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         float[][] probabilities;
         try {
             probabilities = components.classifier().classify(batchBuffer, batch.size());
-        } catch (OrtException e) {
-            // Not the input's fault: fail the task, so the batch is retried from the store after restart.
+        } catch (OrtException | RuntimeException | Error e) {
+            blameBatchIfTheModelIsSound(batch);
+            // Fail the task: the batch is retried from the store after the restart.
             throw new IllegalStateException("Model run failed for a batch of " + batch.size(), e);
         }
         long inferenceNanos = System.nanoTime() - started;
@@ -133,6 +232,23 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             pending.delete(image.source().offset());
             components.metrics().result(result.getPriority(), result.getQueueTimeMs(),
                     scoredAtMs - image.source().timestamp());
+        }
+    }
+
+    /**
+     * A model that still answers a blank image failed on this batch: count the failure against its records (in
+     * careful mode the one record was counted already). A model that answers nothing is not the input's fault.
+     */
+    private void blameBatchIfTheModelIsSound(List<PendingImage> batch) {
+        RecordAttempts tries = attempts(batch.get(0).source());
+        boolean modelSound = components.classifier().answersAProbe();
+        components.metrics().modelFailure(modelSound);
+        if (tries.careful()) {
+            if (!modelSound) {
+                tries.forgive(batch.get(0).source().offset());
+            }
+        } else if (modelSound) {
+            tries.failed(batch.stream().mapToLong(image -> image.source().offset()).toArray());
         }
     }
 

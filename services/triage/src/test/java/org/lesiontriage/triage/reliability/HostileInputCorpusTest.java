@@ -49,6 +49,7 @@ import org.lesiontriage.registry.RegistrySerdeConfig;
 import org.lesiontriage.registry.SchemaRegistries;
 import org.lesiontriage.registry.SchemaRegistry;
 import org.lesiontriage.registry.SpecificAvroSerializer;
+import org.lesiontriage.registry.testing.HostileAvroBodies;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.inference.LesionClassifier;
@@ -98,10 +99,14 @@ class HostileInputCorpusTest {
         cases.add(raw("same record name, event_id of type int", "SCHEMA_MISMATCH", wrongFieldTypeBytes()));
         LesionImageEvent good = LesionEvents.builder(jpeg, "image/jpeg").build();
         byte[] goodBytes = TopologyHarness.serialize(good, serdeConfig);
-        cases.add(raw("valid header, Avro body truncated", "SCHEMA_MISMATCH", truncated(goodBytes, 0.5)));
+        cases.add(raw("valid header, Avro body truncated", "DECLARED_SIZE_BEYOND_RECORD", truncated(goodBytes, 0.5)));
         cases.add(raw("valid record with trailing bytes", "SCHEMA_MISMATCH", concat(goodBytes, new byte[] {1, 2, 3})));
-        cases.add(raw("valid header, random Avro body", "SCHEMA_MISMATCH",
+        cases.add(raw("valid header, random Avro body", "DECLARED_SIZE_BEYOND_RECORD",
                 concat(Arrays2.header(goodBytes), random(300, 8))));
+        for (HostileAvroBodies.Body lie : HostileAvroBodies.all()) {
+            int writerId = registryClient.register(Topics.LESION_IMAGES + "-value", lie.writer());
+            cases.add(raw("Avro body: " + lie.name(), lie.expected().name(), lie.framed(writerId)));
+        }
         cases.add(raw("malformed UUID in event_id", "SCHEMA_MISMATCH", malformedUuidBytes(jpeg)));
         cases.add(raw("writer schema lacks required case_ref", "MISSING_FIELD", withoutFieldBytes("case_ref", jpeg)));
         cases.add(raw("tombstone (null value)", "MISSING_VALUE", null));

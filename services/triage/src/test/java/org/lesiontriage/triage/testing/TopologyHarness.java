@@ -25,6 +25,7 @@ import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.registry.testing.InMemorySchemaRegistry;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.topology.InMemoryAttemptLedger;
 import org.lesiontriage.triage.topology.TriageComponents;
 
 /** Builds the real triage topology with the real model and real serdes, for tests that drive it. */
@@ -40,7 +41,13 @@ public final class TopologyHarness {
 
     /** The pipeline as the service assembles it, with these batching, limits and registry settings. */
     public static PipelineAssembly pipeline(Map<String, ?> serdeConfig, BatchPolicy policy, ImageLimits limits) {
-        Map<String, String> settings = new HashMap<>();
+        return pipeline(serdeConfig, policy, limits, Map.of());
+    }
+
+    /** The same, with further settings (e.g. the bootstrap servers of a real broker). */
+    public static PipelineAssembly pipeline(Map<String, ?> serdeConfig, BatchPolicy policy, ImageLimits limits,
+                                            Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(more);
         settings.put("triage.schema-registry.url", String.valueOf(serdeConfig.get("schema.registry.url")));
         Object timeout = serdeConfig.get("schema.registry.request.timeout.ms");
         if (timeout != null) {
@@ -56,7 +63,8 @@ public final class TopologyHarness {
 
     public static TriageComponents components(Map<String, ?> serdeConfig, BatchPolicy policy, ImageLimits limits,
                                               SimpleMeterRegistry meters) {
-        return pipeline(serdeConfig, policy, limits).components(TestModel.classifier(), meters);
+        return pipeline(serdeConfig, policy, limits).components(TestModel.classifier(), meters,
+                new InMemoryAttemptLedger());
     }
 
     public static Topology topology(TriageComponents components, Map<String, ?> serdeConfig) {

@@ -1,13 +1,18 @@
 package org.lesiontriage.triage.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.config.StreamThreadRecovery;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
@@ -24,9 +29,14 @@ public final class TriageWorker {
     public static void main(String[] args) throws InterruptedException {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", args[1]);
         BatchPolicy policy = TopologyHarness.policy(Integer.parseInt(args[4]), Long.parseLong(args[5]));
-        var components = TopologyHarness.components(serdeConfig, policy, ImageLimits.defaults(), new SimpleMeterRegistry());
-        KafkaStreams streams = new KafkaStreams(TopologyHarness.topology(components, serdeConfig),
+        PipelineAssembly pipeline = TopologyHarness.pipeline(serdeConfig, policy, ImageLimits.defaults(),
+                Map.of("quarkus.kafka-streams.bootstrap-servers", args[0]));
+        // The service's durable attempt ledger and thread recovery: crash tests restart this JVM.
+        var components = pipeline.components(TestModel.classifier(), new SimpleMeterRegistry(),
+                pipeline.attemptLedger(args[2]));
+        KafkaStreams streams = new KafkaStreams(pipeline.topology(components),
                 streamsConfig(args[0], args[2], Path.of(args[3])));
+        streams.setUncaughtExceptionHandler(new StreamThreadRecovery());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -37,6 +47,25 @@ public final class TriageWorker {
         running.await();
         System.out.println("WORKER RUNNING");
         Thread.currentThread().join();
+    }
+
+    /**
+     * Starts a worker JVM with {@code jvmOptions} (e.g. a small heap), its output in {@code stateDir/worker.log}
+     * (appended, so the log of a crash-looping worker tells its whole story).
+     */
+    public static Process start(TriageStack stack, String applicationId, Path stateDir, int maxBatch, long maxDelayMs,
+                                String... jvmOptions) throws IOException {
+        Files.createDirectories(stateDir);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", PathingJar.create(stateDir, System.getProperty("java.class.path")).toString(),
+                "-Dlesion.project.root=" + System.getProperty("lesion.project.root", ""),
+                "-Dlesion.test.model.dir=" + TestModel.dir(),
+                TriageWorker.class.getName(), stack.bootstrapServers(), stack.registryUrl(), applicationId,
+                stateDir.toString(), Integer.toString(maxBatch), Long.toString(maxDelayMs)));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("worker.log").toFile())).start();
     }
 
     /** The service's stream settings, with a short session timeout: a killed member holds its partitions until then. */

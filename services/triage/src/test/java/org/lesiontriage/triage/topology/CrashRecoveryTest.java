@@ -83,17 +83,7 @@ class CrashRecoveryTest {
     }
 
     private static Process startWorker(Path stateDir) throws Exception {
-        Files.createDirectories(stateDir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path classPath = org.lesiontriage.triage.testing.PathingJar.create(stateDir, System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath.toString(),
-                "-Dlesion.project.root=" + System.getProperty("lesion.project.root", ""),
-                "-Dlesion.test.model.dir=" + org.lesiontriage.triage.testing.TestModel.dir(),
-                TriageWorker.class.getName(), STACK.get().bootstrapServers(), STACK.get().registryUrl(), APP_ID,
-                stateDir.toString(), "64", "3600000")
-                .redirectErrorStream(true)
-                .redirectOutput(stateDir.resolve("worker.log").toFile());
-        return builder.start();
+        return TriageWorker.start(STACK.get(), APP_ID, stateDir, 64, 3_600_000);
     }
 
     private static void awaitCommittedOffsets(long expected, Duration timeout, Path workerLog) throws Exception {
