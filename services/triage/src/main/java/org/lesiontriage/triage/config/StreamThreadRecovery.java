@@ -1,6 +1,7 @@
 package org.lesiontriage.triage.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.jboss.logging.Logger;
 
@@ -13,8 +14,16 @@ public class StreamThreadRecovery implements StreamsUncaughtExceptionHandler {
 
     private static final Logger LOG = Logger.getLogger(StreamThreadRecovery.class);
 
+    private final AtomicLong replacements = new AtomicLong();
+
+    /** Stream threads replaced since start (readiness shows it; a fast-rising count means a thread keeps dying). */
+    public long replacements() {
+        return replacements.get();
+    }
+
     @Override
     public StreamThreadExceptionResponse handle(Throwable exception) {
+        replacements.incrementAndGet();
         LOG.errorf("Stream thread failed (%s: %s); replacing it to retry from the last commit",
                 exception.getClass().getSimpleName(), exception.getMessage());
         return StreamThreadExceptionResponse.REPLACE_THREAD;

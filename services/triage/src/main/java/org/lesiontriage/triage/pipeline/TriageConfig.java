@@ -24,6 +24,36 @@ public interface TriageConfig {
 
     Rescore rescore();
 
+    Poison poison();
+
+    Health health();
+
+    /** What readiness and liveness call a stall (docs/reliability.md, "Health"). */
+    interface Health {
+        /** How often committed offsets are compared with the input's end offsets. */
+        @WithDefault("5s")
+        Duration checkInterval();
+
+        /** Input waiting with no commit for this long: readiness DOWN. */
+        @WithDefault("60s")
+        Duration stallTimeout();
+
+        /** Stalled for this long: liveness DOWN, so the process is restarted. */
+        @WithDefault("5m")
+        Duration livenessTimeout();
+    }
+
+    /** When one record that keeps failing is set aside (docs/reliability.md, "Poison records"). */
+    interface Poison {
+        /** Failures of one record (exception, Error or a dead process) before it becomes a REPEATED_FAILURE dead letter. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Records processed one at a time after a task restarts without progress, to find the failing one. */
+        @WithDefault("200")
+        int carefulRecords();
+    }
+
     interface TopicNames {
         @WithDefault(Topics.LESION_IMAGES)
         String images();
