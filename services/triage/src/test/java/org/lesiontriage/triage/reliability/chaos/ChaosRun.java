@@ -2,61 +2,48 @@ package org.lesiontriage.triage.reliability.chaos;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.lesiontriage.contracts.DeadLetter;
-import org.lesiontriage.contracts.LesionImageEvent;
-import org.lesiontriage.contracts.RecordLimits;
-import org.lesiontriage.contracts.TriageResult;
-import org.lesiontriage.registry.SpecificAvroDeserializer;
-import org.lesiontriage.stack.FreePorts;
-import org.lesiontriage.stack.RegistryServer;
-import org.lesiontriage.triage.testing.LesionEvents;
-import org.lesiontriage.triage.testing.PathingJar;
 import org.lesiontriage.triage.testing.TestModel;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
-import org.lesiontriage.triage.testing.TopologyHarness;
-import org.lesiontriage.contracts.Topics;
 
 /**
  * The chaos run behind {@code bin/chaos}: a broker in its own process, a registry, the packaged service, a producer
- * publishing N events at a steady rate; the service is killed with SIGKILL at random points and restarted, the broker
- * is restarted once; then the topics, read with read_committed, must hold exactly one result or dead letter per
- * acknowledged event. Prints a table and writes a Markdown report.
+ * publishing N events at a steady rate, a share of them poison; the service is killed with SIGKILL at random points
+ * and restarted, the broker and the registry are restarted; then the topics, read with read_committed, must hold
+ * exactly one result or dead letter (with the expected reason) per acknowledged event. Prints a table with the
+ * recovery after each disruption and writes a Markdown report.
  */
 public final class ChaosRun {
 
-    record Options(int events, double rate, int kills, int brokerRestarts, double poisonShare, long seed, Path workDir,
-                   Path report, Path serviceJar, Path modelDir, long sessionTimeoutMs, boolean smoke) {
+    enum Size { SMOKE, FULL, SCALE }
+
+    /**
+     * @param rate events per second; 0 = {@code rateFraction} of a saturation measured first with
+     *             {@code saturationEvents} events
+     */
+    record Options(Size size, int events, double rate, double rateFraction, int saturationEvents, int kills,
+                   int brokerRestarts, int registryRestarts, double poisonShare, int imagePx, long seed, Path workDir,
+                   Path report, ChaosStack.ServiceSettings service) {
 
         static Options parse(String[] args) {
-            boolean smoke = List.of(args).contains("--smoke");
-            int events = smoke ? 600 : 5000;
-            double rate = smoke ? 12 : 30;
-            int kills = smoke ? 2 : 5;
-            int brokerRestarts = 1;
+            List<String> all = List.of(args);
+            Size size = all.contains("--scale") ? Size.SCALE : all.contains("--smoke") ? Size.SMOKE : Size.FULL;
+            int events = switch (size) { case SMOKE -> 600; case FULL -> 5000; case SCALE -> 50_000; };
+            double rate = switch (size) { case SMOKE -> 12; case FULL -> 30; case SCALE -> 0; };
+            int kills = switch (size) { case SMOKE -> 2; case FULL -> 5; case SCALE -> 10; };
+            int brokerRestarts = size == Size.SCALE ? 2 : 1;
+            int registryRestarts = size == Size.SCALE ? 1 : 0;
+            int imagePx = size == Size.SCALE ? 128 : 256;
+            double fraction = 0.5;
+            int saturationEvents = 3000;
             double poison = 0.05;
             long seed = System.nanoTime();
             Path work = null;
@@ -66,12 +53,19 @@ public final class ChaosRun {
             long session = 6000;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--smoke" -> { }
+                    case "--smoke", "--scale" -> { }
                     case "--events" -> events = Integer.parseInt(args[++i]);
-                    case "--rate" -> rate = Double.parseDouble(args[++i]);
+                    case "--rate" -> {
+                        String value = args[++i];
+                        rate = value.equals("auto") ? 0 : Double.parseDouble(value);
+                    }
+                    case "--rate-fraction" -> fraction = Double.parseDouble(args[++i]);
+                    case "--saturation-events" -> saturationEvents = Integer.parseInt(args[++i]);
                     case "--kills" -> kills = Integer.parseInt(args[++i]);
                     case "--broker-restarts" -> brokerRestarts = Integer.parseInt(args[++i]);
+                    case "--registry-restarts" -> registryRestarts = Integer.parseInt(args[++i]);
                     case "--poison-share" -> poison = Double.parseDouble(args[++i]);
+                    case "--image-px" -> imagePx = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--work-dir" -> work = Path.of(args[++i]);
                     case "--report" -> report = Path.of(args[++i]);
@@ -84,43 +78,43 @@ public final class ChaosRun {
             try {
                 Path dir = work != null ? work : Files.createTempDirectory("lesion-chaos");
                 Files.createDirectories(dir);
-                return new Options(events, rate, kills, brokerRestarts, poison, seed, dir,
-                        report != null ? report : dir.resolve("chaos-report.md"), jar, model, session, smoke);
+                return new Options(size, events, rate, fraction, saturationEvents, kills, brokerRestarts,
+                        registryRestarts, poison, imagePx, seed, dir,
+                        report != null ? report : dir.resolve("chaos-report.md"),
+                        new ChaosStack.ServiceSettings(jar, model, session));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
+
+        /** Scale runs let the backlog come back to its level before the next disruption, so each is measured alone. */
+        boolean settleBetween() {
+            return size == Size.SCALE;
+        }
     }
 
-    /** One disruption and how long the service took to answer again. */
-    record Disruption(String kind, long atMs, long backAtMs, long recoveryMs, int answeredBefore) {
+    enum Kind { KILL, BROKER, REGISTRY }
+
+    /**
+     * One disruption: when it began, how long the component was down (broker and registry: stop to ready again),
+     * when the first result scored after its start became visible, and the backlog (acknowledged, not yet answered)
+     * before it.
+     */
+    record Disruption(String name, long atMs, long downMs, long firstResultMs, long backlogBefore) {
     }
 
+    /** Backlog samples: {time ms, acknowledged minus answered}. */
+    private final List<long[]> backlog = Collections.synchronizedList(new ArrayList<>());
     private final Options options;
     private final Random random;
     private final long startMs = System.currentTimeMillis();
-    private final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
-    private final Set<String> acked = ConcurrentHashMap.newKeySet();
-    private final Set<String> poisonIds = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger sendFailures = new AtomicInteger();
-    private final AtomicInteger sent = new AtomicInteger();
-    private final AtomicInteger resultCount = new AtomicInteger();
-    private final AtomicInteger letterCount = new AtomicInteger();
-    /** Latest scored_at (results) seen, and when it was seen. */
-    private final List<long[]> resultTimes = Collections.synchronizedList(new ArrayList<>());
     private final List<Disruption> disruptions = new ArrayList<>();
-    private volatile boolean stopping;
-    /** Set once every planned disruption has happened; until then the producer keeps the load on. */
     private volatile boolean disruptionsDone;
-    private Thread monitorThread;
-    private Process broker;
-    private Process service;
-    private int serviceGeneration;
-    private Path pathingJar;
-    private int kafkaPort;
-    private String bootstrap;
-    private RegistryServer registry;
-    private Map<String, Object> serdeConfig;
+    private double saturation = Double.NaN;
+    private double rate;
+    private ChaosStack stack;
+    private ChaosLoad load;
+    private AnswerReader reader;
 
     private ChaosRun(Options options) {
         this.options = options;
@@ -130,375 +124,269 @@ public final class ChaosRun {
     public static void main(String[] args) throws Exception {
         if (List.of(args).contains("--help")) {
             System.out.println("""
-                    usage: bin/chaos [--smoke] [--events N] [--rate PER_S] [--kills K] [--broker-restarts B]
-                                     [--poison-share F] [--seed S] [--work-dir DIR] [--report FILE]
+                    usage: bin/chaos [--smoke | --scale] [--events N] [--rate PER_S|auto] [--rate-fraction F]
+                                     [--saturation-events N] [--kills K] [--broker-restarts B] [--registry-restarts R]
+                                     [--poison-share F] [--image-px PX] [--seed S] [--work-dir DIR] [--report FILE]
                                      [--model-dir DIR] [--service-jar JAR] [--session-timeout-ms MS]
-                      full run:  5000 events at 30/s, 5 kills, 1 broker restart
-                      --smoke:    600 events at 12/s, 2 kills, 1 broker restart (about 2 minutes)""");
+                      full run:  5000 events at 30/s, 5 kills, 1 broker restart, 256 px images
+                      --smoke:    600 events at 12/s, 2 kills, 1 broker restart (about 2 minutes)
+                      --scale:  50000 events at half of a measured saturation (3000-event burst first),
+                                10 kills, 2 broker restarts, 1 registry restart, 128 px images; each disruption
+                                waits until the backlog is back to its level before the previous one
+                      poison (5%): truncated JPEG, PNG with a wrong chunk CRC, Avro bodies that lie about sizes""");
             return;
         }
-        Options options = Options.parse(args);
-        int status = new ChaosRun(options).run();
+        int status = new ChaosRun(Options.parse(args)).run();
         System.exit(status);
     }
 
     private int run() throws Exception {
-        log("work dir %s, seed %d, %d events at %.0f/s, %d kills, %d broker restart(s), session timeout %d ms",
-                options.workDir(), options.seed(), options.events(), options.rate(), options.kills(),
-                options.brokerRestarts(), options.sessionTimeoutMs());
-        if (!Files.isRegularFile(options.serviceJar())) {
-            throw new IllegalStateException("no packaged service at " + options.serviceJar() + " (./mvnw -B install -DskipTests)");
-        }
-        pathingJar = PathingJar.create(Files.createDirectories(options.workDir().resolve("cp")), System.getProperty("java.class.path"));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Process child : new Process[] {service, broker}) {
-                if (child != null) {
-                    child.destroyForcibly();
-                }
+        log("work dir %s, seed %d, %d events, %d kills, %d broker restart(s), %d registry restart(s), session timeout %d ms",
+                options.workDir(), options.seed(), options.events(), options.kills(), options.brokerRestarts(),
+                options.registryRestarts(), options.service().sessionTimeoutMs());
+        try (ChaosStack processes = new ChaosStack(options.workDir(), options.service(), this::log)) {
+            stack = processes;
+            stack.startInfrastructure();
+            load = new ChaosLoad(stack.bootstrap(), stack.serdeConfig(), options.imagePx(), options.seed());
+            reader = new AnswerReader(stack.bootstrap(), stack.serdeConfig(), latencyMs -> { });
+            reader.start();
+            stack.startService();
+            rate = options.rate();
+            if (rate <= 0) {
+                saturation = Saturation.measure(load, reader, options.saturationEvents());
+                rate = options.rateFraction() * saturation;
+                log("saturation %.1f events/s (%d good events as fast as possible); load %.1f events/s (%.0f%%)",
+                        saturation, options.saturationEvents(), rate, options.rateFraction() * 100);
             }
-        }, "chaos-cleanup"));
-        kafkaPort = FreePorts.pick();
-        bootstrap = "127.0.0.1:" + kafkaPort;
-        try {
-            startBroker();
-            registry = RegistryServer.start(0, 0, Files.createDirectories(options.workDir().resolve("registry")));
-            serdeConfig = Map.of("schema.registry.url", registry.confluentUrl());
-            monitorThread = new Thread(this::monitor, "monitor");
-            monitorThread.setDaemon(true);
-            monitorThread.start();
-            startService();
-            Thread producer = new Thread(this::produce, "producer");
+            Thread sampler = new Thread(this::sampleBacklog, "backlog-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+            int[] published = new int[1];
+            Thread producer = new Thread(() -> {
+                try {
+                    published[0] = load.publish(options.events(), rate, options.poisonShare(), () -> !disruptionsDone);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "producer");
             producer.setDaemon(true);
             producer.start();
-            awaitNewResult(startMs, Duration.ofMinutes(3));
+            reader.awaitNewResult(startMs, Duration.ofMinutes(3), stack.serviceLog().toString());
             log("service answering");
 
-            int brokerAfterKill = options.brokerRestarts() > 0 ? Math.max(1, options.kills() / 2) : -1;
-            for (int k = 1; k <= options.kills(); k++) {
-                pause(2_000 + random.nextInt(6_000));
-                killService(k);
-                if (k == brokerAfterKill) {
-                    pause(2_000 + random.nextInt(3_000));
-                    restartBroker();
+            for (Kind kind : plan()) {
+                if (options.settleBetween()) {
+                    awaitBacklogSettled();
+                    pause(3_000 + random.nextInt(5_000));
+                } else {
+                    pause(kind == Kind.KILL ? 2_000 + random.nextInt(6_000) : 2_000 + random.nextInt(3_000));
                 }
-            }
-            if (options.kills() == 0 && options.brokerRestarts() > 0) {
-                pause(5_000);
-                restartBroker();
+                disrupt(kind);
             }
             disruptionsDone = true;
             producer.join();
-            log("producer done: %d sent, %d acknowledged, %d send failures", sent.get(), acked.size(), sendFailures.get());
-            awaitAllAnswered(Duration.ofMinutes(5));
+            log("producer done: %d published, %d acknowledged, %d send failures", published[0], load.acked().size(),
+                    load.sendFailures());
+            long allAnswered = reader.awaitAllAnswered(load.acked(), load.sent() - load.sendFailures(), Duration.ofMinutes(10));
+            log(allAnswered > 0 ? "all acknowledged events answered" : "timed out waiting for answers");
             pause(3_000); // catch late duplicates
-            stopping = true;
-            return report();
+            long endMs = allAnswered > 0 ? allAnswered : System.currentTimeMillis();
+            return report(reader.recount(load.acked()), endMs);
         } finally {
-            stopping = true;
             disruptionsDone = true;
-            if (service != null) {
-                service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            if (registry != null) {
-                registry.close();
-            }
-            if (broker != null) {
-                broker.destroy();
-                broker.waitFor(30, TimeUnit.SECONDS);
-                broker.destroyForcibly();
+            if (load != null) {
+                load.close();
             }
         }
     }
 
-    // ---- processes ----------------------------------------------------------------------------------------------
-
-    private void startBroker() throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path logDir = options.workDir().resolve("kafka");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx768m", "-cp", pathingJar.toString(),
-                ChaosBroker.class.getName(), String.valueOf(kafkaPort), logDir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(options.workDir().resolve("broker.log").toFile()));
-        broker = builder.start();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!Files.readString(options.workDir().resolve("broker.log")).contains("BROKER READY")
-                || occurrences(Files.readString(options.workDir().resolve("broker.log")), "BROKER READY") < brokerStarts + 1) {
-            if (!broker.isAlive() || System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("broker did not start; see " + options.workDir().resolve("broker.log"));
+    /** Kills, with broker and registry restarts spread evenly among them (a broker restart half-way for one). */
+    private List<Kind> plan() {
+        List<Kind> plan = new ArrayList<>();
+        int kills = options.kills();
+        for (int k = 1; k <= Math.max(kills, 1); k++) {
+            if (k <= kills) {
+                plan.add(Kind.KILL);
             }
-            Thread.sleep(200);
+            for (int b = 1; b <= options.brokerRestarts(); b++) {
+                if (Math.max(1, kills * b / (options.brokerRestarts() + 1)) == k) {
+                    plan.add(Kind.BROKER);
+                }
+            }
+            for (int r = 1; r <= options.registryRestarts(); r++) {
+                if (Math.max(1, (kills * r + kills / 2) / (options.registryRestarts() + 1)) == k) {
+                    plan.add(Kind.REGISTRY);
+                }
+            }
         }
-        brokerStarts++;
-        log("broker up on %s (start %d)", bootstrap, brokerStarts);
+        return plan;
     }
 
-    private int brokerStarts;
-
-    private void restartBroker() throws Exception {
+    private void disrupt(Kind kind) throws Exception {
+        long before = currentBacklog();
         long at = System.currentTimeMillis();
-        int before = answered();
-        log("broker restart: SIGTERM");
-        broker.destroy();
-        if (!broker.waitFor(60, TimeUnit.SECONDS)) {
-            broker.destroyForcibly().waitFor();
-        }
-        startBroker();
-        long back = awaitNewResult(at, Duration.ofMinutes(5));
-        disruptions.add(new Disruption("broker restart", at, back, back - at, before));
-        log("broker restart: first new result %.1f s after the stop", (back - at) / 1000.0);
-    }
-
-    private void startService() throws IOException {
-        serviceGeneration++;
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g",
-                "-Dkafka-streams.consumer.session.timeout.ms=" + options.sessionTimeoutMs(),
-                "-Dkafka-streams.consumer.heartbeat.interval.ms=" + Math.max(500, options.sessionTimeoutMs() / 6),
-                "-Dkafka-streams.state.dir=" + options.workDir().resolve("state"),
-                "-Dkafka-streams.producer.delivery.timeout.ms=300000",
-                "-jar", options.serviceJar().toString());
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        builder.environment().put("SCHEMA_REGISTRY_URL", registry.confluentUrl());
-        builder.environment().put("TRIAGE_MODEL_DIR", options.modelDir().toString());
-        builder.environment().put("TRIAGE_HTTP_PORT", String.valueOf(FreePorts.pick()));
-        builder.redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(options.workDir().resolve("service.log").toFile()));
-        service = builder.start();
-        log("service started (generation %d, pid %d)", serviceGeneration, service.pid());
-    }
-
-    private void killService(int k) throws Exception {
-        int before = answered();
-        long at = System.currentTimeMillis();
-        service.destroyForcibly(); // SIGKILL
-        service.waitFor();
-        log("kill %d: SIGKILL pid %d with %d answered of %d sent", k, service.pid(), before, sent.get());
-        startService();
-        long back = awaitNewResult(at, Duration.ofMinutes(3));
-        disruptions.add(new Disruption("kill -9 #" + k, at, back, back - at, before));
-        log("kill %d: first new result %.1f s after the kill", k, (back - at) / 1000.0);
-    }
-
-    // ---- load and observation ------------------------------------------------------------------------------------
-
-    private void produce() {
-        List<byte[]> images = new ArrayList<>();
-        for (int i = 0; i < 24; i++) {
-            images.add(SyntheticLesions.jpeg(256, 256, options.seed() + i));
-        }
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
-        Random local = new Random(options.seed() ^ 0x5DEECE66DL);
-        long intervalNanos = (long) (1e9 / options.rate());
-        long next = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            // At least the planned number of events, and more if a slow recovery used them up before the last
-            // disruption: a kill with nothing left to answer would measure no recovery at all.
-            for (int i = 0; i < options.events() || !disruptionsDone; i++) {
-                boolean poison = local.nextDouble() < options.poisonShare();
-                byte[] image = images.get(i % images.size());
-                LesionImageEvent event = poison
-                        ? LesionEvents.builder(java.util.Arrays.copyOf(image, image.length / 3), "image/jpeg").build()
-                        : LesionEvents.builder(image, "image/jpeg").build();
-                String id = event.getEventId().toString();
-                if (poison) {
-                    poisonIds.add(id);
-                }
-                byte[] value = TopologyHarness.serialize(event, serdeConfig);
-                producer.send(new ProducerRecord<>(Topics.LESION_IMAGES, event.getCaseRef().getBytes(StandardCharsets.UTF_8), value),
-                        (metadata, error) -> {
-                            if (error == null) {
-                                acked.add(id);
-                            } else {
-                                sendFailures.incrementAndGet();
-                            }
-                        });
-                sent.incrementAndGet();
-                next += intervalNanos;
-                long sleep = next - System.nanoTime();
-                if (sleep > 0) {
-                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                }
+        long down = 0;
+        String name;
+        switch (kind) {
+            case KILL -> {
+                name = "kill -9 #" + (count(Kind.KILL) + 1);
+                long pid = stack.killService();
+                log("%s: SIGKILL pid %d with a backlog of %d", name, pid, before);
+                stack.startService();
             }
-            producer.flush();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Reads results and dead letters continuously with read_committed, as a dashboard would. */
-    private void monitor() {
-        SpecificAvroDeserializer<TriageResult> results = TopologyHarness.deserializer(TriageResult.class, serdeConfig);
-        SpecificAvroDeserializer<DeadLetter> letters = TopologyHarness.deserializer(DeadLetter.class, serdeConfig);
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "chaos-verifier-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            // assign, not subscribe: a group rebalance (the broker restart) must not rewind a reader without
-            // committed offsets to the beginning, which would count every earlier answer twice.
-            consumer.assign(partitions(consumer));
-            consumer.seekToBeginning(consumer.assignment());
-            while (!stopping) {
-                for (var record : consumer.poll(Duration.ofMillis(100))) {
-                    long now = System.currentTimeMillis();
-                    String id;
-                    if (record.topic().equals(Topics.TRIAGE_RESULTS)) {
-                        TriageResult result = results.deserialize(record.topic(), record.value());
-                        id = result.getEventId().toString();
-                        resultCount.incrementAndGet();
-                        resultTimes.add(new long[] {result.getScoredAt().toEpochMilli(), now});
-                    } else {
-                        DeadLetter letter = letters.deserialize(record.topic(), record.value());
-                        id = letter.getEventId() != null ? letter.getEventId() : "offset:" + letter.getSourceOffset();
-                        letterCount.incrementAndGet();
-                    }
-                    answers.computeIfAbsent(id, ignored -> new AtomicInteger()).incrementAndGet();
-                }
+            case BROKER -> {
+                name = "broker restart #" + (count(Kind.BROKER) + 1);
+                log("%s: SIGTERM", name);
+                stack.restartBroker();
+                down = System.currentTimeMillis() - at;
             }
-        } catch (RuntimeException e) {
-            if (!stopping) {
-                log("monitor failed: %s", e);
+            default -> {
+                name = "registry restart #" + (count(Kind.REGISTRY) + 1);
+                log("%s: SIGTERM", name);
+                stack.restartRegistry();
+                down = System.currentTimeMillis() - at;
             }
         }
+        long back = reader.awaitNewResult(at, Duration.ofMinutes(5), stack.serviceLog().toString());
+        disruptions.add(new Disruption(name, at, down, back, before));
+        log("%s: first new result %.1f s after the start", name, (back - at) / 1000.0);
     }
 
-    /** Waits for a result scored after {@code sinceMs} to become visible; returns when it was seen. */
-    private long awaitNewResult(long sinceMs, Duration timeout) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            synchronized (resultTimes) {
-                for (long[] t : resultTimes) {
-                    if (t[0] > sinceMs) {
-                        long seen = t[1];
-                        long first = seen;
-                        for (long[] u : resultTimes) {
-                            if (u[0] > sinceMs) {
-                                first = Math.min(first, u[1]);
-                            }
-                        }
-                        return first;
-                    }
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("no new result within " + timeout + "; see " + options.workDir().resolve("service.log"));
+    private int count(Kind kind) {
+        String prefix = switch (kind) { case KILL -> "kill"; case BROKER -> "broker"; case REGISTRY -> "registry"; };
+        return (int) disruptions.stream().filter(d -> d.name().startsWith(prefix)).count();
     }
 
-    private void awaitAllAnswered(Duration timeout) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            if (answers.keySet().containsAll(acked)) {
-                log("all %d acknowledged events answered", acked.size());
+    // ---- backlog ------------------------------------------------------------------------------------------------
+
+    private long currentBacklog() {
+        return load.acked().size() - reader.live().total.get();
+    }
+
+    private void sampleBacklog() {
+        while (!disruptionsDone || load.acked().size() > reader.live().total.get()) {
+            backlog.add(new long[] {System.currentTimeMillis(), currentBacklog()});
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
                 return;
             }
-            Thread.sleep(200);
         }
-        log("timed out waiting for answers");
     }
 
-    private int answered() {
-        return answers.size();
+    /**
+     * What "back to its level" means: the median backlog over the 5 s before {@code atMs}, plus half a second of
+     * input (the backlog moves by a batch and a commit interval even in steady state).
+     */
+    private double settledLevel(long atMs) {
+        List<Long> window = new ArrayList<>();
+        synchronized (backlog) {
+            for (long[] s : backlog) {
+                if (s[0] >= atMs - 5_000 && s[0] < atMs) {
+                    window.add(s[1]);
+                }
+            }
+        }
+        Collections.sort(window);
+        long median = window.isEmpty() ? 0 : window.get(window.size() / 2);
+        return median + Math.max(10, rate * 0.5);
+    }
+
+    /** When, after its first new result, the backlog was first back to its level before {@code d}; -1 if never. */
+    private long backlogRecoveredAt(Disruption d) {
+        double level = settledLevel(d.atMs());
+        synchronized (backlog) {
+            for (long[] s : backlog) {
+                if (s[0] >= d.firstResultMs() && s[1] <= level) {
+                    return s[0];
+                }
+            }
+        }
+        return -1;
+    }
+
+    private long peakBacklog(Disruption d, long untilMs) {
+        long peak = 0;
+        synchronized (backlog) {
+            for (long[] s : backlog) {
+                if (s[0] >= d.atMs() && (untilMs < 0 || s[0] <= untilMs)) {
+                    peak = Math.max(peak, s[1]);
+                }
+            }
+        }
+        return peak;
+    }
+
+    private void awaitBacklogSettled() throws InterruptedException {
+        if (disruptions.isEmpty()) {
+            pause(10_000); // a steady state to compare the first disruption with
+            return;
+        }
+        Disruption last = disruptions.get(disruptions.size() - 1);
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (backlogRecoveredAt(last) < 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
     }
 
     // ---- report -----------------------------------------------------------------------------------------------------
 
-    private static List<org.apache.kafka.common.TopicPartition> partitions(KafkaConsumer<?, ?> consumer) {
-        List<org.apache.kafka.common.TopicPartition> all = new ArrayList<>();
-        for (String topic : List.of(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES)) {
-            consumer.partitionsFor(topic).forEach(p -> all.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
-        }
-        return all;
-    }
-
-    /**
-     * The authoritative count, independent of the live monitor: a fresh read_committed reader reads both topics from
-     * the beginning up to their last stable offsets.
-     */
-    private void recount() throws InterruptedException {
-        monitorThread.join(5_000); // stopping is set: the live reader ends within one poll
-        answers.clear();
-        resultCount.set(0);
-        letterCount.set(0);
-        SpecificAvroDeserializer<TriageResult> results = TopologyHarness.deserializer(TriageResult.class, serdeConfig);
-        SpecificAvroDeserializer<DeadLetter> letters = TopologyHarness.deserializer(DeadLetter.class, serdeConfig);
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = partitions(consumer);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (System.currentTimeMillis() < deadline
-                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    String id;
-                    if (record.topic().equals(Topics.TRIAGE_RESULTS)) {
-                        id = results.deserialize(record.topic(), record.value()).getEventId().toString();
-                        resultCount.incrementAndGet();
-                    } else {
-                        DeadLetter letter = letters.deserialize(record.topic(), record.value());
-                        id = letter.getEventId() != null ? letter.getEventId() : "offset:" + letter.getSourceOffset();
-                        letterCount.incrementAndGet();
-                    }
-                    answers.computeIfAbsent(id, ignored -> new AtomicInteger()).incrementAndGet();
-                }
-            }
-        }
-    }
-
-    private int report() throws IOException, InterruptedException {
-        recount();
-        Set<String> answeredIds = new HashSet<>(answers.keySet());
-        long lost = acked.stream().filter(id -> !answeredIds.contains(id)).count();
-        long duplicated = answers.values().stream().filter(n -> n.get() > 1).count();
-        long unexpected = answeredIds.stream().filter(id -> !acked.contains(id)).count();
-        long poisonAcked = acked.stream().filter(poisonIds::contains).count();
+    private int report(AnswerReader.Tally tally, long endMs) throws IOException {
         long elapsed = System.currentTimeMillis() - startMs;
-        boolean ok = lost == 0 && duplicated == 0 && unexpected == 0 && sendFailures.get() == 0
-                && letterCount.get() == poisonAcked && resultCount.get() == acked.size() - poisonAcked;
-
+        long firstSendToEnd = endMs - startMs;
+        boolean ok = tally.ok() && load.sendFailures() == 0;
         StringBuilder md = new StringBuilder();
         md.append("# Chaos run ").append(Instant.ofEpochMilli(startMs)).append("\n\n");
-        md.append(String.format(Locale.ROOT, "%s run, seed %d: %d events (%d planned) at %.0f/s (%.0f%% poison), %d service kills (SIGKILL), "
-                        + "%d broker restart(s), consumer session timeout %d ms, %.0f s in all.%n%n",
-                options.smoke() ? "Smoke" : "Full", options.seed(), sent.get(), options.events(), options.rate(), options.poisonShare() * 100,
-                options.kills(), options.brokerRestarts(), options.sessionTimeoutMs(), elapsed / 1000.0));
-        md.append("| disruption | at (s) | answered before | first new result after (s) |\n|---|---:|---:|---:|\n");
-        for (Disruption d : disruptions) {
-            md.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %.1f |%n", d.kind(), (d.atMs() - startMs) / 1000.0,
-                    d.answeredBefore(), d.recoveryMs() / 1000.0));
+        String size = switch (options.size()) { case SMOKE -> "Smoke"; case FULL -> "Full"; case SCALE -> "Scale"; };
+        md.append(String.format(Locale.ROOT, "%s run, seed %d: %d events published (%d planned", size, options.seed(),
+                load.sent(), options.events()));
+        if (!Double.isNaN(saturation)) {
+            md.append(String.format(Locale.ROOT, ", after a saturation burst of %d", options.saturationEvents()));
         }
+        md.append(String.format(Locale.ROOT, "), %d px synthetic images, %.0f%% poison, at %.1f events/s", options.imagePx(),
+                options.poisonShare() * 100, rate));
+        if (!Double.isNaN(saturation)) {
+            md.append(String.format(Locale.ROOT, " (%.0f%% of the measured saturation, %.1f events/s)",
+                    options.rateFraction() * 100, saturation));
+        }
+        md.append(String.format(Locale.ROOT, "; %d service kills (SIGKILL), %d broker restart(s), %d registry restart(s), "
+                        + "consumer session timeout %d ms; all answered %.0f s after the start (%.1f answers/s over the "
+                        + "run), %.0f s in all.%n%n",
+                options.kills(), options.brokerRestarts(), options.registryRestarts(),
+                options.service().sessionTimeoutMs(), firstSendToEnd / 1000.0,
+                tally.acknowledged() / (firstSendToEnd / 1000.0), elapsed / 1000.0));
+        md.append("| disruption | at (s) | backlog before | down (s) | first new result after (s) "
+                + "| backlog back to its level after (s) | peak backlog |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Disruption d : disruptions) {
+            long recovered = backlogRecoveredAt(d);
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %s | %.1f | %s | %d |%n", d.name(),
+                    (d.atMs() - startMs) / 1000.0, d.backlogBefore(),
+                    d.downMs() > 0 ? String.format(Locale.ROOT, "%.1f", d.downMs() / 1000.0) : "-",
+                    (d.firstResultMs() - d.atMs()) / 1000.0,
+                    recovered < 0 ? "not before the end" : String.format(Locale.ROOT, "%.1f", (recovered - d.atMs()) / 1000.0),
+                    peakBacklog(d, recovered)));
+        }
+        md.append("\n| input | acknowledged | answered as expected |\n|---|---:|---:|\n");
+        tally.byKind().forEach((kind, n) -> md.append("| ").append(kind).append(" | ").append(n[0]).append(" | ")
+                .append(n[1]).append(" |\n"));
         md.append("\n| count | value |\n|---|---:|\n");
-        row(md, "events sent", sent.get());
-        row(md, "acknowledged by the broker", acked.size());
-        row(md, "send failures", sendFailures.get());
-        row(md, "results (read_committed)", resultCount.get());
-        row(md, "dead letters (read_committed)", letterCount.get());
-        row(md, "poison events acknowledged", poisonAcked);
-        row(md, "lost (acknowledged, never answered)", lost);
-        row(md, "duplicated (answered more than once)", duplicated);
-        row(md, "answers for unknown events", unexpected);
+        row(md, "events published", load.sent());
+        row(md, "acknowledged by the broker", tally.acknowledged());
+        row(md, "send failures", load.sendFailures());
+        row(md, "results (read_committed)", tally.results());
+        row(md, "dead letters (read_committed)", tally.letters());
+        row(md, "lost (acknowledged, never answered)", tally.lost());
+        row(md, "duplicated (answered more than once)", tally.duplicated());
+        row(md, "answered once, but not as expected (result for poison, dead letter for a good image, wrong reason)",
+                tally.wrongOutcome());
+        row(md, "answers for unknown events", tally.unexpected());
         md.append("\nVerdict: **").append(ok ? "PASS" : "FAIL").append("**\n");
-        Files.createDirectories(options.report().toAbsolutePath().getParent());
-        Files.writeString(options.report(), md.toString());
+        Path report = options.report().toAbsolutePath();
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, md.toString());
         System.out.println();
         System.out.println(md);
-        System.out.println("report: " + options.report().toAbsolutePath());
+        System.out.println("report: " + report);
         return ok ? 0 : 1;
     }
 
@@ -506,21 +394,16 @@ public final class ChaosRun {
         md.append("| ").append(name).append(" | ").append(value).append(" |\n");
     }
 
-    private static int occurrences(String text, String needle) {
-        int count = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            count++;
-        }
-        return count;
-    }
-
     private void pause(long ms) throws InterruptedException {
         Thread.sleep(ms);
     }
 
-    private void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "[chaos %6.1fs] %s%n", (System.currentTimeMillis() - startMs) / 1000.0,
-                String.format(Locale.ROOT, format, args));
+    void log(String format, Object... args) {
+        log(String.format(Locale.ROOT, format, args));
+    }
+
+    private void log(String message) {
+        System.out.printf(Locale.ROOT, "[chaos %6.1fs] %s%n", (System.currentTimeMillis() - startMs) / 1000.0, message);
         System.out.flush();
     }
 }
