@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.lesiontriage.contracts.Topics;
-import org.lesiontriage.deploy.kube.ContainerEnvironment;
-import org.lesiontriage.deploy.kube.Objects;
 import org.lesiontriage.deploy.kube.RenderedManifests;
 import tools.jackson.databind.JsonNode;
 
@@ -25,52 +23,33 @@ class DashboardManifestTest {
     static final List<String> OVERLAYS = ProjectFiles.SERVICE_OVERLAYS;
     static final ServiceConfiguration DASHBOARD = ServiceConfiguration.dashboard();
 
-    static JsonNode deployment(RenderedManifests manifests) {
-        return manifests.workload("Deployment", "triage-dashboard");
-    }
-
-    static JsonNode container(RenderedManifests manifests) {
-        return Objects.container(deployment(manifests), "dashboard");
-    }
-
-    static Map<String, String> environment(RenderedManifests manifests) {
-        return ContainerEnvironment.of(manifests, container(manifests)).variables();
-    }
-
-    @ParameterizedTest
-    @FieldSource("OVERLAYS")
-    void everyVariableIsOneTheDashboardReads(String overlay) {
-        assertThat(environment(ProjectFiles.rendered(overlay)).keySet())
-                .allSatisfy(v -> assertThat(DASHBOARD.variables()).as("variables the dashboard reads").contains(v));
-    }
-
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void portsProbesAndUsersAreTheDashboards(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        JsonNode container = container(manifests);
-        Map<String, String> env = environment(manifests);
+        JsonNode container = AppContainer.dashboard(manifests).container();
+        Map<String, String> env = AppContainer.dashboard(manifests).environment();
         int port = DASHBOARD.port(env);
 
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(port);
         assertThat(container.at("/livenessProbe/httpGet/path").asString()).isEqualTo(DASHBOARD.path("health/live"));
         assertThat(container.at("/readinessProbe/httpGet/path").asString()).isEqualTo(DASHBOARD.path("health/ready"));
-        ServiceRoutingTest.assertServiceReaches(manifests, "triage-dashboard", deployment(manifests), port);
+        ServiceRoutingTest.assertServiceReaches(manifests, "triage-dashboard", AppContainer.dashboard(manifests).workload(), port);
         String users = DASHBOARD.properties().resolve("dashboard.auth.users-file", env).orElseThrow();
         String roles = DASHBOARD.properties().resolve("dashboard.auth.roles-file", env).orElseThrow();
         assertThat(users).isEqualTo(AgreedNames.DASHBOARD_USERS_DIR + "/" + AgreedNames.USERS_KEY);
-        assertThat(Pods.isSecretFile(deployment(manifests), container, users, AgreedNames.DASHBOARD_USERS_SECRET,
+        assertThat(Pods.isSecretFile(AppContainer.dashboard(manifests).workload(), container, users, AgreedNames.DASHBOARD_USERS_SECRET,
                 AgreedNames.USERS_KEY)).isTrue();
-        assertThat(Pods.isSecretFile(deployment(manifests), container, roles, AgreedNames.DASHBOARD_USERS_SECRET,
+        assertThat(Pods.isSecretFile(AppContainer.dashboard(manifests).workload(), container, roles, AgreedNames.DASHBOARD_USERS_SECRET,
                 AgreedNames.ROLES_KEY)).isTrue();
-        assertThat(Pods.isWritable(deployment(manifests), container, "/tmp")).isTrue();
+        assertThat(Pods.isWritable(AppContainer.dashboard(manifests).workload(), container, "/tmp")).isTrue();
     }
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void theDashboardReadsTheServicesMetricsThroughItsService(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        Map<String, String> env = environment(manifests);
+        Map<String, String> env = AppContainer.dashboard(manifests).environment();
         String url = DASHBOARD.properties().resolve("dashboard.service-metrics-url", env).orElseThrow();
         int servicePort = manifests.get("Service", "triage-service").at("/spec/ports/0/port").asInt();
 
@@ -81,13 +60,13 @@ class DashboardManifestTest {
     @FieldSource("OVERLAYS")
     void severalInstancesShareTheSessionKeyAndTheKafkaSettingsOfTheService(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        Map<String, String> env = environment(manifests);
+        Map<String, String> env = AppContainer.dashboard(manifests).environment();
 
-        assertThat(deployment(manifests).at("/spec/replicas").asInt()).isGreaterThan(1);
+        assertThat(AppContainer.dashboard(manifests).workload().at("/spec/replicas").asInt()).isGreaterThan(1);
         assertThat(DASHBOARD.properties().get("quarkus.http.auth.session.encryption-key").orElseThrow())
                 .contains("DASHBOARD_SESSION_KEY");
         assertThat(env.get("DASHBOARD_SESSION_KEY")).startsWith("<secret ");
-        Map<String, String> service = TriageServiceManifestTest.environment(manifests);
+        Map<String, String> service = AppContainer.service(manifests).environment();
         assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(service.get("KAFKA_BOOTSTRAP_SERVERS"));
         assertThat(env.get("SCHEMA_REGISTRY_URL")).isEqualTo(service.get("SCHEMA_REGISTRY_URL"));
     }
@@ -95,7 +74,7 @@ class DashboardManifestTest {
     @Test
     void theSecuredDashboardLogsInAsItsOwnUserWithTheTopicsItUses() {
         RenderedManifests manifests = ProjectFiles.rendered(ProjectFiles.SECURED);
-        TransportSecurityAssertions.assertSecured(manifests, deployment(manifests), container(manifests), "triage-dashboard");
+        TransportSecurityAssertions.assertSecured(AppContainer.dashboard(manifests), "triage-dashboard");
 
         var acls = KafkaResourcesTest.acls(manifests.get("KafkaUser", "triage-dashboard"));
         for (String topic : List.of(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES, Topics.REVIEWS, Topics.LESION_IMAGES)) {

@@ -36,11 +36,11 @@ class DockerImagesTest {
         return Dockerfile.parse(ProjectFiles.path(file));
     }
 
-    /** The environment a container's process starts with: its image's ENV, overridden by the pod's variables. */
-    static Map<String, String> runtimeEnvironment(tools.jackson.databind.JsonNode container, Map<String, String> podVariables) {
-        Map<String, String> environment = new java.util.HashMap<>(dockerfileOf(container.path("image").asString()).environment());
-        environment.putAll(podVariables);
-        return environment;
+    /** A model folder of the image comes from a folder of models/ with its model.onnx, let in by .dockerignore. */
+    static void assertModelInImage(Dockerfile image, String modelDir) {
+        String source = image.contextPathOf(modelDir).orElseThrow(() -> new AssertionError(modelDir + " is not copied into the image"));
+        assertThat(ProjectFiles.path(source).resolve("model.onnx")).isRegularFile();
+        assertThat(dockerIgnore().excludes(source + "/model.onnx")).isFalse();
     }
 
     static DockerIgnore dockerIgnore() {

@@ -47,14 +47,13 @@ class GpuSecuredOverlayTest {
         RenderedManifests manifests = Kustomize.render(overlay);
 
         assertThat(ProjectFiles.validator().problems(manifests.objects())).isEmpty();
-        JsonNode deployment = TriageServiceManifestTest.deployment(manifests);
-        JsonNode container = TriageServiceManifestTest.container(manifests);
+        JsonNode deployment = AppContainer.service(manifests).workload();
+        JsonNode container = AppContainer.service(manifests).container();
         assertThat(Objects.podSpec(deployment).path("runtimeClassName").asString()).isEqualTo("nvidia");
         assertThat(container.path("image").asString()).endsWith("-gpu");
         assertThat(ContainerEnvironment.of(manifests, container).variables()).containsEntry("TRIAGE_MODEL_DEVICE", "cuda");
-        TransportSecurityAssertions.assertSecured(manifests, deployment, container, "triage-service");
-        TransportSecurityAssertions.assertSecured(manifests, DashboardManifestTest.deployment(manifests),
-                DashboardManifestTest.container(manifests), "triage-dashboard");
+        TransportSecurityAssertions.assertSecured(AppContainer.service(manifests), "triage-service");
+        TransportSecurityAssertions.assertSecured(AppContainer.dashboard(manifests), "triage-dashboard");
         assertThat(manifests.get("ScaledObject", "triage-service").at("/spec/triggers/0/authenticationRef/name").asString())
                 .isEqualTo("triage-keda-kafka");
     }

@@ -32,7 +32,7 @@ class KafkaResourcesTest {
 
     static final RenderedManifests CPU = ProjectFiles.rendered(ProjectFiles.CPU);
     static final TriageSettings SETTINGS = TriageSettings.load(Map.of(),
-            TriageServiceManifestTest.runtimeEnvironment(CPU));
+            AppContainer.service(CPU).runtimeEnvironment());
 
     /** One ACL entry as "type:patternType:name operation", the way the broker stores them. */
     static Set<String> acls(JsonNode kafkaUser) {
@@ -111,11 +111,11 @@ class KafkaResourcesTest {
             RenderedManifests manifests = ProjectFiles.rendered(overlay);
             JsonNode scaler = manifests.get("ScaledObject", "triage-service");
             JsonNode trigger = scaler.at("/spec/triggers/0");
-            Map<String, String> env = TriageServiceManifestTest.environment(manifests);
+            Map<String, String> env = AppContainer.service(manifests).environment();
 
             assertThat(scaler.at("/spec/scaleTargetRef/name").asString())
-                    .isEqualTo(Objects.name(TriageServiceManifestTest.deployment(manifests)));
-            assertThat(TriageServiceManifestTest.deployment(manifests).at("/spec/replicas").isMissingNode())
+                    .isEqualTo(Objects.name(AppContainer.service(manifests).workload()));
+            assertThat(AppContainer.service(manifests).workload().at("/spec/replicas").isMissingNode())
                     .as("KEDA owns the replica count").isTrue();
             assertThat(trigger.path("type").asString()).isEqualTo("kafka");
             assertThat(trigger.at("/metadata/consumerGroup").asString()).isEqualTo(SETTINGS.applicationId());
@@ -126,7 +126,7 @@ class KafkaResourcesTest {
             int partitions = topic(SETTINGS.triage().topics().images()).at("/spec/partitions").asInt();
             assertThat(max).isBetween(scaler.at("/spec/minReplicaCount").asInt(), partitions);
             // every stream thread of every replica gets a partition, or it idles
-            int threads = Integer.parseInt(TriageSettings.load(Map.of(), TriageServiceManifestTest.runtimeEnvironment(manifests))
+            int threads = Integer.parseInt(TriageSettings.load(Map.of(), AppContainer.service(manifests).runtimeEnvironment())
                     .kafkaStreams().get("num.stream.threads"));
             assertThat(max * threads).as(overlay + ": replicas x stream threads").isLessThanOrEqualTo(partitions);
         }

@@ -97,7 +97,7 @@ class PodHardeningTest {
 
     @Test
     void gpuPodsGoToGpuNodesThroughTheNvidiaRuntime() {
-        JsonNode deployment = TriageServiceManifestTest.deployment(ProjectFiles.rendered(ProjectFiles.GPU));
+        JsonNode deployment = AppContainer.service(ProjectFiles.rendered(ProjectFiles.GPU)).workload();
         JsonNode pod = Objects.podSpec(deployment);
 
         assertThat(pod.path("runtimeClassName").asString()).isEqualTo("nvidia");
@@ -110,7 +110,7 @@ class PodHardeningTest {
         assertThat(scaler.at("/spec/maxReplicaCount").asInt()).as("one replica per GPU").isLessThanOrEqualTo(
                 ProjectFiles.rendered(ProjectFiles.CPU).get("ScaledObject", "triage-service").at("/spec/maxReplicaCount").asInt());
         // CPU pods carry none of it
-        JsonNode cpu = Objects.podSpec(TriageServiceManifestTest.deployment(ProjectFiles.rendered(ProjectFiles.CPU)));
+        JsonNode cpu = Objects.podSpec(AppContainer.service(ProjectFiles.rendered(ProjectFiles.CPU)).workload());
         assertThat(cpu.has("runtimeClassName") || cpu.has("affinity")).isFalse();
     }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.lesiontriage.deploy.docker.Dockerfile;
-import org.lesiontriage.deploy.kube.ContainerEnvironment;
 import org.lesiontriage.deploy.kube.Objects;
 import org.lesiontriage.deploy.kube.RenderedManifests;
 import org.lesiontriage.triage.pipeline.TriageSettings;
@@ -28,14 +27,6 @@ class RescoreJobTest {
 
     static final List<String> JOBS = List.of(ProjectFiles.RESCORE, ProjectFiles.SECURED_RESCORE);
 
-    static JsonNode job(RenderedManifests manifests) {
-        return manifests.workload("Job", "triage-rescore");
-    }
-
-    static JsonNode container(RenderedManifests manifests) {
-        return Objects.container(job(manifests), "rescore");
-    }
-
     /** The cluster the Job runs on: the plaintext one of overlays/cpu, or overlays/secured. */
     static RenderedManifests serviceOf(String job) {
         return ProjectFiles.rendered(job.equals(ProjectFiles.RESCORE) ? ProjectFiles.CPU : ProjectFiles.SECURED);
@@ -46,24 +37,19 @@ class RescoreJobTest {
                 .parseArgs(Objects.strings(container.path("args")).toArray(String[]::new));
     }
 
-    static Map<String, String> runtimeEnvironment(RenderedManifests manifests) {
-        return DockerImagesTest.runtimeEnvironment(container(manifests),
-                ContainerEnvironment.of(manifests, container(manifests)).variables());
-    }
-
     @ParameterizedTest
     @FieldSource("JOBS")
     void theJobReadsTheServicesConfigMaps(String kustomization) {
         RenderedManifests manifests = ProjectFiles.rendered(kustomization);
-        List<String> jobConfigMaps = container(manifests).path("envFrom").findValuesAsString("name");
-        List<String> serviceConfigMaps = TriageServiceManifestTest.container(serviceOf(kustomization))
+        List<String> jobConfigMaps = AppContainer.rescoreJob(manifests).container().path("envFrom").findValuesAsString("name");
+        List<String> serviceConfigMaps = AppContainer.service(serviceOf(kustomization)).container()
                 .path("envFrom").findValuesAsString("name");
 
         // the same hashed names: the same content as the live service's
         assertThat(jobConfigMaps).isEqualTo(serviceConfigMaps);
         assertThat(jobConfigMaps).allSatisfy(name -> assertThat(manifests.configMap(name)).isPresent());
-        TriageSettings job = TriageSettings.load(Map.of(), runtimeEnvironment(manifests));
-        TriageSettings live = TriageSettings.load(Map.of(), TriageServiceManifestTest.runtimeEnvironment(serviceOf(kustomization)));
+        TriageSettings job = TriageSettings.load(Map.of(), AppContainer.rescoreJob(manifests).runtimeEnvironment());
+        TriageSettings live = TriageSettings.load(Map.of(), AppContainer.service(serviceOf(kustomization)).runtimeEnvironment());
         assertThat(job.applicationId()).isEqualTo(live.applicationId());
         assertThat(job.triage().topics().results()).isEqualTo(live.triage().topics().results());
         assertThat(job.bootstrapServers()).isEqualTo(live.bootstrapServers());
@@ -71,16 +57,8 @@ class RescoreJobTest {
 
     @ParameterizedTest
     @FieldSource("JOBS")
-    void everyVariableIsOneTheServiceReads(String kustomization) {
-        assertThat(ContainerEnvironment.of(ProjectFiles.rendered(kustomization), container(ProjectFiles.rendered(kustomization)))
-                .variables().keySet())
-                .allSatisfy(v -> assertThat(ServiceConfiguration.triage().variables()).contains(v));
-    }
-
-    @ParameterizedTest
-    @FieldSource("JOBS")
     void theCommandLineIsBinRescoresAndItsPartsAreInTheImage(String kustomization) {
-        JsonNode container = container(ProjectFiles.rendered(kustomization));
+        JsonNode container = AppContainer.rescoreJob(ProjectFiles.rendered(kustomization)).container();
         Dockerfile image = DockerImagesTest.dockerfileOf(container.path("image").asString());
         List<String> command = Objects.strings(container.path("command"));
 
@@ -103,21 +81,18 @@ class RescoreJobTest {
     @ParameterizedTest
     @FieldSource("JOBS")
     void theModelIsInTheImage(String kustomization) {
-        JsonNode container = container(ProjectFiles.rendered(kustomization));
-        String model = commandLine(container).matchedOptionValue("--model", null).toString();
-        Dockerfile image = DockerImagesTest.dockerfileOf(container.path("image").asString());
+        AppContainer job = AppContainer.rescoreJob(ProjectFiles.rendered(kustomization));
+        String model = commandLine(job.container()).matchedOptionValue("--model", null).toString();
 
-        String source = image.contextPathOf(model).orElseThrow(() -> new AssertionError(model + " is not in the image"));
-        assertThat(ProjectFiles.path(source).resolve("model.onnx")).isRegularFile();
-        assertThat(DockerImagesTest.dockerIgnore().excludes(source + "/model.onnx")).isFalse();
+        DockerImagesTest.assertModelInImage(job.image(), model);
     }
 
     @ParameterizedTest
     @FieldSource("JOBS")
     void theWorkFolderIsOnTheClaimTheKustomizationCreates(String kustomization) {
         RenderedManifests manifests = ProjectFiles.rendered(kustomization);
-        JsonNode job = job(manifests);
-        JsonNode container = container(manifests);
+        JsonNode job = AppContainer.rescoreJob(manifests).workload();
+        JsonNode container = AppContainer.rescoreJob(manifests).container();
         String workDir = commandLine(container).matchedOptionValue("--work-dir", null).toString();
 
         JsonNode volume = Pods.volumeHolding(job, container, workDir).orElseThrow();
@@ -132,12 +107,12 @@ class RescoreJobTest {
     @Test
     void theSecuredJobLogsInAsItsOwnUserAndTrustsTheServicesCas() {
         RenderedManifests manifests = ProjectFiles.rendered(ProjectFiles.SECURED_RESCORE);
-        TransportSecurityAssertions.assertSecured(manifests, job(manifests), container(manifests), "triage-rescore");
+        TransportSecurityAssertions.assertSecured(AppContainer.rescoreJob(manifests), "triage-rescore");
 
         RenderedManifests service = ProjectFiles.rendered(ProjectFiles.SECURED);
-        JsonNode deployment = TriageServiceManifestTest.deployment(service);
+        JsonNode deployment = AppContainer.service(service).workload();
         for (String volume : List.of("kafka-ca", "registry-ca")) {
-            assertThat(Objects.volume(Objects.podSpec(job(manifests)), volume))
+            assertThat(Objects.volume(Objects.podSpec(AppContainer.rescoreJob(manifests).workload()), volume))
                     .isEqualTo(Objects.volume(Objects.podSpec(deployment), volume));
         }
     }

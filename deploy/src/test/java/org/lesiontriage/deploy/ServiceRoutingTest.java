@@ -60,7 +60,7 @@ class ServiceRoutingTest {
     @FieldSource("OVERLAYS")
     void onlyTheDashboardAndTheIngressControllerReachTheService(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        int port = TriageServiceManifestTest.container(manifests).at("/ports/0/containerPort").asInt();
+        int port = AppContainer.service(manifests).container().at("/ports/0/containerPort").asInt();
         List<JsonNode> policies = manifests.all("NetworkPolicy").stream()
                 .filter(p -> Objects.strings(p.at("/spec/policyTypes")).contains("Ingress"))
                 .filter(p -> "triage-service".equals(p.at("/spec/podSelector/matchLabels/app.kubernetes.io~1name").asString("")))

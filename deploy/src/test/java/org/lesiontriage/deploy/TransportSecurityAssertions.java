@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.lesiontriage.deploy.kube.ContainerEnvironment;
-import org.lesiontriage.deploy.kube.RenderedManifests;
 import tools.jackson.databind.JsonNode;
 
 /** What every client of the secured cluster needs: its own SCRAM user's JAAS config and both CAs as PEM files. */
@@ -15,8 +14,10 @@ final class TransportSecurityAssertions {
     private TransportSecurityAssertions() {
     }
 
-    static void assertSecured(RenderedManifests manifests, JsonNode workload, JsonNode container, String kafkaUser) {
-        ContainerEnvironment environment = ContainerEnvironment.of(manifests, container);
+    static void assertSecured(AppContainer app, String kafkaUser) {
+        JsonNode workload = app.workload();
+        JsonNode container = app.container();
+        ContainerEnvironment environment = ContainerEnvironment.of(app.manifests(), container);
         Map<String, String> env = environment.variables();
 
         assertThat(env).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")

@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import org.lesiontriage.deploy.docker.Dockerfile;
-import org.lesiontriage.deploy.kube.ContainerEnvironment;
-import org.lesiontriage.deploy.kube.Objects;
 import org.lesiontriage.deploy.kube.RenderedManifests;
 import org.lesiontriage.triage.pipeline.TriageSettings;
 import tools.jackson.databind.JsonNode;
@@ -27,36 +24,12 @@ class TriageServiceManifestTest {
     static final List<String> OVERLAYS = ProjectFiles.SERVICE_OVERLAYS;
     static final ServiceConfiguration SERVICE = ServiceConfiguration.triage();
 
-    static JsonNode deployment(RenderedManifests manifests) {
-        return manifests.workload("Deployment", "triage-service");
-    }
-
-    static JsonNode container(RenderedManifests manifests) {
-        return Objects.container(deployment(manifests), "triage");
-    }
-
-    static Map<String, String> environment(RenderedManifests manifests) {
-        return ContainerEnvironment.of(manifests, container(manifests)).variables();
-    }
-
-    /** What the process sees: the image's ENV, overridden by the pod's. */
-    static Map<String, String> runtimeEnvironment(RenderedManifests manifests) {
-        return DockerImagesTest.runtimeEnvironment(container(manifests), environment(manifests));
-    }
-
-    @ParameterizedTest
-    @FieldSource("OVERLAYS")
-    void everyVariableIsOneTheServiceReads(String overlay) {
-        assertThat(environment(ProjectFiles.rendered(overlay)).keySet())
-                .allSatisfy(v -> assertThat(SERVICE.variables()).as("variables the service reads").contains(v));
-    }
-
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void theServiceResolvesTheIntendedSettings(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        Map<String, String> env = environment(manifests);
-        TriageSettings settings = TriageSettings.load(Map.of(), runtimeEnvironment(manifests));
+        Map<String, String> env = AppContainer.service(manifests).environment();
+        TriageSettings settings = TriageSettings.load(Map.of(), AppContainer.service(manifests).runtimeEnvironment());
 
         assertThat(settings.bootstrapServers()).isEqualTo(env.get("KAFKA_BOOTSTRAP_SERVERS"))
                 .startsWith(AgreedNames.KAFKA_CLUSTER + "-kafka-bootstrap:");
@@ -64,7 +37,7 @@ class TriageServiceManifestTest {
         assertThat(settings.triage().model().device().name().toLowerCase())
                 .isEqualTo(overlay.equals(ProjectFiles.GPU) ? "cuda" : "cpu");
         // threads x intra-op threads within the CPUs the pod asks for
-        long cpus = Long.parseLong(container(manifests).at("/resources/requests/cpu").asString());
+        long cpus = Long.parseLong(AppContainer.service(manifests).container().at("/resources/requests/cpu").asString());
         int threads = Integer.parseInt(settings.kafkaStreams().get("num.stream.threads"));
         assertThat((long) threads * settings.triage().model().intraOpThreads()).isLessThanOrEqualTo(cpus);
     }
@@ -73,22 +46,18 @@ class TriageServiceManifestTest {
     @FieldSource("OVERLAYS")
     void theServedModelIsInTheImage(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        String modelDir = TriageSettings.load(Map.of(), runtimeEnvironment(manifests)).triage().model().dir();
-        Dockerfile image = DockerImagesTest.dockerfileOf(Objects.container(deployment(manifests), "triage")
-                .path("image").asString());
+        String modelDir = TriageSettings.load(Map.of(), AppContainer.service(manifests).runtimeEnvironment()).triage().model().dir();
 
-        String source = image.contextPathOf(modelDir).orElseThrow(() -> new AssertionError(modelDir + " is not copied into the image"));
-        assertThat(ProjectFiles.path(source).resolve("model.onnx")).isRegularFile();
-        assertThat(DockerImagesTest.dockerIgnore().excludes(source + "/model.onnx")).isFalse();
+        DockerImagesTest.assertModelInImage(AppContainer.service(manifests).image(), modelDir);
     }
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void portsAndProbesAreTheServices(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        JsonNode deployment = deployment(manifests);
-        JsonNode container = container(manifests);
-        int port = SERVICE.port(environment(manifests));
+        JsonNode deployment = AppContainer.service(manifests).workload();
+        JsonNode container = AppContainer.service(manifests).container();
+        int port = SERVICE.port(AppContainer.service(manifests).environment());
 
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(port);
         assertThat(container.at("/ports/0/name").asString()).isEqualTo("http");
@@ -105,39 +74,39 @@ class TriageServiceManifestTest {
     @FieldSource("OVERLAYS")
     void everyPathTheServiceWritesIsAWritableVolume(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        JsonNode container = container(manifests);
-        TriageSettings settings = TriageSettings.load(Map.of(), runtimeEnvironment(manifests));
+        JsonNode container = AppContainer.service(manifests).container();
+        TriageSettings settings = TriageSettings.load(Map.of(), AppContainer.service(manifests).runtimeEnvironment());
 
         assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
         // java.io.tmpdir: ONNX Runtime's native library, Kafka Streams' state.dir (unset: under the temp folder)
         assertThat(settings.kafkaStreams()).doesNotContainKey("state.dir");
-        assertThat(Pods.isWritable(deployment(manifests), container, "/tmp")).isTrue();
+        assertThat(Pods.isWritable(AppContainer.service(manifests).workload(), container, "/tmp")).isTrue();
         String workDir = settings.triage().rescore().workDir();
         assertThat(workDir).startsWith("/");
-        assertThat(Pods.isWritable(deployment(manifests), container, workDir)).as(workDir).isTrue();
+        assertThat(Pods.isWritable(AppContainer.service(manifests).workload(), container, workDir)).as(workDir).isTrue();
     }
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
     void theApiUsersComeFromTheAgreedSecret(String overlay) {
         RenderedManifests manifests = ProjectFiles.rendered(overlay);
-        Map<String, String> env = environment(manifests);
+        Map<String, String> env = AppContainer.service(manifests).environment();
         String usersFile = SERVICE.properties().resolve("triage-api.users-file", env).orElseThrow();
         String rolesFile = SERVICE.properties().resolve("triage-api.roles-file", env).orElseThrow();
 
         assertThat(usersFile).isEqualTo(AgreedNames.API_USERS_DIR + "/" + AgreedNames.USERS_KEY);
         assertThat(rolesFile).isEqualTo(AgreedNames.API_USERS_DIR + "/" + AgreedNames.ROLES_KEY);
-        assertThat(Pods.isSecretFile(deployment(manifests), container(manifests), usersFile,
+        assertThat(Pods.isSecretFile(AppContainer.service(manifests).workload(), AppContainer.service(manifests).container(), usersFile,
                 AgreedNames.API_USERS_SECRET, AgreedNames.USERS_KEY)).isTrue();
-        assertThat(Pods.isSecretFile(deployment(manifests), container(manifests), rolesFile,
+        assertThat(Pods.isSecretFile(AppContainer.service(manifests).workload(), AppContainer.service(manifests).container(), rolesFile,
                 AgreedNames.API_USERS_SECRET, AgreedNames.ROLES_KEY)).isTrue();
     }
 
     @Test
     void theSecuredServiceLogsInAsItsKafkaUserAndTrustsTheMountedCas() {
         RenderedManifests manifests = ProjectFiles.rendered(ProjectFiles.SECURED);
-        TransportSecurityAssertions.assertSecured(manifests, deployment(manifests), container(manifests), "triage-service");
-        TriageSettings settings = TriageSettings.load(Map.of(), environment(manifests));
+        TransportSecurityAssertions.assertSecured(AppContainer.service(manifests), "triage-service");
+        TriageSettings settings = TriageSettings.load(Map.of(), AppContainer.service(manifests).environment());
         assertThat(settings.kafkaStreams()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("ssl.truststore.type", "PEM");
@@ -147,7 +116,7 @@ class TriageServiceManifestTest {
     @Test
     void thePlaintextOverlaysCarryNoCredentials() {
         for (String overlay : List.of(ProjectFiles.CPU, ProjectFiles.GPU)) {
-            Map<String, String> env = environment(ProjectFiles.rendered(overlay));
+            Map<String, String> env = AppContainer.service(ProjectFiles.rendered(overlay)).environment();
             assertThat(env).doesNotContainKeys("KAFKA_SASL_JAAS_CONFIG", "KAFKA_SECURITY_PROTOCOL");
         }
     }
