@@ -9,7 +9,9 @@ FROM eclipse-temurin:17-jre-noble@sha256:db4dd3e55dd374d87cf00eb784bd44d67900abc
 FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04@sha256:ac55d124da4882b497f732d8dfd9a702d5447a5f29d08d56da6f64f0a1eb34bc
 LABEL org.opencontainers.image.title="lesion-triage triage service (CUDA)" \
       org.opencontainers.image.description="Kafka Streams + ONNX Runtime triage of dermoscopic lesion images (NVIDIA GPU)"
-ENV JAVA_HOME=/opt/java/openjdk
+# the Temurin image sets these too: a UTF-8 locale (Java 17 takes its default charset from it) and the JRE on PATH
+ENV JAVA_HOME=/opt/java/openjdk \
+    LANG=C.UTF-8
 ENV PATH="/opt/java/openjdk/bin:${PATH}"
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 WORKDIR /deployments

@@ -127,7 +127,7 @@ class DockerImagesTest {
     void theImageSetsOnlyVariablesTheServiceReadsAndExposesItsPort(String file) {
         Dockerfile dockerfile = Dockerfile.parse(ProjectFiles.path(file));
         ServiceConfiguration service = serviceOf(file);
-        Set<String> javaHome = Set.of("JAVA_HOME", "PATH");
+        Set<String> javaHome = Set.of("JAVA_HOME", "PATH", "LANG");
 
         assertThat(dockerfile.environment().keySet()).allSatisfy(v -> assertThat(
                 service.variables().contains(v) || javaHome.contains(v)).as(v + " is read by the " + service.name()).isTrue());
