@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.RecordLimits;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.deploy.kube.Objects;
 import org.lesiontriage.deploy.schema.ComposeSpecification;
 import tools.jackson.databind.JsonNode;
@@ -132,11 +133,16 @@ class ComposeFileTest {
         }
 
         assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(KafkaResourcesTest.contractTopics());
-        for (String topic : List.of("lesion-images", "triage-failures")) {
-            assertThat(created.get(topic)).contains("max.message.bytes=" + RecordLimits.MAX_IMAGE_RECORD_BYTES);
+        long producerLimit = Long.parseLong(ServiceConfiguration.triage().properties()
+                .get("kafka-streams.producer.max.request.size").orElseThrow());
+        assertThat(created.get("lesion-images")).contains("max.message.bytes=" + RecordLimits.MAX_IMAGE_RECORD_BYTES);
+        Matcher failures = Pattern.compile("max\\.message\\.bytes=(\\d+)").matcher(created.get("triage-failures"));
+        assertThat(failures.find()).isTrue();
+        assertThat(Long.parseLong(failures.group(1))).as("dead letters carry the image").isGreaterThanOrEqualTo(producerLimit);
+        for (String topic : Topics.COMPACTED) {
+            assertThat(created.get(topic)).contains("cleanup.policy=compact");
         }
-        assertThat(Long.parseLong(environment("kafka").get("KAFKA_MESSAGE_MAX_BYTES")))
-                .isGreaterThanOrEqualTo(RecordLimits.MAX_IMAGE_RECORD_BYTES);
+        assertThat(Long.parseLong(environment("kafka").get("KAFKA_MESSAGE_MAX_BYTES"))).isGreaterThanOrEqualTo(producerLimit);
     }
 
     @Test

@@ -88,15 +88,22 @@ class KafkaResourcesTest {
     }
 
     @Test
-    void topicsThatCarryImagesTakeTheRecordsTheServiceProduces() {
-        int producerLimit = Integer.parseInt(SETTINGS.kafkaStreams().get("producer.max.request.size"));
-        assertThat(producerLimit).isEqualTo(RecordLimits.MAX_IMAGE_RECORD_BYTES);
-        for (String name : List.of(SETTINGS.triage().topics().images(), SETTINGS.triage().topics().failures())) {
-            assertThat(topic(name).at("/spec/config/max.message.bytes").asLong()).as(name)
-                    .isGreaterThanOrEqualTo(producerLimit);
+    void topicsThatCarryImagesTakeTheRecordsProducedIntoThem() {
+        long images = topic(SETTINGS.triage().topics().images()).at("/spec/config/max.message.bytes").asLong();
+        // clinics publish images up to the contracts' limit, and the service can fetch whatever the topic holds
+        assertThat(images).isGreaterThanOrEqualTo(RecordLimits.MAX_IMAGE_RECORD_BYTES)
+                .isLessThanOrEqualTo(Long.parseLong(SETTINGS.kafkaStreams().get("consumer.max.partition.fetch.bytes")));
+        // dead letters carry the image: the topic takes the largest record the service's producer sends
+        assertThat(topic(SETTINGS.triage().topics().failures()).at("/spec/config/max.message.bytes").asLong())
+                .isGreaterThanOrEqualTo(Long.parseLong(SETTINGS.kafkaStreams().get("producer.max.request.size")));
+    }
+
+    @Test
+    void theTopicsTheContractsCompactAreCompacted() {
+        for (String name : Topics.COMPACTED) {
+            assertThat(topic(name).at("/spec/config/cleanup.policy").asString()).as(name).isEqualTo("compact");
         }
-        assertThat(Long.parseLong(SETTINGS.kafkaStreams().get("consumer.max.partition.fetch.bytes")))
-                .isGreaterThanOrEqualTo(topic(SETTINGS.triage().topics().images()).at("/spec/config/max.message.bytes").asLong());
+        assertThat(topic(SETTINGS.triage().topics().images()).at("/spec/config/cleanup.policy").isMissingNode()).isTrue();
     }
 
     @Test
