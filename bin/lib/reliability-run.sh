@@ -1,7 +1,8 @@
 # Sourced by bin/chaos and bin/soak: runs a main class of the triage module's test code (reliability/chaos) with
 # the packaged service next to it.
 #   run_reliability MAIN_CLASS [ARGS...]
-# Builds the service and its test classes when either is missing, and the classpath when the pom changed.
+# Builds the service and its test classes when either is missing, and the classpath when the pom changed; runs
+# from a copy of them that is removed at the end.
 run_reliability() {
   local main="$1"
   shift
@@ -15,7 +16,14 @@ run_reliability() {
   if [ ! -f "$module/target/chaos-classpath.txt" ] || [ "$module/pom.xml" -nt "$module/target/chaos-classpath.txt" ]; then
     ./mvnw -B -q -pl "$module" dependency:build-classpath -Dmdep.outputFile=target/chaos-classpath.txt >&2
   fi
+  # A private copy of the service and the test classes: a rebuild of the module while a long run goes on (other work
+  # in the same checkout) would otherwise take the jar away from the next restart.
+  local snapshot
+  snapshot="$(mktemp -d "${TMPDIR:-/tmp}/lesion-reliability.XXXXXX")"
+  trap 'rm -rf "$snapshot"' EXIT
+  cp -r "$module/target/quarkus-app" "$module/target/test-classes" "$module/target/classes" "$snapshot/"
   java -Xmx1g -Djava.util.logging.config.file="services/local-stack/src/main/resources/stack-logging.properties" \
-    -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/chaos-classpath.txt")" \
+    -Dreliability.service.jar="$snapshot/quarkus-app/quarkus-run.jar" \
+    -cp "$snapshot/test-classes:$snapshot/classes:$(cat "$module/target/chaos-classpath.txt")" \
     "$main" "$@"
 }

@@ -48,7 +48,7 @@ public final class ChaosRun {
             long seed = System.nanoTime();
             Path work = null;
             Path report = null;
-            Path jar = Path.of("services/triage/target/quarkus-app/quarkus-run.jar");
+            Path jar = ChaosStack.defaultServiceJar();
             Path model = Path.of(TestModel.SERVED);
             long session = 6000;
             for (int i = 0; i < args.length; i++) {

@@ -34,6 +34,11 @@ final class ChaosStack implements AutoCloseable {
     private int serviceGeneration;
     private int serviceHttpPort;
 
+    /** The packaged service, or the copy that bin/chaos and bin/soak run from (property reliability.service.jar). */
+    static Path defaultServiceJar() {
+        return Path.of(System.getProperty("reliability.service.jar", "services/triage/target/quarkus-app/quarkus-run.jar"));
+    }
+
     ChaosStack(Path workDir, ServiceSettings settings, Consumer<String> log) throws IOException {
         if (!Files.isRegularFile(settings.jar())) {
             throw new IllegalStateException("no packaged service at " + settings.jar() + " (./mvnw -B install -DskipTests)");

@@ -49,7 +49,7 @@ public final class SoakRun {
             long seed = System.nanoTime();
             Path work = null;
             Path out = Path.of("target/soak");
-            Path jar = Path.of("services/triage/target/quarkus-app/quarkus-run.jar");
+            Path jar = ChaosStack.defaultServiceJar();
             Path model = Path.of(TestModel.SERVED);
             long session = 6000;
             for (int i = 0; i < args.length; i++) {
