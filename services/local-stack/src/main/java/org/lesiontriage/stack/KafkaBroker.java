@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.stack.tls.LoopbackTls;
 import org.lesiontriage.stack.tls.ScramUser;
 
@@ -105,8 +104,8 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put("share.coordinator.state.topic.replication.factor", "1");
         properties.put("share.coordinator.state.topic.min.isr", "1");
         properties.put("auto.create.topics.enable", "false");
-        properties.put("message.max.bytes", String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
-        properties.put("replica.fetch.max.bytes", String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
+        // Record sizes stay at the broker's defaults (message.max.bytes 1 MiB): topics that carry images say so
+        // per topic (TopicAdmin), and the service sets its changelog's itself, as on a platform it does not own.
         if (logDir != null) {
             properties.put("log.dirs", logDir.toAbsolutePath().toString());
         }

@@ -31,7 +31,9 @@ public final class TopicAdmin {
 
     static Map<String, String> configs(String topic) {
         Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
+        // Per topic, as a platform would set them: the broker itself keeps its defaults (1 MiB records).
+        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.LESION_IMAGES.equals(topic)
+                ? RecordLimits.MAX_IMAGE_RECORD_BYTES : RecordLimits.MAX_DERIVED_RECORD_BYTES));
         if (Topics.COMPACTED.contains(topic)) {
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }

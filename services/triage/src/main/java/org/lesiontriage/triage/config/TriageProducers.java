@@ -14,6 +14,7 @@ import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
 import org.lesiontriage.triage.rescore.ReplaySettings;
 import org.lesiontriage.triage.topology.AttemptLedger;
+import org.lesiontriage.triage.topology.DeadLetterTopicLimit;
 import org.lesiontriage.triage.topology.TriageComponents;
 
 /**
@@ -48,7 +49,10 @@ public class TriageProducers {
         BatchPolicy batching = pipeline.batching();
         LOG.infof("Micro-batching: a batch runs at %d images or when its oldest waited %d ms",
                 batching.maxSize(), batching.maxDelay().toMillis());
-        return pipeline.components(classifier, meters, attempts);
+        TriageComponents components = pipeline.components(classifier, meters, attempts);
+        DeadLetterTopicLimit.apply(pipeline.kafkaClientConfig(), pipeline.config().topics().failures(),
+                components.deadLetters());
+        return components;
     }
 
     @Produces

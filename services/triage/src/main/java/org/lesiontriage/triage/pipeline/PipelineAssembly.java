@@ -55,7 +55,7 @@ public final class PipelineAssembly {
      */
     public TriageComponents components(LesionClassifier classifier, MeterRegistry meters, AttemptLedger attempts) {
         return TriageComponents.assemble(classifier, limits(), batching(), serdeConfig(), meters, attempts,
-                poisonPolicy());
+                poisonPolicy(), config().deadLetters().maxOriginalBytes());
     }
 
     /** The durable attempt ledger of the Kafka Streams application {@code applicationId}, on its own topic. */

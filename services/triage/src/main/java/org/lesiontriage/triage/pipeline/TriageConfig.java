@@ -28,6 +28,17 @@ public interface TriageConfig {
 
     Health health();
 
+    DeadLetters deadLetters();
+
+    interface DeadLetters {
+        /**
+         * Largest original value a dead letter carries; larger ones are left out, with size and sha256 kept. Lowered
+         * at start to what the dead-letter topic accepts (its max.message.bytes less 64 KiB).
+         */
+        @WithDefault("" + RecordLimits.MAX_IMAGE_RECORD_BYTES)
+        long maxOriginalBytes();
+    }
+
     /** What readiness and liveness call a stall (docs/reliability.md, "Health"). */
     interface Health {
         /** How often committed offsets are compared with the input's end offsets. */

@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
 import org.lesiontriage.triage.topology.AttemptLedger;
+import org.lesiontriage.triage.topology.DeadLetterTopicLimit;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
 import org.lesiontriage.triage.topology.TriageTopologyFactory;
@@ -136,7 +137,10 @@ public final class ReplayJob {
     }
 
     private TriageComponents components(LesionClassifier classifier, AttemptLedger attempts) {
-        return settings.pipeline().components(classifier, new SimpleMeterRegistry(), attempts);
+        TriageComponents components = settings.pipeline().components(classifier, new SimpleMeterRegistry(), attempts);
+        DeadLetterTopicLimit.apply(settings.pipeline().kafkaClientConfig(), request.failuresTopic(),
+                components.deadLetters());
+        return components;
     }
 
     private ReplayStatus stream(Admin admin, ReplayPlan plan, ModelDescriptor model, TriageComponents components,

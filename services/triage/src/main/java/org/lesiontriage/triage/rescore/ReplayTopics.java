@@ -26,7 +26,7 @@ final class ReplayTopics {
         }
         if (!existing.contains(plan.failuresTopic())) {
             missing.add(new NewTopic(plan.failuresTopic(), Optional.of(partitions), Optional.empty())
-                    .configs(Map.of("max.message.bytes", String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES))));
+                    .configs(Map.of("max.message.bytes", String.valueOf(RecordLimits.MAX_DERIVED_RECORD_BYTES))));
         }
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get();

@@ -1,31 +1,69 @@
 package org.lesiontriage.triage.topology;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.ModelRef;
 
-/** Builds the dead letter of a rejected input: reason, source coordinates and the original bytes. */
+/**
+ * Builds the dead letter of a rejected input: reason, source coordinates, the original bytes with their size and
+ * SHA-256. A dead letter is the input plus an envelope, so an input close to the record limit would make a dead
+ * letter over it, which no producer could send and the partition would stop on. Originals above
+ * {@code maxOriginalBytes} are therefore left out ({@code original_value_omitted}); size, hash and coordinates
+ * still identify them on the input topic.
+ */
 public final class DeadLetterFactory {
 
     private final ModelRef model;
+    private volatile long maxOriginalBytes;
 
-    public DeadLetterFactory(ModelRef model) {
+    public DeadLetterFactory(ModelRef model, long maxOriginalBytes) {
         this.model = model;
+        this.maxOriginalBytes = maxOriginalBytes;
+    }
+
+    /** Lowers the bound to what the dead-letter topic actually accepts (see {@link DeadLetterTopicLimit}). */
+    public void limitOriginalBytes(long max) {
+        maxOriginalBytes = Math.min(maxOriginalBytes, max);
+    }
+
+    public long maxOriginalBytes() {
+        return maxOriginalBytes;
     }
 
     public DeadLetter create(SourceRecord source, RejectedInputException why, long failedAtMs) {
+        byte[] value = source.value();
+        boolean omitted = value != null && value.length > maxOriginalBytes;
+        String message = why.getMessage();
+        if (omitted) {
+            message += " (original value of " + value.length + " bytes omitted: over the " + maxOriginalBytes
+                    + "-byte limit for dead letters; it is on the source topic at these coordinates)";
+        }
         return DeadLetter.newBuilder()
                 .setReasonCode(why.reason().name())
-                .setMessage(why.getMessage())
+                .setMessage(message)
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
                 .setEventId(why.eventId())
                 .setOriginalKey(source.key() == null ? null : ByteBuffer.wrap(source.key()))
-                .setOriginalValue(source.value() == null ? null : ByteBuffer.wrap(source.value()))
+                .setOriginalValue(value == null || omitted ? null : ByteBuffer.wrap(value))
+                .setOriginalValueSize(value == null ? null : (long) value.length)
+                .setOriginalValueSha256(value == null ? null : sha256(value))
+                .setOriginalValueOmitted(omitted)
                 .setFailedAt(Instant.ofEpochMilli(failedAtMs))
                 .setModel(model)
                 .build();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
     }
 }

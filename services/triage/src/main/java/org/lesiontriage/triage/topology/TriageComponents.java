@@ -28,13 +28,14 @@ public record TriageComponents(
      */
     public static TriageComponents assemble(LesionClassifier classifier, ImageLimits limits, BatchPolicy batching,
                                             Map<String, ?> serdeConfig, MeterRegistry meters,
-                                            AttemptLedger attemptLedger, PoisonPolicy poisonPolicy) {
+                                            AttemptLedger attemptLedger, PoisonPolicy poisonPolicy,
+                                            long deadLetterMaxOriginalBytes) {
         ModelDescriptor model = classifier.descriptor();
         var deserializer = new SpecificAvroDeserializer<>(LesionImageEvent.class);
         deserializer.configure(serdeConfig, false);
         return new TriageComponents(new LesionEventReader(deserializer),
                 new ImagePreprocessor(limits, model.inputHeight(), model.inputWidth()), classifier, batching,
-                new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model)),
+                new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model), deadLetterMaxOriginalBytes),
                 new TriageMetrics(meters), attemptLedger, poisonPolicy);
     }
 }

@@ -6,9 +6,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.registry.SpecificAvroSerializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
@@ -58,7 +60,11 @@ public final class TriageTopologyFactory {
         // Caching: an image answered before the next commit is put and deleted in the cache only, so its bytes
         // never reach the changelog; images still waiting at a commit are flushed into the same transaction.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                Serdes.Long(), SourceRecord.serde()).withCachingEnabled(), PROCESSOR);
+                Serdes.Long(), SourceRecord.serde()).withCachingEnabled()
+                // Waiting images are whole image records: the changelog must take them whatever the broker's
+                // default (1 MiB on a stock broker). Applied when Kafka Streams creates the topic.
+                .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        String.valueOf(RecordLimits.MAX_DERIVED_RECORD_BYTES))), PROCESSOR);
         topology.addSink(RESULTS_SINK, topics.results(), new ByteArraySerializer(),
                 configured(new SpecificAvroSerializer<TriageResult>(), serdeConfig), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.failures(), new ByteArraySerializer(),

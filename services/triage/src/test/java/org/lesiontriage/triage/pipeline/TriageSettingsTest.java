@@ -70,7 +70,8 @@ class TriageSettingsTest {
         assertThat(pipeline.topics().failures()).isEqualTo(Topics.TRIAGE_FAILURES);
         assertThat(pipeline.limits().maxBytes()).isEqualTo(RecordLimits.MAX_IMAGE_RECORD_BYTES);
         assertThat(streams.getProperty("producer.max.request.size"))
-                .isEqualTo(String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
+                .isEqualTo(String.valueOf(RecordLimits.MAX_DERIVED_RECORD_BYTES));
+        assertThat(pipeline.config().deadLetters().maxOriginalBytes()).isEqualTo(RecordLimits.MAX_IMAGE_RECORD_BYTES);
         assertThat(streams.getProperty("consumer.max.partition.fetch.bytes"))
                 .isEqualTo(String.valueOf(RecordLimits.MAX_IMAGE_RECORD_BYTES));
         assertThat(pipeline.settings().bootstrapServers()).isEqualTo(DefaultAddresses.KAFKA_BOOTSTRAP_SERVERS);
