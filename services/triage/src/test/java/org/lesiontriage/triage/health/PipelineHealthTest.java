@@ -64,7 +64,15 @@ class PipelineHealthTest {
                 Duration.ofSeconds(2), Duration.ZERO)).as("an unreachable registry is never the record's fault").isEmpty();
         assertThat(awaitCheck("/q/health/ready", "pipeline-progress", "UP", Duration.ofSeconds(60))).isTrue();
         assertThat(awaitCheck("/q/health/live", "pipeline-recovers", "UP", Duration.ofSeconds(60))).isTrue();
-        assertThat(given().get("/q/metrics").asString()).contains("triage_input_lag 0.0");
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).contains("triage_input_lag 0.0", "triage_kafka_rebalances_total",
+                "triage_kafka_records_lag_max");
+        assertThat(metricValue(metrics, "triage_kafka_commits_total")).as("commits counted").isPositive();
+    }
+
+    private static double metricValue(String prometheusText, String name) {
+        return prometheusText.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static boolean awaitCheck(String path, String check, String status, Duration timeout) throws Exception {
