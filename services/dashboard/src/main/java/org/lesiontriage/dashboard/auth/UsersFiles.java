@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
  */
 public final class UsersFiles {
 
+    /** The realm name in the digests, the triage service's too: {@code printf '%s' 'USER:lesion-triage:PASSWORD' | md5sum}. */
+    public static final String DEFAULT_REALM = "lesion-triage";
+
     private final Optional<Path> users;
     private final Optional<Path> roles;
     private final String realm;

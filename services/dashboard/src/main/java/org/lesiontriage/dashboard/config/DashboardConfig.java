@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.dashboard.auth.UsersFiles;
 
 /** The dashboard's settings ({@code dashboard.*}; every key is also a variable, e.g. DASHBOARD_WORKING_SET_RECENT). */
 @ConfigMapping(prefix = "dashboard")
@@ -101,8 +102,8 @@ public interface DashboardConfig {
         /** Roles file: user=clinician,operator. */
         Optional<String> rolesFile();
 
-        /** The realm name in the password digests. */
-        @WithDefault("Quarkus")
+        /** The realm name in the password digests (the triage service's). */
+        @WithDefault(UsersFiles.DEFAULT_REALM)
         String realmName();
     }
 }

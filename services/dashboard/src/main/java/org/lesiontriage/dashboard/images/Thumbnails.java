@@ -5,12 +5,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Optional;
+import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 import org.lesiontriage.dashboard.config.DashboardConfig;
 import org.lesiontriage.dashboard.config.KafkaClients;
 import org.lesiontriage.dashboard.queue.QueueEntry;
 import org.lesiontriage.dashboard.queue.WorkingSet;
-import org.apache.kafka.common.KafkaException;
 
 /**
  * Thumbnails of the results in the working set, and of nothing else: an event id that is not held has none. Made
@@ -49,7 +49,7 @@ public class Thumbnails {
             // Only while the result is still held: one dropped meanwhile must not leave its image behind.
             made.filter(t -> workingSet.entry(eventId).isPresent()).ifPresent(t -> cache.put(eventId, t));
             return made;
-        } catch (IllegalStateException | KafkaException e) { // KafkaException: also the serde's RegistrySerdeException
+        } catch (IllegalStateException | KafkaException e) { // KafkaException includes the serde's failures
             LOG.warnf("No thumbnail for event %s: %s", eventId, e.getClass().getSimpleName());
             return Optional.empty();
         }
