@@ -14,8 +14,8 @@ final class CatchUp {
     private volatile boolean assigned;
     private volatile boolean caughtUp;
 
+    /** Partitions newly assigned, with their end offsets then. */
     synchronized void start(Map<TopicPartition, Long> endOffsets) {
-        remaining.clear();
         endOffsets.forEach((tp, end) -> {
             if (end > 0) {
                 remaining.put(tp, end);

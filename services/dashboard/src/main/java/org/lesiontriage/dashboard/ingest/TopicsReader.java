@@ -3,6 +3,7 @@ package org.lesiontriage.dashboard.ingest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,13 +169,21 @@ public final class TopicsReader implements Runnable, AutoCloseable {
         }
     }
 
-    /** At every assignment: back to the start (or the lookback), whatever the group committed. */
+    /**
+     * At a partition's first assignment: back to the start (or the lookback), whatever the group committed. After a
+     * rebalance of the group (a lost session), the reader goes on from its last commit instead of reading
+     * everything again; what it reads twice is held once.
+     */
     private final class StartPositions implements ConsumerRebalanceListener {
+        private final Set<TopicPartition> started = new HashSet<>();
+
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            List<TopicPartition> partitions = assigned.stream().filter(p -> !started.contains(p)).toList();
             if (partitions.isEmpty()) {
                 return;
             }
+            started.addAll(partitions);
             if (lookback.isPresent()) {
                 long since = System.currentTimeMillis() - lookback.get().toMillis();
                 Map<TopicPartition, Long> query = new HashMap<>();

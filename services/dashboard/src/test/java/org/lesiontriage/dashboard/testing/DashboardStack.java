@@ -111,7 +111,7 @@ public final class DashboardStack implements AutoCloseable {
         return new TriageTopicsPublisher(bootstrapServers(), serdeConfig());
     }
 
-    private Path usersFile() {
+    public Path usersFile() {
         return workDir.resolve("users.properties");
     }
 
