@@ -18,12 +18,12 @@ run_reliability() {
   fi
   # A private copy of the service and the test classes: a rebuild of the module while a long run goes on (other work
   # in the same checkout) would otherwise take the jar away from the next restart.
-  local snapshot
-  snapshot="$(mktemp -d "${TMPDIR:-/tmp}/lesion-reliability.XXXXXX")"
-  trap 'rm -rf "$snapshot"' EXIT
-  cp -r "$module/target/quarkus-app" "$module/target/test-classes" "$module/target/classes" "$snapshot/"
+  # Global, not local: the EXIT trap runs after the function has returned.
+  reliability_snapshot="$(mktemp -d "${TMPDIR:-/tmp}/lesion-reliability.XXXXXX")"
+  trap 'rm -rf "$reliability_snapshot"' EXIT
+  cp -r "$module/target/quarkus-app" "$module/target/test-classes" "$module/target/classes" "$reliability_snapshot/"
   java -Xmx1g -Djava.util.logging.config.file="services/local-stack/src/main/resources/stack-logging.properties" \
-    -Dreliability.service.jar="$snapshot/quarkus-app/quarkus-run.jar" \
-    -cp "$snapshot/test-classes:$snapshot/classes:$(cat "$module/target/chaos-classpath.txt")" \
+    -Dreliability.service.jar="$reliability_snapshot/quarkus-app/quarkus-run.jar" \
+    -cp "$reliability_snapshot/test-classes:$reliability_snapshot/classes:$(cat "$module/target/chaos-classpath.txt")" \
     "$main" "$@"
 }
