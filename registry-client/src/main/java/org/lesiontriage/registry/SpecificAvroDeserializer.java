@@ -60,7 +60,12 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         SpecificDatumReader<T> reader = readerFor(writerId);
         int bodyLength = data.length - ConfluentWireFormat.HEADER_LENGTH;
         // Before decoding: the decoder allocates what the body declares, and the body may lie.
-        AvroBodyBounds.require(reader.getSchema(), data, ConfluentWireFormat.HEADER_LENGTH, bodyLength);
+        try {
+            AvroBodyBounds.require(reader.getSchema(), data, ConfluentWireFormat.HEADER_LENGTH, bodyLength);
+        } catch (RegistrySerdeException e) {
+            throw new RegistrySerdeException(e.reason(), "Value on topic " + topic + " with writer schema id "
+                    + writerId + ": " + e.getMessage(), e);
+        }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_LENGTH,
                     bodyLength, null);

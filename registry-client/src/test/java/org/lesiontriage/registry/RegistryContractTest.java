@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -125,17 +126,19 @@ class RegistryContractTest {
         byte[] header = Arrays.copyOf(valid, ConfluentWireFormat.HEADER_LENGTH);
         SpecificAvroDeserializer<LesionImageEvent> deserializer = deserializer(LesionImageEvent.class);
 
-        byte[][] broken = {
-            concat(header, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 1, 2}), // negative length
-            concat(header, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80}), // unterminated varint
-            header, // nothing after the header
-            Arrays.copyOf(valid, valid.length - 3), // truncated
-            concat(valid, new byte[] {42}), // trailing bytes
-        };
-        for (byte[] bytes : broken) {
-            RegistrySerdeException e = Failures.expect(ReasonCode.SCHEMA_MISMATCH,
+        // A length that the record cannot hold is refused before decoding, with its own reason.
+        Map<byte[], ReasonCode> broken = new LinkedHashMap<>();
+        broken.put(concat(header, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 1, 2}),
+                ReasonCode.DECLARED_SIZE_BEYOND_RECORD); // negative length
+        broken.put(concat(header, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80}), ReasonCode.SCHEMA_MISMATCH); // unterminated varint
+        broken.put(header, ReasonCode.SCHEMA_MISMATCH); // nothing after the header
+        broken.put(Arrays.copyOf(valid, valid.length - 3), ReasonCode.DECLARED_SIZE_BEYOND_RECORD); // truncated
+        broken.put(concat(valid, new byte[] {42}), ReasonCode.SCHEMA_MISMATCH); // trailing bytes
+        for (Map.Entry<byte[], ReasonCode> entry : broken.entrySet()) {
+            byte[] bytes = entry.getKey();
+            RegistrySerdeException e = Failures.expect(entry.getValue(),
                     () -> deserializer.deserialize("lesion-images", bytes));
-            assertThat(e.reasonCode()).isEqualTo("SCHEMA_MISMATCH");
+            assertThat(e.reasonCode()).isEqualTo(entry.getValue().name());
             assertThat(e.isTransient()).isFalse();
             assertThat(e).hasMessageContaining("lesion-images")
                     .hasMessageContaining("schema id " + ConfluentWireFormat.schemaId(valid));
