@@ -14,4 +14,9 @@ public interface AttemptLedger extends AutoCloseable {
     @Override
     default void close() {
     }
+
+    /** The ledger's key of an input partition. */
+    static String key(String topic, int partition) {
+        return topic + ":" + partition;
+    }
 }

@@ -13,11 +13,11 @@ public final class InMemoryAttemptLedger implements AttemptLedger {
 
     @Override
     public PartitionAttempts load(String topic, int partition) {
-        return attempts.getOrDefault(topic + ":" + partition, PartitionAttempts.NONE);
+        return attempts.getOrDefault(AttemptLedger.key(topic, partition), PartitionAttempts.NONE);
     }
 
     @Override
     public void save(String topic, int partition, PartitionAttempts state) {
-        attempts.put(topic + ":" + partition, state);
+        attempts.put(AttemptLedger.key(topic, partition), state);
     }
 }

@@ -64,14 +64,14 @@ public final class KafkaAttemptLedger implements AttemptLedger {
     @Override
     public synchronized PartitionAttempts load(String topic, int partition) {
         catchUp();
-        return known.getOrDefault(key(topic, partition), PartitionAttempts.NONE);
+        return known.getOrDefault(AttemptLedger.key(topic, partition), PartitionAttempts.NONE);
     }
 
     @Override
     public synchronized void save(String topic, int partition, PartitionAttempts attempts) {
         ensureTopic();
         try {
-            producer.send(new ProducerRecord<>(ledgerTopic, 0, key(topic, partition), attempts.encode()))
+            producer.send(new ProducerRecord<>(ledgerTopic, 0, AttemptLedger.key(topic, partition), attempts.encode()))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaException("Could not write the attempt ledger " + ledgerTopic, e);
@@ -79,7 +79,7 @@ public final class KafkaAttemptLedger implements AttemptLedger {
             Thread.currentThread().interrupt();
             throw new KafkaException("Interrupted writing the attempt ledger", e);
         }
-        known.put(key(topic, partition), attempts);
+        known.put(AttemptLedger.key(topic, partition), attempts);
     }
 
     /** Reads what was written since the last read, by this instance or another. */
@@ -118,10 +118,6 @@ public final class KafkaAttemptLedger implements AttemptLedger {
         consumer.assign(List.of(ledgerPartition));
         consumer.seekToBeginning(List.of(ledgerPartition));
         positioned = true;
-    }
-
-    private static String key(String topic, int partition) {
-        return topic + ":" + partition;
     }
 
     @Override
