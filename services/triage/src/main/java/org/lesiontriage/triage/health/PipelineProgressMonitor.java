@@ -42,6 +42,7 @@ public class PipelineProgressMonitor {
     private final ProgressTracker tracker = new ProgressTracker();
     private ScheduledExecutorService scheduler;
     private Admin admin;
+    private int partitions;
 
     void start(@Observes StartupEvent started) {
         admin = Admin.create(pipeline.kafkaClientConfig());
@@ -73,8 +74,10 @@ public class PipelineProgressMonitor {
         try {
             long timeoutMs = pipeline.config().health().checkInterval().toMillis() * 2;
             String input = pipeline.config().topics().images();
-            int partitions = admin.describeTopics(List.of(input)).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS)
-                    .get(input).partitions().size();
+            if (partitions == 0) { // asked at the first check and again after a failed one
+                partitions = admin.describeTopics(List.of(input)).allTopicNames()
+                        .get(timeoutMs, TimeUnit.MILLISECONDS).get(input).partitions().size();
+            }
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
@@ -99,6 +102,7 @@ public class PipelineProgressMonitor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
+            partitions = 0;
             InputProgress progress = tracker.unreachable(now);
             LOG.debugf("Progress check failed for %d ms: %s", progress.unreachableMs(), e.toString());
         }
