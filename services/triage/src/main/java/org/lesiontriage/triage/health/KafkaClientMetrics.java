@@ -7,6 +7,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -24,17 +26,59 @@ public class KafkaClientMetrics {
     KafkaStreams streams;
 
     void register(@Observes StartupEvent started, MeterRegistry meters) {
-        FunctionCounter.builder("triage.kafka.commits", this, m -> m.sum("stream-thread-metrics", "commit-total"))
+        FunctionCounter.builder("triage.kafka.commits", commits, CountersOfReplaceableClients::total)
                 .description("Transactions committed by the stream threads").register(meters);
         Gauge.builder("triage.kafka.commit.rate", this, m -> m.sum("stream-thread-metrics", "commit-rate"))
                 .description("Commits per second, all stream threads").register(meters);
-        FunctionCounter.builder("triage.kafka.rebalances", this, m -> m.sum("consumer-coordinator-metrics", "rebalance-total"))
+        FunctionCounter.builder("triage.kafka.rebalances", rebalances, CountersOfReplaceableClients::total)
                 .description("Consumer group rebalances joined").register(meters);
-        FunctionCounter.builder("triage.kafka.failed.rebalances", this,
-                        m -> m.sum("consumer-coordinator-metrics", "failed-rebalance-total"))
+        FunctionCounter.builder("triage.kafka.failed.rebalances", failedRebalances,
+                        CountersOfReplaceableClients::total)
                 .description("Consumer group rebalances that failed").register(meters);
         Gauge.builder("triage.kafka.records.lag.max", this, m -> m.max("consumer-fetch-manager-metrics", "records-lag-max"))
                 .description("Largest partition lag seen by the consumers at their last fetch").register(meters);
+    }
+
+    private final CountersOfReplaceableClients commits =
+            new CountersOfReplaceableClients("stream-thread-metrics", "commit-total");
+    private final CountersOfReplaceableClients rebalances =
+            new CountersOfReplaceableClients("consumer-coordinator-metrics", "rebalance-total");
+    private final CountersOfReplaceableClients failedRebalances =
+            new CountersOfReplaceableClients("consumer-coordinator-metrics", "failed-rebalance-total");
+
+    /**
+     * A Kafka counter summed over clients that come and go: a replaced stream thread takes its metrics (and its
+     * consumer's) with it, and a plain sum would then run backwards. The last value of a client that went away is
+     * kept, so the total only grows.
+     */
+    private final class CountersOfReplaceableClients {
+        private final String group;
+        private final String name;
+        private final Map<Map<String, String>, Double> lastByClient = new HashMap<>();
+        private double gone;
+
+        CountersOfReplaceableClients(String group, String name) {
+            this.group = group;
+            this.name = name;
+        }
+
+        synchronized double total() {
+            Map<Map<String, String>, Double> now = new HashMap<>();
+            for (Metric metric : streams.metrics().values()) {
+                if (metric.metricName().group().equals(group) && metric.metricName().name().equals(name)
+                        && metric.metricValue() instanceof Number value && !Double.isNaN(value.doubleValue())) {
+                    now.put(metric.metricName().tags(), value.doubleValue());
+                }
+            }
+            lastByClient.forEach((client, last) -> {
+                if (!now.containsKey(client)) {
+                    gone += last;
+                }
+            });
+            lastByClient.clear();
+            lastByClient.putAll(now);
+            return gone + now.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
     }
 
     private double sum(String group, String name) {

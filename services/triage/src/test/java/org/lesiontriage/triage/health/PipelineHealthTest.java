@@ -67,6 +67,11 @@ class PipelineHealthTest {
         String metrics = given().get("/q/metrics").asString();
         assertThat(metrics).contains("triage_input_lag 0.0", "triage_kafka_rebalances_total",
                 "triage_kafka_records_lag_max");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (metricValue(metrics, "triage_kafka_commits_total") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500); // thread metrics are read at scrape time; the commit may be a moment behind
+            metrics = given().get("/q/metrics").asString();
+        }
         assertThat(metricValue(metrics, "triage_kafka_commits_total")).as("commits counted").isPositive();
     }
 
