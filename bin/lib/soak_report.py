@@ -130,8 +130,10 @@ def main() -> int:
         "|---|---:|---:|---:|---|",
         *verdict_rows,
         "",
-        f"Heap in use (with the collector's sawtooth) over the second half: "
-        + (f"{heap_used_fit[0]:+.2f} MiB/min (not judged)." if heap_used_fit else "no data."),
+        (f"Heap in use (with the collector's sawtooth) over the second half: {heap_used_fit[0]:+.2f} MiB/min "
+         "(not judged)." if live_usable and heap_used_fit else
+         "The JVM reported no live data after GC for most samples (G1 ran no concurrent cycle), so the heap "
+         "verdict uses the heap in use."),
         "",
         "| latency (ms), per interval | first half | second half |",
         "|---|---:|---:|",
