@@ -272,6 +272,7 @@ public final class ChaosRun {
                 return;
             }
         }
+        backlog.add(new long[] {System.currentTimeMillis(), currentBacklog()}); // the drained end, for the last recovery
     }
 
     /**
