@@ -8,8 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.jboss.logging.Logger;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 
@@ -26,7 +30,8 @@ import org.lesiontriage.triage.pipeline.PipelineAssembly;
  * Watches from outside the stream threads whether input is answered: every {@code triage.health.check-interval}
  * it compares the application's committed offsets with the input topic's end offsets. A stream thread that keeps
  * dying, a partition stuck on a record, a registry or model that keeps failing all look the same from here (input
- * waits, nothing is committed), which is what readiness and liveness report. Publishes triage_input_lag.
+ * waits, nothing is committed), which is what readiness and liveness report. Only the partitions this instance
+ * owns count. Publishes triage_input_lag.
  */
 @ApplicationScoped
 public class PipelineProgressMonitor {
@@ -39,10 +44,14 @@ public class PipelineProgressMonitor {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    KafkaStreams streams;
+
     private final ProgressTracker tracker = new ProgressTracker();
     private ScheduledExecutorService scheduler;
     private Admin admin;
-    private int partitions;
+    /** The input partitions this instance's stream threads own; kept while a replaced thread has none yet. */
+    private Set<TopicPartition> owned = Set.of();
 
     void start(@Observes StartupEvent started) {
         admin = Admin.create(pipeline.kafkaClientConfig());
@@ -69,20 +78,43 @@ public class PipelineProgressMonitor {
         return tracker.current();
     }
 
+    /**
+     * Only this instance's partitions: a partition stuck in another replica must make that replica unready (and,
+     * in the end, restarted), not every replica of the group.
+     */
+    private Set<TopicPartition> ownedInputPartitions(String input) {
+        Set<TopicPartition> now = new HashSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                task.topicPartitions().stream().filter(p -> p.topic().equals(input)).forEach(now::add);
+            }
+        }
+        if (!now.isEmpty() || streams.state() == KafkaStreams.State.RUNNING && !replacing()) {
+            owned = Set.copyOf(now);
+        }
+        return owned;
+    }
+
+    /** A failed stream thread is replaced: until then its tasks are nobody's, and still ours to answer for. */
+    private boolean replacing() {
+        return streams.metadataForLocalThreads().stream().anyMatch(t -> !t.threadState().equals("RUNNING"));
+    }
+
     private void check() {
         long now = System.currentTimeMillis();
         try {
             long timeoutMs = pipeline.config().health().checkInterval().toMillis() * 2;
             String input = pipeline.config().topics().images();
-            if (partitions == 0) { // asked at the first check and again after a failed one
-                partitions = admin.describeTopics(List.of(input)).allTopicNames()
-                        .get(timeoutMs, TimeUnit.MILLISECONDS).get(input).partitions().size();
+            Set<TopicPartition> mine = ownedInputPartitions(input);
+            if (mine.isEmpty()) {
+                tracker.observed(0, 0, now); // nothing assigned here (more instances than partitions): nothing waits on us
+                return;
             }
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition(input, p), OffsetSpec.latest());
-                earliest.put(new TopicPartition(input, p), OffsetSpec.earliest());
+            for (TopicPartition partition : mine) {
+                latest.put(partition, OffsetSpec.latest());
+                earliest.put(partition, OffsetSpec.earliest());
             }
             var options = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
             var ends = admin.listOffsets(latest, options).all().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -102,7 +134,6 @@ public class PipelineProgressMonitor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            partitions = 0;
             InputProgress progress = tracker.unreachable(now);
             LOG.debugf("Progress check failed for %d ms: %s", progress.unreachableMs(), e.toString());
         }
