@@ -146,6 +146,7 @@ class HostileInputCorpusTest {
         cases.add(image("JPEG magic then noise", "IMAGE_UNDECODABLE",
                 concat(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}, random(2048, 10)), "image/jpeg"));
         cases.add(image("PNG signature only", "IMAGE_UNDECODABLE", Arrays2.prefix(png, 8), "image/png"));
+        cases.add(image("PNG whose IEND chunk CRC is wrong", "IMAGE_CORRUPT", withLastByteFlipped(png), "image/png"));
         cases.add(image("PNG with a corrupt IDAT (not zlib)", "IMAGE_UNDECODABLE", HostileImages.pngCorruptIdat(64, 11), "image/png"));
         cases.add(image("CMYK JPEG", "IMAGE_UNSUPPORTED_COLOR", HostileImages.cmykJpeg(48, 12), "image/jpeg"));
 
@@ -160,6 +161,13 @@ class HostileInputCorpusTest {
         cases.add(image("16-bit grayscale PNG", RESULT, HostileImages.png16BitGray(80, 60), "image/png"));
         cases.add(image("media type with parameters and upper case", RESULT, png, "IMAGE/PNG; charset=binary"));
         return cases;
+    }
+
+    /** The last byte of a PNG is the last byte of IEND's CRC. */
+    private static byte[] withLastByteFlipped(byte[] png) {
+        byte[] corrupt = png.clone();
+        corrupt[corrupt.length - 1] ^= 0x5a;
+        return corrupt;
     }
 
     @Test
