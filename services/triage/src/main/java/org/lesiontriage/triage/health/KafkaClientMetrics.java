@@ -25,7 +25,10 @@ public class KafkaClientMetrics {
     @Inject
     KafkaStreams streams;
 
-    void register(@Observes StartupEvent started, MeterRegistry meters) {
+    @Inject
+    MeterRegistry meters;
+
+    void register(@Observes StartupEvent started) {
         FunctionCounter.builder("triage.kafka.commits", commits, CountersOfReplaceableClients::total)
                 .description("Transactions committed by the stream threads").register(meters);
         Gauge.builder("triage.kafka.commit.rate", this, m -> m.sum("stream-thread-metrics", "commit-rate"))
