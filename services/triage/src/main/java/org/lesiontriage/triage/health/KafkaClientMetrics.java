@@ -3,9 +3,7 @@ package org.lesiontriage.triage.health;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,10 +23,8 @@ public class KafkaClientMetrics {
     @Inject
     KafkaStreams streams;
 
-    @Inject
-    MeterRegistry meters;
-
-    void register(@Observes StartupEvent started) {
+    /** Called by {@link PipelineProgressMonitor} at start, beside the lag it publishes. */
+    void register(MeterRegistry meters) {
         FunctionCounter.builder("triage.kafka.commits", commits, CountersOfReplaceableClients::total)
                 .description("Transactions committed by the stream threads").register(meters);
         Gauge.builder("triage.kafka.commit.rate", this, m -> m.sum("stream-thread-metrics", "commit-rate"))

@@ -47,6 +47,9 @@ public class PipelineProgressMonitor {
     @Inject
     KafkaStreams streams;
 
+    @Inject
+    KafkaClientMetrics kafkaMetrics;
+
     private final ProgressTracker tracker = new ProgressTracker();
     private ScheduledExecutorService scheduler;
     private Admin admin;
@@ -58,6 +61,7 @@ public class PipelineProgressMonitor {
         Gauge.builder("triage.input.lag", () -> tracker.current().lag())
                 .description("Input records not yet committed past by the application (-1: broker not reachable)")
                 .register(meters);
+        kafkaMetrics.register(meters);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "triage-progress-monitor");
             thread.setDaemon(true);
