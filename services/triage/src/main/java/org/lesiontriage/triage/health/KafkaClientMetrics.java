@@ -63,7 +63,11 @@ public class KafkaClientMetrics {
 
         synchronized double total() {
             Map<Map<String, String>, Double> now = new HashMap<>();
-            for (Metric metric : streams.metrics().values()) {
+            java.util.Collection<? extends Metric> metrics = clientMetrics();
+            if (metrics == null) {
+                return gone + lastByClient.values().stream().mapToDouble(Double::doubleValue).sum();
+            }
+            for (Metric metric : metrics) {
                 if (metric.metricName().group().equals(group) && metric.metricName().name().equals(name)
                         && metric.metricValue() instanceof Number value && !Double.isNaN(value.doubleValue())) {
                     now.put(metric.metricName().tags(), value.doubleValue());
@@ -80,6 +84,18 @@ public class KafkaClientMetrics {
         }
     }
 
+    /**
+     * The clients' metrics now, or null while they change under us (a stream thread being replaced): a scrape then
+     * shows the last values rather than failing.
+     */
+    private java.util.Collection<? extends Metric> clientMetrics() {
+        try {
+            return streams.metrics().values();
+        } catch (RuntimeException changing) {
+            return null;
+        }
+    }
+
     private double sum(String group, String name) {
         return values(group, name).filter(v -> !Double.isNaN(v)).sum();
     }
@@ -89,7 +105,8 @@ public class KafkaClientMetrics {
     }
 
     private java.util.stream.DoubleStream values(String group, String name) {
-        return streams.metrics().values().stream()
+        var metrics = clientMetrics();
+        return (metrics == null ? java.util.List.<Metric>of() : metrics).stream()
                 .filter(metric -> metric.metricName().group().equals(group) && metric.metricName().name().equals(name))
                 .map(Metric::metricValue)
                 .filter(Number.class::isInstance)
