@@ -53,6 +53,11 @@ public final class MicroBatcher<T> {
         return isFull();
     }
 
+    /** The newest item was already older than max-delay when it arrived: more are waiting in the input. */
+    public boolean isBehind() {
+        return behind && !items.isEmpty();
+    }
+
     public boolean isFull() {
         return items.size() >= policy.maxSize();
     }

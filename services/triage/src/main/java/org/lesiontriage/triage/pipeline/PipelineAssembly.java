@@ -55,7 +55,7 @@ public final class PipelineAssembly {
      */
     public TriageComponents components(LesionClassifier classifier, MeterRegistry meters, AttemptLedger attempts) {
         return TriageComponents.assemble(classifier, limits(), batching(), serdeConfig(), meters, attempts,
-                poisonPolicy(), config().deadLetters().maxOriginalBytes());
+                poisonPolicy(), config().deadLetters().maxOriginalBytes(), config().preprocess().threads());
     }
 
     /** The durable attempt ledger of the Kafka Streams application {@code applicationId}, on its own topic. */
@@ -135,6 +135,6 @@ public final class PipelineAssembly {
     }
 
     public BatchPolicy batching() {
-        return new BatchPolicy(config().batch().maxSize(), config().batch().maxDelay());
+        return new BatchPolicy(config().batch().maxSize(), config().batch().maxDelay(), config().batch().commitEachBatch());
     }
 }

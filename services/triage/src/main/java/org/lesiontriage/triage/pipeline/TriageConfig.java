@@ -30,6 +30,15 @@ public interface TriageConfig {
 
     DeadLetters deadLetters();
 
+    Preprocess preprocess();
+
+    /** Image decoding beside the stream threads (docs/architecture.md, "Decoding beside the model"). */
+    interface Preprocess {
+        /** Threads that decode and preprocess images while the stream threads batch and run the model; 0: decode on the stream thread. */
+        @WithDefault("1")
+        int threads();
+    }
+
     interface DeadLetters {
         /**
          * Largest original value a dead letter carries; larger ones are left out, with size and sha256 kept. Lowered
@@ -98,6 +107,13 @@ public interface TriageConfig {
 
         @WithDefault("10ms")
         Duration maxDelay();
+
+        /**
+         * Commit as soon as a batch's results are forwarded, so read_committed readers see them at once rather than
+         * at the next {@code kafka-streams.commit.interval.ms}; the interval remains for everything else.
+         */
+        @WithDefault("true")
+        boolean commitEachBatch();
     }
 
     interface Image {

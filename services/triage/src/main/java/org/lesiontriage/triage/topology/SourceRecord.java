@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -16,6 +17,14 @@ import org.apache.kafka.common.serialization.Serdes;
 public record SourceRecord(String topic, int partition, long offset, long timestamp, long receivedAtMs,
                            byte[] key, byte[] value) {
 
+    /**
+     * The same record without its value: what an image waiting for its batch keeps in memory, its bytes being in
+     * the store already (and read back from there if it must be dead-lettered).
+     */
+    SourceRecord withoutValue() {
+        return new SourceRecord(topic, partition, offset, timestamp, receivedAtMs, key, null);
+    }
+
     /** Binary serde for the pending-images store. */
     public static Serde<SourceRecord> serde() {
         return Serdes.serdeFrom(SourceRecord::write, SourceRecord::read);
@@ -25,19 +34,27 @@ public record SourceRecord(String topic, int partition, long offset, long timest
         if (record == null) {
             return null;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + length(record.value) + length(record.key));
+        // The same layout as DataOutputStream's (writeUTF, then big-endian numbers), written into an array of the
+        // exact size: an image is copied once here, not twice through a growing stream.
+        byte[] topicUtf = modifiedUtf8(record.topic);
+        ByteBuffer out = ByteBuffer.allocate(2 + topicUtf.length + 4 + 3 * 8 + 4 + length(record.key) + 4
+                + length(record.value));
+        out.putShort((short) topicUtf.length).put(topicUtf);
+        out.putInt(record.partition).putLong(record.offset).putLong(record.timestamp).putLong(record.receivedAtMs);
+        putBytes(out, record.key);
+        putBytes(out, record.value);
+        return out.array();
+    }
+
+    private static byte[] modifiedUtf8(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 + text.length());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(record.topic);
-            out.writeInt(record.partition);
-            out.writeLong(record.offset);
-            out.writeLong(record.timestamp);
-            out.writeLong(record.receivedAtMs);
-            writeBytes(out, record.key);
-            writeBytes(out, record.value);
+            out.writeUTF(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        byte[] withLength = bytes.toByteArray();
+        return java.util.Arrays.copyOfRange(withLength, 2, withLength.length);
     }
 
     private static SourceRecord read(String ignoredTopic, byte[] data) {
@@ -56,10 +73,10 @@ public record SourceRecord(String topic, int partition, long offset, long timest
         return bytes == null ? 0 : bytes.length;
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-        out.writeInt(bytes == null ? -1 : bytes.length);
+    private static void putBytes(ByteBuffer out, byte[] bytes) {
+        out.putInt(bytes == null ? -1 : bytes.length);
         if (bytes != null) {
-            out.write(bytes);
+            out.put(bytes);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.lesiontriage.triage.topology;
 
 import ai.onnxruntime.OrtException;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.batching.MicroBatcher;
-import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.imaging.ImageRejectedException;
+import org.lesiontriage.triage.imaging.PreprocessingPool;
 import org.lesiontriage.registry.RegistrySerdeException;
 
 /**
@@ -28,11 +29,22 @@ import org.lesiontriage.registry.RegistrySerdeException;
  * <p>Each image waiting for its batch is also kept, as its raw record, in a changelogged store keyed by offset.
  * Under exactly-once the store's changes commit together with the input offsets, so after a crash the restored
  * store holds exactly the records that were read but not yet answered, and they are batched again.
+ *
+ * <p>Images are decoded by the {@link PreprocessingPool} while this thread reads on and runs the model; a full
+ * batch waits until the next one has been handed to the pool (so that it decodes while the model runs), and the
+ * tensors are collected, in order, only when their batch runs. Kafka is touched from this thread only.
  */
 final class TriageProcessor implements Processor<byte[], byte[], byte[], Object> {
 
+    private static final ByteBuffer NO_IMAGE = ByteBuffer.allocate(0);
+
     private final TriageComponents components;
     private final MicroBatcher<PendingImage> batcher;
+    /**
+     * With a decoding pool and a backlog, a full batch waits until the next one has been handed to the pool, so that
+     * one decodes while the other runs; the backlog means that costs no latency. Caught up, a full batch runs at once.
+     */
+    private final boolean lookAhead;
     private final FloatBuffer batchBuffer;
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, SourceRecord> pending;
@@ -41,13 +53,17 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     /** Restored images waiting to be processed one at a time (after a restart that made no progress). */
     private final ArrayDeque<SourceRecord> deferred = new ArrayDeque<>();
 
-    /** An image ready for the model, with the event it came in. */
-    private record PendingImage(SourceRecord source, LesionImageEvent event, float[] tensor) {
+    /**
+     * An image on its way to the model: its record without the value (the store holds the bytes), the event without
+     * the image, and the tensor being decoded.
+     */
+    private record PendingImage(SourceRecord source, LesionImageEvent event, PreprocessingPool.PendingTensor tensor) {
     }
 
     TriageProcessor(TriageComponents components) {
         this.components = components;
         this.batcher = new MicroBatcher<>(components.batchPolicy());
+        this.lookAhead = components.preprocessing().decodesAside();
         this.batchBuffer = components.classifier().newBatchBuffer(components.batchPolicy().maxSize());
     }
 
@@ -92,7 +108,8 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             throw failure;
         }
         pending.put(source.offset(), source);
-        if (batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp())) {
+        batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
+        if (batcher.isFull() && !(lookAhead && batcher.isBehind() && batcher.size() < 2 * batcher.policy().maxSize())) {
             flush();
         }
     }
@@ -130,16 +147,23 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         context.commit();
     }
 
+    /** Reads the event (its rejections are immediate) and hands its image to the pool. */
     private PendingImage prepare(SourceRecord source) throws RejectedInputException {
         LesionImageEvent event = components.eventReader().read(source.topic(), source.value());
-        try {
-            ImagePreprocessor preprocessor = components.preprocessor();
-            byte[] imageBytes = new byte[event.getImage().remaining()];
-            event.getImage().duplicate().get(imageBytes);
-            return new PendingImage(source, event, preprocessor.preprocess(imageBytes, event.getMediaType()));
-        } catch (ImageRejectedException e) {
-            throw new RejectedInputException(e.reason(), e.getMessage(), String.valueOf(event.getEventId()));
+        var tensor = components.preprocessing().submit(imageBytes(event.getImage()), event.getMediaType());
+        event.setImage(NO_IMAGE); // the pool has the bytes; the waiting event need not keep them
+        return new PendingImage(source.withoutValue(), event, tensor);
+    }
+
+    /** The image's bytes: the decoder's own array when the buffer spans it (Avro's does), else a copy. */
+    private static byte[] imageBytes(ByteBuffer image) {
+        if (image.hasArray() && image.arrayOffset() == 0 && image.position() == 0
+                && image.remaining() == image.array().length) {
+            return image.array();
         }
+        byte[] copy = new byte[image.remaining()];
+        image.duplicate().get(copy);
+        return copy;
     }
 
     /**
@@ -203,11 +227,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         if (batcher.isEmpty()) {
             return;
         }
-        List<PendingImage> batch = batcher.drain();
-        int tensorLength = components.preprocessor().tensorLength();
-        batchBuffer.clear();
-        for (PendingImage image : batch) {
-            batchBuffer.put(image.tensor(), 0, tensorLength);
+        List<PendingImage> batch = tensorsOf(batcher.drain());
+        if (batch.isEmpty()) {
+            return;
         }
         long startedAtMs = context.currentSystemTimeMs();
         long started = System.nanoTime();
@@ -233,6 +255,37 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             components.metrics().result(result.getPriority(), result.getQueueTimeMs(),
                     scoredAtMs - image.source().timestamp());
         }
+        if (components.batchPolicy().commitEachBatch()) {
+            context.commit(); // results visible now, not at the next commit interval
+        }
+    }
+
+    /**
+     * Collects the drained images' tensors, in order, into the batch buffer; images the decoder rejected become
+     * dead letters here. Returns the images that go to the model.
+     */
+    private List<PendingImage> tensorsOf(List<PendingImage> drained) {
+        List<PendingImage> batch = new ArrayList<>(drained.size());
+        batchBuffer.clear();
+        for (PendingImage image : drained) {
+            long offset = image.source().offset();
+            try {
+                batchBuffer.put(image.tensor().get());
+                batch.add(image);
+            } catch (ImageRejectedException e) {
+                SourceRecord stored = pending.get(offset);
+                pending.delete(offset);
+                deadLetter(stored == null ? image.source() : stored,
+                        new RejectedInputException(e.reason(), e.getMessage(), String.valueOf(image.event().getEventId())));
+            } catch (RuntimeException | Error failure) {
+                RecordAttempts tries = attempts(image.source());
+                if (!tries.careful()) { // in careful mode it was counted before it was touched
+                    tries.failed(offset);
+                }
+                throw failure;
+            }
+        }
+        return batch;
     }
 
     /**

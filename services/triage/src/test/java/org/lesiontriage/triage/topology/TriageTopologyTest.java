@@ -112,6 +112,30 @@ class TriageTopologyTest {
     }
 
     @Test
+    void inABacklogAFullBatchRunsOnceTheNextOneIsBeingDecoded() {
+        start(TopologyHarness.policy(4, 60_000), ImageLimits.defaults());
+        var input = images(driver);
+        long producedLongAgo = System.currentTimeMillis() - 600_000; // older than max delay: a backlog
+        for (int i = 0; i < 8; i++) {
+            LesionImageEvent event = LesionEvents.jpeg(300 + i);
+            input.pipeInput(event.getCaseRef().getBytes(StandardCharsets.UTF_8), serialize(event, serdeConfig),
+                    producedLongAgo + i);
+            if (i == 6) {
+                assertThat(results(driver, serdeConfig).readValuesToList()).extracting(TriageResult::getBatchSize)
+                        .as("7 behind: the full batch waits for the next").isEmpty();
+            }
+        }
+        assertThat(results(driver, serdeConfig).readValuesToList()).extracting(TriageResult::getBatchSize)
+                .as("the 8th hands the next batch to the pool, the first runs").containsExactly(4, 4, 4, 4);
+
+        driver.advanceWallClockTime(Duration.ofMillis(60)); // past one punctuation interval
+
+        assertThat(results(driver, serdeConfig).readValuesToList()).extracting(TriageResult::getBatchSize)
+                .as("a full batch runs at the next tick whatever follows").containsExactly(4, 4, 4, 4);
+        assertThat(pendingStore().approximateNumEntries()).isZero();
+    }
+
+    @Test
     void resultCarriesProbabilitiesModelThresholdAndTheInputsIdentity() {
         start(TopologyHarness.policy(1, 0), ImageLimits.defaults());
         LesionImageEvent event = LesionEvents.jpeg(11);
