@@ -16,6 +16,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import cpu_report  # noqa: E402
+from cpu_report import scenario, setting  # noqa: E402
+
 
 def load(raw: Path, name: str):
     path = raw / name
@@ -65,10 +68,17 @@ def plot_latency(e2e_runs: list[tuple[str, dict]], out: Path):
         x = [s["throughput_events_per_s"] for s in rows]
         for pct, style in (("p50", "-"), ("p99", "--")):
             ax.plot(x, [s["latency_ms"][pct] for s in rows], style, marker="o", label=f"{label} {pct}")
-    ax.axhline(100, color="grey", lw=0.8)
+    ax.axhline(cpu_report.MAX_P99_MS_AT_HALF_LOAD, color="grey", lw=0.8)
     ax.set_yscale("log")
     finish(fig, ax, out, "offered load, events / s", "end-to-end latency, ms",
            "Latency vs load (record timestamp to committed result)")
+
+
+def plot_cpu(e2e_runs: list[tuple[str, dict]], out: Path):
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    cpu_report.draw_cpu(ax, e2e_runs)
+    finish(fig, ax, out, "offered load, events / s (saturation: as reached)", "CPU ms per event",
+           "CPU per event vs load (service threads, whole JVM)")
 
 
 def finish(fig, ax, out: Path, xlabel: str, ylabel: str, title: str):
@@ -91,24 +101,21 @@ def nearest_batch_ms_per_image(ort: dict, threads: int, batch: float) -> float |
     return ort[("ALL", threads, nearest)]["medianMs"] / nearest
 
 
-def scenario(e2e: dict, name: str) -> dict | None:
-    return next((s for s in e2e["scenarios"] if s["name"] == name), None)
-
-
 def e2e_section(e2e: dict, ort: dict, title: str) -> list[str]:
+    max_batch = setting(e2e, "max_batch")
     lines = [f"### {title}", "",
-             f"Corpus: {e2e['corpus']}, mean event {e2e['mean_event_bytes'] / 1024:.1f} KiB. ONNX Runtime intra-op "
-             f"threads {e2e['threads']}, stream threads {e2e.get('stream_threads', 1)}, max batch {e2e['max_batch']}"
-             f" (max delay {e2e.get('max_delay_ms', 10)} ms), {e2e['partitions']} input partitions. Raw inference ceiling at batch "
-             f"{e2e['max_batch']} with the same threads, measured in the same JVM just before: "
-             f"**{e2e['raw_ceiling']['imagesPerSecond']:.1f} images/s**.", "",
+             "Settings: " + ", ".join(f"{k} `{v if isinstance(v, str) else json.dumps(v)}`"
+                                      for k, v in e2e["settings"].items()) + ".", "",
+             f"Corpus: {e2e['corpus']}, mean event {e2e['mean_event_bytes'] / 1024:.1f} KiB. Raw inference ceiling "
+             f"at batch {max_batch} with the same {setting(e2e, 'threads')} ONNX Runtime threads, measured in the "
+             f"same JVM just before: **{e2e['raw_ceiling']['imagesPerSecond']:.1f} images/s**.", "",
              "| scenario | max batch | offered (ev/s) | events | throughput (ev/s) | p50 ms | p95 ms | p99 ms "
              "| max ms | mean batch | CPU (cores, this JVM) | machine busy |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in e2e["scenarios"]:
         lat = s["latency_ms"]
-        offered = "max" if s["target_rate"] == 0 else fmt(s["target_rate"])
-        lines.append(f"| {s['name']} | {s['max_batch']} | {offered} | {s['events']} | "
+        lines.append(f"| {s['name']} | {s['settings']['max_batch']} | {cpu_report.offered_label(s)} | "
+                     f"{s['settings']['events']} | "
                      f"{fmt(s['throughput_events_per_s'])} | {fmt(lat['p50'], 0)} | {fmt(lat['p95'], 0)} | "
                      f"{fmt(lat['p99'], 0)} | {fmt(lat['max'], 0)} | {fmt(s['mean_batch_size'])} | "
                      f"{fmt(s['process_cpu_cores'], 2)} | {fmt(s['machine_busy_fraction'] * 100, 0)}% |")
@@ -120,6 +127,13 @@ def e2e_section(e2e: dict, ort: dict, title: str) -> list[str]:
         total = sum(s["images_by_batch_size"].values()) or 1
         top = sorted(s["images_by_batch_size"].items(), key=lambda kv: -kv[1])[:6]
         lines.append(f"- {s['name']}: " + ", ".join(f"{k}: {100 * v / total:.0f}%" for k, v in top))
+    for table in (cpu_report.cpu_table(e2e), cpu_report.shares_table(e2e)):
+        lines += [""] + table if table else []
+    cpu = cpu_report.quarter_to_saturation(e2e)
+    if cpu:
+        lines += ["", f"Service CPU per event at a quarter of saturation / at saturation: {cpu[0]:.2f} / "
+                  f"{cpu[1]:.2f} ms = **{cpu[0] / cpu[1]:.2f}x** (target <= "
+                  f"{cpu_report.MAX_CPU_RATIO_QUARTER_TO_SATURATION})."]
     return lines
 
 
@@ -128,7 +142,9 @@ def limits_section(e2e: dict, ort: dict) -> list[str]:
     sat = scenario(e2e, "saturation")
     if not sat:
         return []
-    threads = e2e["threads"]
+    threads = setting(e2e, "threads")
+    max_batch = setting(e2e, "max_batch")
+    max_delay = setting(e2e, "max_delay_ms")
     mean_batch = max(1.0, sat["mean_batch_size"])
     inference_at_mean = nearest_batch_ms_per_image(ort, threads, mean_batch) if ort else None
     if inference_at_mean is None:
@@ -140,7 +156,7 @@ def limits_section(e2e: dict, ort: dict) -> list[str]:
     lines = ["| stage (one thread, ms per image) | ms | alone would allow (images/s) |", "|---|---:|---:|"]
     names = {"avro_decode_event": "Avro decode of the event", "image_decode_preprocess":
              "JPEG decode + resize + normalise (ImagePreprocessor)",
-             "inference_at_max_batch": f"model, per image at batch {e2e['max_batch']} ({threads} ORT threads)",
+             "inference_at_max_batch": f"model, per image at batch {max_batch} ({threads} ORT threads)",
              "result_build_serialize": "build + Avro-serialize the TriageResult"}
     for key, label in names.items():
         lines.append(f"| {label} | {stages[key]:.3f} | {fmt(1000 / stages[key], 0)} |")
@@ -148,7 +164,8 @@ def limits_section(e2e: dict, ort: dict) -> list[str]:
                  f"{inference_at_mean:.3f} | {fmt(1000 / inference_at_mean, 0)} |")
     kafka_text = (f"the remaining {kafka_ms:.2f} ms ({100 * kafka_ms / measured_ms:.0f}%) is Kafka in the record's "
                   "path: fetch, the changelog writes of images still waiting for their batch at a commit (the "
-                  "store's cache keeps answered ones out of it), result produce, transaction commits every 100 ms, and "
+                  "store's cache keeps answered ones out of it), result produce, transaction commits every "
+                  f"{setting(e2e, 'commit_interval_ms')} ms, and "
                   f"the broker and load generator sharing the same {os.cpu_count()} cores"
                   if kafka_ms > 0 else
                   "the stages alone already exceed the measured time per event, so the estimate is too coarse to "
@@ -161,13 +178,13 @@ def limits_section(e2e: dict, ort: dict) -> list[str]:
               f"{1000 / serial:.0f} events/s. Measured: {1000 / measured_ms:.1f} events/s = {measured_ms:.2f} ms per "
               f"event; {kafka_text}. This JVM used {sat['process_cpu_ms_per_event']:.1f} ms of CPU per event "
               f"({sat['process_cpu_cores']:.2f} cores busy)."]
-    if mean_batch < e2e["max_batch"] / 4:
+    if mean_batch < max_batch / 4:
         decode = stages["image_decode_preprocess"]
-        lines += ["", f"Batches stay small even at saturation (mean {mean_batch:.1f} of max {e2e['max_batch']}): "
-                  f"each of the {e2e['partitions']} input partitions is a task with its own batcher, and a batch's "
-                  f"max delay ({e2e.get('max_delay_ms', 10)} ms) runs from when its first image was read, while the "
+        lines += ["", f"Batches stay small even at saturation (mean {mean_batch:.1f} of max {max_batch}): "
+                  f"each of the {setting(e2e, 'partitions')} input partitions is a task with its own batcher, and a batch's "
+                  f"max delay ({max_delay} ms) runs from when its first image was read, while the "
                   f"same thread spends {decode:.1f} ms decoding every following image. So a batch is flushed by age "
-                  f"after about {e2e.get('max_delay_ms', 10) / decode + 1:.0f} images spread over the tasks, and "
+                  f"after about {max_delay / decode + 1:.0f} images spread over the tasks, and "
                   "the model runs near its batch-1 cost instead of its batch-32 cost."]
     shares = {"image decode + preprocess": stages["image_decode_preprocess"], "inference": inference_at_mean,
               "Kafka and waiting (fetch, changelog, produce, commits)": max(0.0, kafka_ms),
@@ -199,6 +216,7 @@ def main(argv=None):
     plot_throughput(ort, torch, plots / "throughput_vs_batch.png")
     runs = [(e2e.get("label", "as served"), e2e)] + [(alt["label"], alt) for alt in alts]
     plot_latency(runs, plots / "latency_vs_load.png")
+    plot_cpu(runs, plots / "cpu_vs_load.png")
 
     batches = sorted({b for (_, _, b) in ort})
     threads = sorted({t for (_, t, _) in ort})
@@ -211,10 +229,13 @@ def main(argv=None):
 
     command_lines = Path(args.commands).read_text().strip().splitlines()
     total_s = sum(int(m.group(1)) for m in (re.search(r"# (\d+) s$", c) for c in command_lines) if m)
-    model = flops.get("model", {})
+    # name and version from the ONNX metadata (as the service reads it), not from the folder's name
+    model = {**{k: v for k, v in flops.get("model", {}).items() if v},
+             **{f"model_{k}" if k in ("name", "version") else k: v for k, v in e2e.get("model", {}).items()}}
+    model_label = f"{model.get('model_name', '?')} {model.get('model_version', '?')}"
     commit = (raw / "commit.txt").read_text().strip() if (raw / "commit.txt").exists() else "unknown"
     md = ["# Benchmarks", "",
-          f"CPU benchmarks of the served model ({model.get('model_name', '?')} {model.get('model_version', '?')}, "
+          f"CPU benchmarks of the served model ({model_label}, "
           f"`{model.get('dir', '?')}`, sha256 {model.get('sha256', '?')[:12]}) and of the triage service end to "
           f"end, all from one `bin/bench` run at commit {commit} ({before['at'] if before else 'time unknown'}, "
           f"{total_s / 60:.1f} minutes). Regenerate with `bin/bench`; `bin/bench --smoke` checks the harness in "
@@ -223,19 +244,30 @@ def main(argv=None):
         md += [f"> **The machine was not quiet when this run started** (CPU {before['busy_fraction'] * 100:.0f}% busy, "
                f"load {' '.join(before['loadavg'])}; busiest: {'; '.join(before['top_processes'][:3])}). Treat the "
                "absolute figures as a lower bound; the ratios measured back to back are less affected.", ""]
+    md += cpu_report.done_when_block(e2e, f"{model_label}, {e2e.get('label', 'as served')}") + [""]
     md += ["## Headline (one run)", "",
            "| what | value |", "|---|---|",
-           f"| service at saturation / raw inference ceiling (same {e2e['threads']} ORT threads, batch "
-           f"{e2e['max_batch']}) | {fmt(sat['throughput_events_per_s'])} / {fmt(ceiling)} = "
-           f"**{fmt(ratio(sat['throughput_events_per_s'], ceiling), 2)}** (target >= 0.8) |"]
+           f"| service at saturation / raw inference ceiling (same {setting(e2e, 'threads')} ORT threads, batch "
+           f"{setting(e2e, 'max_batch')}) | {fmt(sat['throughput_events_per_s'])} / {fmt(ceiling)} = "
+           f"**{fmt(ratio(sat['throughput_events_per_s'], ceiling), 2)}** (target >= "
+           f"{cpu_report.MIN_CEILING_FRACTION}) |"]
     if per_record:
-        md.append(f"| batched (max {e2e['max_batch']}) / per-record (max 1), service throughput | "
+        md.append(f"| batched (max {setting(e2e, 'max_batch')}) / per-record (max 1), service throughput | "
                   f"{fmt(sat['throughput_events_per_s'])} / {fmt(per_record['throughput_events_per_s'])} = "
                   f"**{fmt(ratio(sat['throughput_events_per_s'], per_record['throughput_events_per_s']), 2)}** |")
     if half:
-        md.append(f"| p99 latency at half of saturation ({fmt(half['target_rate'])} ev/s) | "
-                  f"**{fmt(half['latency_ms']['p99'], 0)} ms** (target <= 100 ms; p50 "
-                  f"{fmt(half['latency_ms']['p50'], 0)} ms) |")
+        md.append(f"| p99 latency at half of saturation ({cpu_report.offered_label(half)} ev/s) | "
+                  f"**{fmt(half['latency_ms']['p99'], 0)} ms** (target <= {cpu_report.MAX_P99_MS_AT_HALF_LOAD:.0f} "
+                  f"ms; p50 {fmt(half['latency_ms']['p50'], 0)} ms) |")
+    cpu_ratio = cpu_report.quarter_to_saturation(e2e)
+    if cpu_ratio:
+        md.append(f"| service CPU per event, quarter of saturation / saturation | {cpu_ratio[0]:.2f} / "
+                  f"{cpu_ratio[1]:.2f} ms = **{cpu_ratio[0] / cpu_ratio[1]:.2f}** (target <= "
+                  f"{cpu_report.MAX_CPU_RATIO_QUARTER_TO_SATURATION}) |")
+    if sat and sat.get("pipeline_efficiency") is not None:
+        md.append(f"| pipeline efficiency at saturation (work / service CPU per event) | "
+                  f"{sat['work_cpu_ms_per_event']:.2f} / {sat['service_cpu_ms_per_event']:.2f} ms = "
+                  f"**{sat['pipeline_efficiency']:.2f}** |")
     for t in threads:
         key = ("ALL", t, 32) if ("ALL", t, 32) in ort else ("ALL", t, batches[-1])
         if (t, key[2]) in torch:
@@ -314,18 +346,21 @@ def main(argv=None):
            "validated, so they would need a new golden-file check before serving.", ""]
 
     md += ["## End to end (broker, registry, topology under exactly-once)", "",
-           f"![latency vs load]({rel(plots / 'latency_vs_load.png')})", "",
+           f"![latency vs load]({rel(plots / 'latency_vs_load.png')}) "
+           f"![CPU per event vs load]({rel(plots / 'cpu_vs_load.png')})", "",
            "The load generator (`benchmarks/`, `e2e`) starts a real KRaft broker in its JVM and the real schema "
            "registry in another, builds the service's topology with `TriageTopologyFactory` in a KafkaStreams "
-           "instance with the service's settings (exactly_once_v2, commit.interval.ms 100, poll.ms 10, lz4), "
+           "instance with the service's settings (exactly_once_v2, poll.ms 10, lz4; each run lists its own settings), "
            "publishes pre-serialized events (open loop: at max rate, then at fixed fractions of the measured "
            "saturation) and reads results with a read_committed consumer. Latency = time the result became "
            "visible minus the input record's timestamp (the result keeps it). Throughput = outcomes / (last "
-           "result - first send). CPU = this JVM's CPU time / wall (broker, streams, model, load generator). The "
-           "broker, the registry and the load generator share the cores with the service here, so the service "
-           "figures are a lower bound for a deployment with the broker elsewhere.", ""]
-    md += e2e_section(e2e, ort, f"As served: {e2e.get('stream_threads', 1)} stream thread, {e2e['threads']} ONNX "
-                                f"Runtime threads, max delay {e2e.get('max_delay_ms', 10)} ms")
+           "result - first send). CPU (cores) = this JVM's CPU time / wall (broker, streams, model, load generator). "
+           "The broker, the registry and the load generator share the cores with the service here, so the service "
+           "figures are a lower bound for a deployment with the broker elsewhere.", "",
+           cpu_report.DEFINITIONS, ""]
+    md += e2e_section(e2e, ort, f"{e2e.get('label', 'as served').capitalize()}: {setting(e2e, 'stream_threads')} "
+                                f"stream thread(s), {setting(e2e, 'threads')} ONNX Runtime threads, max delay "
+                                f"{setting(e2e, 'max_delay_ms')} ms")
     for alt in alts:
         md += [""] + e2e_section(alt, ort, f"Tried: {alt['label']}")
         alt_sat, alt_half = scenario(alt, "saturation"), scenario(alt, "rate-50pct")
@@ -337,17 +372,18 @@ def main(argv=None):
                    f"its own raw ceiling"
                    + (f"; p99 at its half load {fmt(alt_half['latency_ms']['p99'], 0)} ms." if alt_half else ".")]
     md += ["", "## Where the time goes", ""] + limits_section(e2e, ort)
-    if half and half["latency_ms"]["p99"] > 100:
+    if half and half["latency_ms"]["p99"] > cpu_report.MAX_P99_MS_AT_HALF_LOAD:
+        commit_ms, delay_ms = setting(e2e, "commit_interval_ms"), setting(e2e, "max_delay_ms")
         md += ["", f"Latency: at half load p99 is {half['latency_ms']['p99']:.0f} ms. A result becomes visible to "
-               "read_committed readers only when the stream thread commits its transaction (every 100 ms, "
-               "`commit.interval.ms`), so up to 100 ms of any latency is waiting for the commit; on top come the "
-               "10 ms batch delay and the batch's decode and model time."]
+               f"read_committed readers only when the stream thread commits its transaction (every {commit_ms} ms, "
+               f"`commit.interval.ms`), so up to {commit_ms} ms of any latency is waiting for the commit; on top "
+               f"come the {delay_ms} ms batch delay and the batch's decode and model time."]
 
     md += ["", "## GPU ceiling (not run here)", "",
            "`benchmarks/scripts/gpu_ceiling.py` measures the same ONNX model with Python onnxruntime (CUDA and "
            "TensorRT execution providers when present) and the same architecture in PyTorch, fp32 and fp16, "
            "batch 1 to 1024, on a machine with an NVIDIA GPU:", "",
-           "```sh", "/usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir models/triagenet/2.0.0 "
+           "```sh", f"/usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir {model.get('dir', '?')} "
            "--out gpu-ceiling.json", "```", "",
            "It prints a table and writes JSON; without a GPU or onnxruntime it says so and exits with status 3. "
            "This machine has no GPU, so there are no GPU figures in this report.", ""]

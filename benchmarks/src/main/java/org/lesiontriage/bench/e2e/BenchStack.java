@@ -22,9 +22,10 @@ final class BenchStack implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    static BenchStack start() throws IOException {
+    /** Starts both; the broker's threads are tagged as the broker's. */
+    static BenchStack start(ThreadClassifier threads) throws Exception {
         Path work = Files.createTempDirectory("triage-bench");
-        KafkaBroker broker = KafkaBroker.startEphemeral();
+        KafkaBroker broker = threads.tagNewThreads(CpuGroup.BROKER, KafkaBroker::startEphemeral);
         BenchStack stack = new BenchStack(broker, RegistryServer.start(0, 0, work), work);
         // The registry is a child JVM: stop it even when the benchmark is interrupted.
         Runtime.getRuntime().addShutdownHook(new Thread(stack.registry::close, "stop-registry"));
@@ -46,6 +47,11 @@ final class BenchStack implements AutoCloseable {
 
     Map<String, Object> serdeConfig() {
         return Map.of("schema.registry.url", registry.confluentUrl());
+    }
+
+    /** The registry's process, whose CPU the benchmark reads from /proc. */
+    long registryPid() {
+        return registry.pid();
     }
 
     Path workDir() {

@@ -3,32 +3,36 @@ package org.lesiontriage.bench.e2e;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
 import org.lesiontriage.bench.common.BenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
+import org.lesiontriage.bench.common.ProcCpu;
 import org.lesiontriage.clinictools.metrics.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.inference.InferenceOptions;
 import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.inference.ModelDescriptor;
 import org.lesiontriage.triage.topology.TriageTopics;
 
 /**
  * The service end to end: real broker, real registry, the real topology under exactly-once. Runs, in order:
  * a warm-up, saturation (events published as fast as the producer goes, max batch as served), the same with
  * max batch 1 (per-record inference), then fixed rates at fractions of the measured saturation. Also measures,
- * in the same JVM with the same thread budget, the raw model ceiling and the per-stage costs.
+ * in the same JVM with the same thread budget, the raw model ceiling and the per-stage costs. Each scenario's
+ * CPU is split by thread group ({@link CpuGroup}, from /proc) and the registry's process is read too.
  *
- * <p>Options: --model-dir, --images (ISIC test folder; synthetic JPEGs when absent), --threads (ONNX Runtime
- * intra-op threads, default 2 as served), --stream-threads 1 and --max-delay-ms 10 (as served), --max-batch 32, --partitions 3 (as bin/stack creates), --events,
- * --per-record-events, --warmup-events, --rate-fractions 0.25,0.5,0.75, --rate-seconds, --label, --out.
+ * <p>The report has the run's label, every option's value ("settings"), and one row per scenario with the
+ * scenario's own settings and its measurements; a new option shows up in the report without more code here.
  */
 public final class EndToEndBenchmark {
 
@@ -90,46 +94,43 @@ public final class EndToEndBenchmark {
         Path modelDir = options.modelDir();
         int threads = options.threads;
         int maxBatch = options.maxBatch;
-        int partitions = options.partitions;
         int events = options.events;
-        int streamThreads = options.streamThreads;
         Duration maxDelay = Duration.ofMillis(options.maxDelayMs);
-        int commitIntervalMs = options.commitIntervalMs;
-        boolean spinWait = options.spinWait;
         Map<String, Object> report = new LinkedHashMap<>();
         List<Map<String, Object>> scenarios = new ArrayList<>();
+        ProcCpu proc = new ProcCpu();
+        ThreadClassifier threadGroups = new ThreadClassifier(proc);
+        threadGroups.tagCurrentThread(CpuGroup.LOAD_GENERATOR); // main drives the load and reads the results
 
-        try (BenchStack stack = BenchStack.start();
-             ServiceClassifierRunner model = new ServiceClassifierRunner(
-                     LesionClassifier.load(modelDir, InferenceOptions.cpu(threads).withSpinWait(spinWait)), maxBatch);
-             LoadGenerator load = new LoadGenerator(stack.bootstrapServers())) {
+        try (BenchStack stack = BenchStack.start(threadGroups);
+             ServiceClassifierRunner model = new ServiceClassifierRunner(loadClassifier(threadGroups, modelDir,
+                     InferenceOptions.cpu(threads).withSpinWait(options.spinWait)), maxBatch);
+             LoadGenerator load = threadGroups.tagNewThreads(CpuGroup.LOAD_GENERATOR,
+                     () -> new LoadGenerator(stack.bootstrapServers()))) {
             EventCorpus corpus = EventCorpus.load(options.images, options.corpusLimit, stack.serdeConfig());
-            System.out.printf("Corpus: %s, mean event %.1f KiB; ONNX Runtime threads %d, stream threads %d, max batch %d, "
-                    + "%d partitions%n", corpus.source(), corpus.meanValueBytes() / 1024, threads, streamThreads,
-                    maxBatch, partitions);
+            System.out.printf("Corpus: %s, mean event %.1f KiB; settings %s%n", corpus.source(),
+                    corpus.meanValueBytes() / 1024, options.settings());
 
             TimedLoop.Result ceiling = new TimedLoop(0.5, options.ceilingSeconds, 3).measure(model, maxBatch);
             System.out.printf("Raw inference ceiling at batch %d, %d threads: %.1f images/s%n", maxBatch, threads,
                     ceiling.imagesPerSecond());
 
-            Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, partitions, streamThreads,
-                    maxDelay, commitIntervalMs);
-            runner.run(new Scenario("warm-up", maxBatch, 0, options.warmupEvents));
-            Map<String, Object> saturation = runner.run(new Scenario("saturation", maxBatch, 0, events));
+            Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, options.partitions,
+                    options.streamThreads, maxDelay, options.commitIntervalMs, threadGroups,
+                    new ThreadCpuMeter(proc, threadGroups, stack.registryPid()));
+            runner.run(new Scenario("warm-up", maxBatch, 0, options.warmupEvents, null));
+            Map<String, Object> saturation = runner.run(new Scenario("saturation", maxBatch, 0, events, null));
             scenarios.add(saturation);
             int perRecordEvents = options.perRecordEvents != null ? options.perRecordEvents : events / 2;
             if (perRecordEvents > 0) {
-                scenarios.add(runner.run(new Scenario("per-record", 1, 0, perRecordEvents)));
+                scenarios.add(runner.run(new Scenario("per-record", 1, 0, perRecordEvents, null)));
             }
             double saturated = (double) saturation.get("throughput_events_per_s");
-            double rateSeconds = options.rateSeconds;
             for (double fraction : options.rateFractions) {
                 double rate = fraction * saturated;
-                int count = (int) Math.max(20, rate * rateSeconds);
-                Map<String, Object> row = runner.run(new Scenario("rate-" + Math.round(fraction * 100) + "pct",
-                        maxBatch, rate, count));
-                row.put("load_fraction", fraction);
-                scenarios.add(row);
+                int count = (int) Math.max(20, rate * options.rateSeconds);
+                scenarios.add(runner.run(new Scenario("rate-" + Math.round(fraction * 100) + "pct", maxBatch, rate,
+                        count, fraction)));
             }
 
             var components = TriagePipeline.components(model.classifier(),
@@ -138,56 +139,104 @@ public final class EndToEndBenchmark {
             Map<String, Double> stages = StageProfile.measure(corpus, components, model.classifier(), maxBatch,
                     stack.serdeConfig(), options.stageSeconds);
             stages.forEach((stage, ms) -> System.out.printf("Stage %-24s %8.3f ms/image%n", stage, ms));
+            PipelineEfficiency.annotate(scenarios, PipelineEfficiency.workCpuMsPerEvent(stages, threads));
 
+            ModelDescriptor descriptor = model.classifier().descriptor();
             report.put("label", options.label);
-            report.put("max_delay_ms", maxDelay.toMillis());
+            report.put("settings", options.settings());
+            report.put("model", Map.of("name", descriptor.name(), "version", descriptor.version(),
+                    "sha256", descriptor.sha256(), "dir", modelDir.toString()));
             report.put("corpus", corpus.source());
             report.put("mean_event_bytes", corpus.meanValueBytes());
-            report.put("threads", threads);
-            report.put("max_batch", maxBatch);
-            report.put("partitions", partitions);
-            report.put("stream_threads", streamThreads);
-            report.put("commit_interval_ms", commitIntervalMs);
-            report.put("ort_spin_wait", spinWait);
             report.put("raw_ceiling", ceiling);
+            report.put("cpu_groups", Arrays.stream(CpuGroup.values()).map(CpuGroup::key).toList());
+            report.put("service_cpu_groups", CpuGroup.SERVICE.stream().map(CpuGroup::key).toList());
             report.put("scenarios", scenarios);
             report.put("stage_ms_per_image", stages);
         }
         JsonReport.write(options.out(), report);
     }
 
-    /** One load pattern: a max batch size, a rate (0 = as fast as the producer goes) and a number of events. */
-    record Scenario(String name, int maxBatch, double rate, int events) {
+    /**
+     * Loads the model on a thread of its own name: ONNX Runtime's intra-op pool threads are native and inherit
+     * their creator's name, so they are recognisable as long as no other thread creates them. One inference
+     * there too, in case a pool starts its threads on first use.
+     */
+    private static LesionClassifier loadClassifier(ThreadClassifier threadGroups, Path modelDir,
+                                                   InferenceOptions options) throws Exception {
+        return threadGroups.tagNewThreads(CpuGroup.ONNXRUNTIME, () -> {
+            CompletableFuture<LesionClassifier> loaded = new CompletableFuture<>();
+            // 8 MiB of stack: ONNX Runtime's native library needs more than 4 MiB on the thread that loads it.
+            Thread loader = new Thread(null, () -> {
+                try {
+                    LesionClassifier classifier = LesionClassifier.load(modelDir, options);
+                    classifier.classify(classifier.newBatchBuffer(1), 1);
+                    loaded.complete(classifier);
+                } catch (Throwable e) {
+                    loaded.completeExceptionally(e);
+                }
+            }, ThreadClassifier.ONNXRUNTIME_THREAD, 8L << 20);
+            loader.start();
+            return loaded.get();
+        });
+    }
+
+    /**
+     * One load pattern: a max batch size, a rate (0 = as fast as the producer goes), a number of events and, for
+     * the fixed rates, the fraction of saturation it is (null otherwise).
+     */
+    record Scenario(String name, int maxBatch, double rate, int events, Double loadFraction) {
+
+        /** The scenario's own settings, as its row in the report shows them. */
+        Map<String, Object> settings() {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("max_batch", maxBatch);
+            settings.put("offered_events_per_s", rate);
+            settings.put("events", events);
+            if (loadFraction != null) {
+                settings.put("load_fraction", loadFraction);
+            }
+            return settings;
+        }
 
         /** Runs scenarios one after another, each on fresh topics and a fresh application id. */
         record Runner(BenchStack stack, LoadGenerator load, EventCorpus corpus, ServiceClassifierRunner model,
-                      int partitions, int streamThreads, Duration maxDelay, int commitIntervalMs) {
+                      int partitions, int streamThreads, Duration maxDelay, int commitIntervalMs,
+                      ThreadClassifier threadGroups, ThreadCpuMeter cpuMeter) {
 
             Map<String, Object> run(Scenario scenario) throws Exception {
                 String id = "bench-" + scenario.name() + "-" + System.nanoTime();
                 TriageTopics topics = stack.createTopics(id, partitions);
-                KafkaStreams streams = TriagePipeline.start(stack, topics, model.classifier(),
-                        new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, commitIntervalMs, id);
+                KafkaStreams streams = threadGroups.tagNewThreads(CpuGroup.STREAMS_CLIENTS, () ->
+                        TriagePipeline.start(stack, topics, model.classifier(),
+                                new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, commitIntervalMs, id));
                 try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), topics,
                         stack.serdeConfig())) {
-                    collector.awaitAssignment(Duration.ofSeconds(30));
+                    threadGroups.tagNewThreads(CpuGroup.LOAD_GENERATOR, () -> {
+                        collector.awaitAssignment(Duration.ofSeconds(30)); // starts the consumer's heartbeat thread
+                        return null;
+                    });
                     CpuClock cpu = new CpuClock();
+                    ThreadCpuMeter.Reading cpuBefore = cpuMeter.read();
                     long startMs = System.currentTimeMillis();
-                    Thread publisher = new Thread(() ->
-                            load.publish(topics.images(), corpus, scenario.events(), scenario.rate()), "load-generator");
+                    Thread publisher = new Thread(() -> load.publish(topics.images(), corpus, scenario.events(),
+                            scenario.rate()), ThreadClassifier.LOAD_THREAD);
                     publisher.start();
                     boolean complete = collector.await(scenario.events(), Duration.ofMinutes(5));
                     publisher.join();
+                    CpuBreakdown used = cpuMeter.between(cpuBefore, cpuMeter.read());
                     double processCores = cpu.processCores();
                     double machineBusy = cpu.machineBusy();
                     double wallS = (collector.lastSeenMs() - startMs) / 1000.0;
-                    Map<String, Object> row = summarize(scenario, collector, complete, wallS, processCores, machineBusy);
+                    Map<String, Object> row = summarize(scenario, collector, complete, wallS, processCores, machineBusy,
+                            used);
                     System.out.printf("%-14s batch<=%-3d rate %7.1f/s: %5d events %7.1f events/s, latency p50 %6.0f "
-                                    + "p95 %6.0f p99 %6.0f max %6.0f ms, mean batch %5.1f, CPU %.2f cores (machine %.0f%%)%n",
+                                    + "p95 %6.0f p99 %6.0f max %6.0f ms, mean batch %5.1f, CPU %.2f cores (machine %.0f%%), "
+                                    + "service %.1f ms/event%n",
                             scenario.name(), scenario.maxBatch(), scenario.rate(), scenario.events(),
                             row.get("throughput_events_per_s"), latency(row, "p50"), latency(row, "p95"),
                             latency(row, "p99"), latency(row, "max"), row.get("mean_batch_size"), processCores,
-                            machineBusy * 100);
+                            machineBusy * 100, row.get("service_cpu_ms_per_event"));
                     return row;
                 } finally {
                     streams.close(Duration.ofSeconds(30));
@@ -201,7 +250,8 @@ public final class EndToEndBenchmark {
             }
 
             private static Map<String, Object> summarize(Scenario scenario, ResultCollector collector, boolean complete,
-                                                         double wallS, double processCores, double machineBusy) {
+                                                         double wallS, double processCores, double machineBusy,
+                                                         CpuBreakdown cpu) {
                 int results = collector.latenciesMs().size();
                 double batches = 0;
                 for (var entry : collector.imagesByBatchSize().entrySet()) {
@@ -209,9 +259,7 @@ public final class EndToEndBenchmark {
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", scenario.name());
-                row.put("max_batch", scenario.maxBatch());
-                row.put("target_rate", scenario.rate());
-                row.put("events", scenario.events());
+                row.put("settings", scenario.settings());
                 row.put("results", results);
                 row.put("dead_letters", collector.deadLetters());
                 row.put("complete", complete);
@@ -224,6 +272,9 @@ public final class EndToEndBenchmark {
                 row.put("process_cpu_cores", processCores);
                 row.put("machine_busy_fraction", machineBusy);
                 row.put("process_cpu_ms_per_event", processCores * wallS * 1000 / Math.max(1, collector.outcomes()));
+                row.put("cpu_ms_per_event", cpu.perEvent(collector.outcomes()));
+                row.put("service_cpu_ms_per_event", cpu.serviceMs() / Math.max(1, collector.outcomes()));
+                row.put("busiest_threads", cpu.busiest());
                 return row;
             }
         }

@@ -67,6 +67,8 @@ final class TriagePipeline {
         Properties props = pipeline.streamsProperties(applicationId, stateDir);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        // A short client id, so that the stream threads' names stay recognisable in the 15 characters Linux keeps.
+        props.put(StreamsConfig.CLIENT_ID_CONFIG, ThreadClassifier.STREAMS_CLIENT_ID);
         return props;
     }
 }
