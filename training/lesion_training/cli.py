@@ -1,6 +1,6 @@
 """Command line: python3 -m lesion_training <command> [options] (training/cli.sh runs it from anywhere).
 
-Commands: train, evaluate, export, golden, compare, smoke, verify-data.
+Commands: train, evaluate, export, golden, compare, smoke, verify-data, quantize.
 """
 from __future__ import annotations
 
@@ -80,14 +80,15 @@ def cmd_evaluate(a):
 MACHINE_PATHS = ("data", "ham10000", "output_dir", "cache_dir")
 
 
+def test_metrics_json(t: dict) -> str:
+    """The test block of an evaluation as the model's metadata holds it (the consistency check reads it)."""
+    keys = ("auc", "auc_ci", "sensitivity", "specificity", "accuracy", "balanced_accuracy", "ece", "confusion_matrix",
+            "ece_uncalibrated", "accuracy_argmax", "n", "n_melanoma", "confusion_matrix_layout")
+    return json.dumps({k: t[k] for k in keys}, sort_keys=True)
+
+
 def build_metadata(report: dict, name: str, version: str, trained_at: str) -> dict:
     from . import contract
-    t = report["test"]
-    test_metrics = {k: t[k] for k in ("auc", "auc_ci", "sensitivity", "specificity", "accuracy",
-                                      "balanced_accuracy", "ece", "confusion_matrix")}
-    test_metrics.update({"ece_uncalibrated": t["ece_uncalibrated"], "accuracy_argmax": t["accuracy_argmax"],
-                         "n": t["n"], "n_melanoma": t["n_melanoma"],
-                         "confusion_matrix_layout": t["confusion_matrix_layout"]})
     return {
         "model_name": name, "model_version": version,
         "architecture": f"{report['architecture']}: {report['description']}",
@@ -96,7 +97,7 @@ def build_metadata(report: dict, name: str, version: str, trained_at: str) -> di
         "threshold": repr(float(report["threshold"])),
         "temperature": repr(float(report["temperature"])),
         "data_manifest_sha256": report["data_manifest_sha256"],
-        "test_metrics": json.dumps(test_metrics, sort_keys=True),
+        "test_metrics": test_metrics_json(report["test"]),
         "trained_at": trained_at,
         # how to rebuild the network in PyTorch (benchmarks compare the same graph in both runtimes)
         "training_config": json.dumps({k: v for k, v in report["config"].items() if k not in MACHINE_PATHS},
@@ -214,6 +215,32 @@ def cmd_evaluate_model(a):
     print(f"report: {a.out}")
 
 
+def cmd_quantize(a):
+    from . import data, golden, quantize, utils
+    from .evaluate import evaluate_onnx
+    source = Path(a.model_dir)
+    out = Path(a.out) if a.out else source.parent / f"{source.name}-int8"
+    images = quantize.calibration_images(a.data, a.calibration_images)
+    note = {"calibration_split": "ISIC 2017 train", "calibration_manifest_sha256": data.manifest_sha256(a.data)}
+    summary = quantize.quantize_file(source / "model.onnx", out / "model.onnx", images, note)
+    print(f"wrote {out / 'model.onnx'}: {len(summary['quantized_nodes'])} nodes quantised, "
+          f"{summary['quantized_tensors']} activation tensors, calibrated on {summary['calibration_images']} "
+          "training images")
+    if a.no_evaluate:
+        return
+    # the variant's own test figures (NumPy evaluation of the QDQ graph) replace the source's in its metadata
+    # and card, so the folder passes the same consistency check as any exported model
+    r = evaluate_onnx(out, a.data, None, a.cache_dir or None, n_boot=a.bootstrap)
+    quantize.set_metadata(out / "model.onnx", {"test_metrics": test_metrics_json(r["test"])})
+    utils.write_json(out / "model-card.json",
+                     quantize.derived_card(utils.read_json(source / "model-card.json"), out / "model.onnx", r, summary))
+    t = r["test"]
+    print(f"ISIC 2017 test (NumPy evaluation of the QDQ graph): AUC {t['auc']:.4f}, sensitivity "
+          f"{t['sensitivity']:.4f} specificity {t['specificity']:.4f}")
+    g = golden.write_golden_from_onnx(out / "model.onnx", out / "golden", golden.QUANTIZED_NOTE)
+    print(f"wrote {len(g['entries'])} golden entries (probabilities of the QDQ graph, NumPy evaluator)")
+
+
 def _version_row(report: dict) -> dict:
     """A row of the versions table: an exported model's report or a training run's."""
     if "version" in report:
@@ -324,6 +351,18 @@ def _register_more(sub):
     p.add_argument("--trained-on", default="ISIC 2017", help="what the model was trained on, for the table")
     p.add_argument("--out", required=True, help="report JSON to write")
     p.set_defaults(func=cmd_evaluate_model)
+
+    p = sub.add_parser("quantize", help="int8 QDQ variant of an exported model, calibrated on training images")
+    p.add_argument("--model-dir", required=True, help="e.g. models/triagenet/2.0.0")
+    p.add_argument("--out", default=None, help="default MODEL_DIR-int8 beside it")
+    p.add_argument("--data", default=data_default,
+                   help="ISIC 2017 folder: its train split calibrates, its test split only scores the result")
+    p.add_argument("--calibration-images", type=int, default=300, help="class-stratified training images")
+    p.add_argument("--cache-dir", default=str(Path(runs_default) / "cache"), help="preprocessed test split")
+    p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the test AUC CI")
+    p.add_argument("--no-evaluate", action="store_true",
+                   help="only the model: no test figures, card or golden files")
+    p.set_defaults(func=cmd_quantize)
 
     p = sub.add_parser("compare", help="Markdown/JSON comparison of evaluation reports")
     p.add_argument("reports", nargs="+", help="report.json files")

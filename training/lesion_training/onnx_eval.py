@@ -14,15 +14,17 @@ import onnx
 
 def _to_array(t: onnx.TensorProto) -> np.ndarray:
     dtypes = {onnx.TensorProto.FLOAT: np.float32, onnx.TensorProto.DOUBLE: np.float64,
-              onnx.TensorProto.INT64: np.int64, onnx.TensorProto.INT32: np.int32}
+              onnx.TensorProto.INT64: np.int64, onnx.TensorProto.INT32: np.int32,
+              onnx.TensorProto.INT8: np.int8, onnx.TensorProto.UINT8: np.uint8}
     if t.data_type not in dtypes:
         raise NotImplementedError(f"tensor type {t.data_type} of {t.name}")
     dt = np.dtype(dtypes[t.data_type]).newbyteorder("<")
     if t.raw_data:
         arr = np.frombuffer(t.raw_data, dtype=dt)
     else:
+        # int8 and uint8 values are stored in int32_data when not raw
         field = {np.float32: t.float_data, np.float64: t.double_data, np.int64: t.int64_data,
-                 np.int32: t.int32_data}[dtypes[t.data_type]]
+                 np.int32: t.int32_data, np.int8: t.int32_data, np.uint8: t.int32_data}[dtypes[t.data_type]]
         arr = np.array(list(field), dtype=dt)
     return arr.reshape(tuple(t.dims)).astype(dt.newbyteorder("="))
 
@@ -96,8 +98,29 @@ def _slice(x, starts, ends, axes, steps):
     return x[tuple(index)]
 
 
-def run(model_path_or_proto, inputs: dict) -> dict:
-    """Evaluate the graph; returns {output_name: float64 array}."""
+def _per_axis(param, x, axis):
+    """A QuantizeLinear/DequantizeLinear scale or zero point, shaped to broadcast along `axis` of x."""
+    if param.ndim == 0 or param.size == 1:
+        return param.reshape(())
+    shape = [1] * x.ndim
+    shape[axis % x.ndim] = param.size
+    return param.reshape(shape)
+
+
+def _quantize(x, scale, zero_point, axis):
+    """ONNX QuantizeLinear: round half to even, add the zero point, saturate to the zero point's type."""
+    info = np.iinfo(zero_point.dtype)
+    q = np.rint(x / _per_axis(scale, x, axis)) + _per_axis(zero_point, x, axis).astype(np.float64)
+    return np.clip(q, info.min, info.max).astype(zero_point.dtype)
+
+
+def _dequantize(x, scale, zero_point, axis):
+    zp = 0 if zero_point is None else _per_axis(zero_point, x, axis).astype(np.int64)
+    return (x.astype(np.int64) - zp) * _per_axis(scale, x, axis)
+
+
+def run(model_path_or_proto, inputs: dict, keep=()) -> dict:
+    """Evaluate the graph; returns {output_name: float64 array}, plus the intermediate tensors named in keep."""
     model = onnx.load(model_path_or_proto) if isinstance(model_path_or_proto, (str, bytes)) or \
         hasattr(model_path_or_proto, "__fspath__") else model_path_or_proto
     g = model.graph
@@ -148,6 +171,11 @@ def run(model_path_or_proto, inputs: dict) -> dict:
         elif op == "Constant":
             out = _to_array(at["value"])
             out = out.astype(np.float64) if out.dtype.kind == "f" else out
+        elif op == "QuantizeLinear":
+            out = _quantize(ins[0], ins[1], ins[2] if len(ins) > 2 and ins[2] is not None else np.uint8(0),
+                            at.get("axis", 1))
+        elif op == "DequantizeLinear":
+            out = _dequantize(ins[0], ins[1], ins[2] if len(ins) > 2 else None, at.get("axis", 1))
         elif op == "Identity":
             out = ins[0]
         elif op == "Shape":
@@ -174,4 +202,4 @@ def run(model_path_or_proto, inputs: dict) -> dict:
         else:
             raise NotImplementedError(f"operator {op} is not supported by the NumPy evaluator")
         env[node.output[0]] = out
-    return {o.name: env[o.name] for o in g.output}
+    return {name: env[name] for name in [o.name for o in g.output] + list(keep)}

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /** Entry point of bin/bench: {@code inference [options]} or {@code e2e [options]}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {InferenceBenchmark.Options.class, EndToEndBenchmark.Options.class},
+        subcommands = {InferenceBenchmark.Options.class, EndToEndBenchmark.Options.class, org.lesiontriage.bench.precision.PrecisionBenchmark.class},
         description = "The benchmarks behind docs/benchmarks.md (bin/bench runs them in order).")
 public final class BenchCli {
 

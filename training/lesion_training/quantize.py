@@ -1,0 +1,287 @@
+"""Static int8 quantisation of an exported model in the QDQ format, with onnx and NumPy only.
+
+The float graph gets QuantizeLinear/DequantizeLinear pairs where ONNX Runtime's CPU provider can replace
+them with integer kernels (QLinearConv, QLinearMatMul, QGemm):
+
+- the activation input of every Conv, MatMul and Gemm whose weight is an initializer: uint8, asymmetric,
+  range from calibration (min/max over the calibration images, widened to include 0);
+- the output of such a node when a Relu follows it: the Relu's output, whose range starts at 0, so its zero
+  point is 0 and ONNX Runtime folds the Relu into the integer convolution (ReluQuantFusion);
+- MaxPool takes the quantisation of its input for its output (the max of quantised values is one of them),
+  so it runs on uint8 between two integer convolutions;
+- weights: int8, symmetric, one scale per output channel; biases: int32 with scale input scale x weight scale.
+
+Everything else (colour constancy, normalisation, batch norm of the head, the flipped-view average, the
+temperature and the softmax) stays float32, and so do the logits. The activation ranges come from running
+the float graph (NumPy evaluator, onnx_eval) on training images only.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+from . import onnx_eval, utils
+
+TARGET_OPS = ("Conv", "MatMul", "Gemm")
+# operators whose output values are a subset of their input values: the output reuses the input's parameters
+PASS_THROUGH_OPS = ("MaxPool",)
+UINT8_MAX = 255
+INT8_MAX = 127
+
+
+@dataclass
+class QdqPlan:
+    """Which tensors get a QuantizeLinear/DequantizeLinear pair and whose range sets their parameters."""
+    activations: Dict[str, str] = field(default_factory=dict)  # tensor -> tensor whose calibrated range it uses
+    targets: List[int] = field(default_factory=list)  # positions in graph.node of the quantised nodes
+
+    def calibrated(self) -> List[str]:
+        return sorted(set(self.activations.values()))
+
+
+def inline_identity_initializers(model: onnx.ModelProto) -> onnx.ModelProto:
+    """Drops Identity nodes that only rename an initializer (PyTorch's export shares the weights of the two
+    flipped views this way), so that each weight is visibly an initializer and is quantised once."""
+    inits = {i.name for i in model.graph.initializer}
+    rename = {n.output[0]: n.input[0] for n in model.graph.node if n.op_type == "Identity" and n.input[0] in inits}
+    keep = [n for n in model.graph.node if not (n.op_type == "Identity" and n.output[0] in rename)]
+    for n in keep:
+        n.input[:] = [rename.get(x, x) for x in n.input]
+    del model.graph.node[:]
+    model.graph.node.extend(keep)
+    return model
+
+
+def _consumers(graph: onnx.GraphProto) -> Dict[str, List[onnx.NodeProto]]:
+    out: Dict[str, List[onnx.NodeProto]] = {}
+    for n in graph.node:
+        for x in n.input:
+            out.setdefault(x, []).append(n)
+    return out
+
+
+def plan_qdq(model: onnx.ModelProto) -> QdqPlan:
+    g = model.graph
+    inits = {i.name for i in g.initializer}
+    consumers = _consumers(g)
+    plan = QdqPlan()
+    for i, n in enumerate(g.node):
+        if n.op_type in TARGET_OPS and len(n.input) > 1 and n.input[1] in inits and n.input[0] not in inits:
+            plan.targets.append(i)
+            plan.activations[n.input[0]] = n.input[0]
+            after = consumers.get(n.output[0], [])
+            if len(after) == 1 and after[0].op_type == "Relu":
+                plan.activations[after[0].output[0]] = after[0].output[0]
+    for n in g.node:  # in graph order, so a chain of pass-through operators inherits from its start
+        if n.op_type in PASS_THROUGH_OPS and (n.input[0] in plan.activations or n.output[0] in plan.activations):
+            source = plan.activations.get(n.input[0], n.input[0])
+            plan.activations[n.input[0]] = source
+            plan.activations[n.output[0]] = source
+    return plan
+
+
+def calibrate(model: onnx.ModelProto, plan: QdqPlan, images: np.ndarray, batch: int = 16,
+              input_name: str = "image") -> Dict[str, Tuple[float, float]]:
+    """Min and max of each calibrated tensor over the images, from the float graph."""
+    names = plan.calibrated()
+    lo = {k: np.inf for k in names}
+    hi = {k: -np.inf for k in names}
+    for i in range(0, len(images), batch):
+        env = onnx_eval.run(model, {input_name: images[i:i + batch]}, keep=names)
+        for k in names:
+            lo[k] = min(lo[k], float(env[k].min()))
+            hi[k] = max(hi[k], float(env[k].max()))
+    return {k: (lo[k], hi[k]) for k in names}
+
+
+def activation_params(lo: float, hi: float) -> Tuple[np.float32, np.uint8]:
+    """uint8 asymmetric scale and zero point for [lo, hi], widened to include 0 (so 0 is exact)."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    scale = np.float32((hi - lo) / UINT8_MAX) if hi > lo else np.float32(1.0)
+    zero_point = np.uint8(np.clip(np.rint(-lo / scale), 0, UINT8_MAX))
+    return scale, zero_point
+
+
+def quantize_weight(w: np.ndarray, axis: int) -> Tuple[np.ndarray, np.ndarray]:
+    """int8 symmetric, one scale per slice along axis; returns (int8 weights, float32 scales)."""
+    reduce = tuple(a for a in range(w.ndim) if a != axis)
+    amax = np.abs(w).max(axis=reduce)
+    scale = np.where(amax > 0, amax / INT8_MAX, 1.0).astype(np.float32)
+    shape = [1] * w.ndim
+    shape[axis] = -1
+    q = np.clip(np.rint(w / scale.reshape(shape)), -INT8_MAX, INT8_MAX).astype(np.int8)
+    return q, scale
+
+
+def weight_axis(node: onnx.NodeProto) -> int:
+    """The output-channel axis of the weight: Conv [O, I, kh, kw], MatMul [K, N], Gemm [K, N] or [N, K]."""
+    if node.op_type == "Conv":
+        return 0
+    if node.op_type == "Gemm":
+        trans_b = next((a.i for a in node.attribute if a.name == "transB"), 0)
+        return 0 if trans_b else 1
+    return 1
+
+
+class _Builder:
+    """Collects the new initializers and nodes of the quantised graph."""
+
+    def __init__(self, graph: onnx.GraphProto):
+        self.initializers = {i.name: i for i in graph.initializer}
+        self.arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+        self.added: List[onnx.TensorProto] = []
+        self.count = 0
+
+    def constant(self, name: str, value: np.ndarray) -> str:
+        if name not in self.initializers:
+            t = numpy_helper.from_array(np.asarray(value), name)
+            self.initializers[name] = t
+            self.added.append(t)
+        return name
+
+    def dequantize(self, quantized: str, scale: str, zero_point: str, axis: Optional[int] = None) -> Tuple[
+            str, onnx.NodeProto]:
+        self.count += 1
+        out = f"{quantized}_dequantized_{self.count}"
+        attrs = {} if axis is None else {"axis": axis}
+        return out, helper.make_node("DequantizeLinear", [quantized, scale, zero_point], [out],
+                                     name=f"DequantizeLinear_{self.count}", **attrs)
+
+
+def quantize_model(model: onnx.ModelProto, plan: QdqPlan, ranges: Dict[str, Tuple[float, float]]) -> onnx.ModelProto:
+    """A copy of model with the QDQ pairs of plan, parameters from ranges (see calibrate)."""
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    g = model.graph
+    b = _Builder(g)
+    params = {}
+    for tensor, source in plan.activations.items():
+        scale, zp = activation_params(*ranges[source])
+        params[tensor] = (b.constant(f"{source}_scale", scale), b.constant(f"{source}_zero_point", zp))
+    targets = set(plan.targets)
+    graph_outputs = {o.name for o in g.output}
+
+    def quantize_output(tensor: str) -> List[onnx.NodeProto]:
+        scale, zp = params[tensor]
+        return [helper.make_node("QuantizeLinear", [tensor, scale, zp], [f"{tensor}_quantized"],
+                                 name=f"QuantizeLinear_{tensor}")]
+
+    nodes: List[onnx.NodeProto] = []
+    for x in g.input:
+        if x.name in params:
+            nodes += quantize_output(x.name)
+    for position, n in enumerate(list(g.node)):
+        input_params = params.get(n.input[0]) if n.input else None
+        for i, x in enumerate(n.input):
+            if x in params:  # every consumer reads its own DequantizeLinear, as the fused kernels expect
+                out, dq = b.dequantize(f"{x}_quantized", *params[x])
+                nodes.append(dq)
+                n.input[i] = out
+        if position in targets:
+            nodes += _quantize_weights(n, b, input_params[0])
+        nodes.append(n)
+        for x in n.output:
+            if x in params:
+                nodes += quantize_output(x)
+    if graph_outputs & set(params):
+        raise ValueError(f"graph outputs cannot be quantised: {sorted(graph_outputs & set(params))}")
+    del g.node[:]
+    g.node.extend(nodes)
+    g.initializer.extend(b.added)
+    used = {x for n in g.node for x in n.input}
+    kept = [i for i in g.initializer if i.name in used]
+    del g.initializer[:]
+    g.initializer.extend(kept)
+    onnx.checker.check_model(model)
+    return model
+
+
+def _quantize_weights(n: onnx.NodeProto, b: _Builder, input_scale: str) -> List[onnx.NodeProto]:
+    """int8 per-channel weight (shared by the nodes using the same initializer) and int32 bias, each behind a
+    DequantizeLinear of its own; rewires n to them."""
+    nodes = []
+    axis = weight_axis(n)
+    w_name = n.input[1]
+    q, w_scale = quantize_weight(b.arrays[w_name], axis)
+    b.constant(f"{w_name}_quantized", q)
+    scale = b.constant(f"{w_name}_scale", w_scale)
+    zp = b.constant(f"{w_name}_zero_point", np.zeros_like(w_scale, dtype=np.int8))
+    out, dq = b.dequantize(f"{w_name}_quantized", scale, zp, axis)
+    nodes.append(dq)
+    n.input[1] = out
+    if len(n.input) > 2 and n.input[2] in b.arrays:
+        bias = b.arrays[n.input[2]]
+        x_scale = numpy_helper.to_array(b.initializers[input_scale])
+        bias_scale = (np.float64(x_scale) * w_scale.astype(np.float64)).astype(np.float32)
+        q_bias = np.rint(bias / bias_scale).astype(np.int32)
+        tag = f"{n.input[2]}_{n.name or len(b.added)}"
+        qb = b.constant(f"{tag}_quantized", q_bias)
+        sb = b.constant(f"{tag}_scale", bias_scale)
+        zb = b.constant(f"{tag}_zero_point", np.zeros_like(q_bias))
+        out, dq = b.dequantize(qb, sb, zb, 0)
+        nodes.append(dq)
+        n.input[2] = out
+    return nodes
+
+
+def calibration_images(data_root, count: int) -> np.ndarray:
+    """A deterministic class-stratified sample of the ISIC 2017 *training* split, preprocessed by the contract: the only
+    images the ranges may come from (validation chose the threshold, test judges the result)."""
+    from . import data
+    return data.load_split(data_root, "train", cache_dir=None, limit=count).images
+
+
+def quantize_file(source, out, images: np.ndarray, note: dict) -> dict:
+    """Quantises source (a model.onnx) into out; returns what was done, also stored in the metadata."""
+    model = inline_identity_initializers(onnx.load(str(source)))
+    plan = plan_qdq(model)
+    ranges = calibrate(model, plan, images)
+    q = quantize_model(model, plan, ranges)
+    meta = {p.key: p.value for p in q.metadata_props}
+    summary = dict(note, scheme="QDQ static: uint8 asymmetric activations (min/max), int8 symmetric per-channel "
+                                "weights, int32 biases; colour constancy, normalisation, head batch norm, "
+                                "view average and softmax in float32",
+                   source_sha256=utils.sha256_path(source), calibration_images=int(len(images)),
+                   quantized_nodes=[f"{model.graph.node[i].op_type} {model.graph.node[i].name}" for i in plan.targets],
+                   quantized_tensors=len(plan.activations))
+    meta["quantization"] = json.dumps(summary, sort_keys=True)
+    if "model_version" in meta:
+        meta["model_version"] = meta["model_version"] + "-int8"
+    _replace_metadata(q, meta)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(q, str(out))
+    return summary
+
+
+def _replace_metadata(model: onnx.ModelProto, meta: dict):
+    del model.metadata_props[:]
+    for k, v in meta.items():
+        model.metadata_props.add(key=k, value=v)
+
+
+def set_metadata(path, entries: dict):
+    """Overwrites metadata entries of a saved model (the graph is unchanged)."""
+    model = onnx.load(str(path))
+    meta = {p.key: p.value for p in model.metadata_props}
+    meta.update(entries)
+    _replace_metadata(model, meta)
+    onnx.save(model, str(path))
+
+
+def derived_card(source_card: dict, onnx_path, evaluation: dict, summary: dict) -> dict:
+    """The source's model-card.json for the variant: same training, data, threshold and temperature; its own
+    file, test figures and how it was quantised. The source's validation figures are dropped (not re-measured)."""
+    card = json.loads(json.dumps(source_card))
+    card["model_version"] = source_card["model_version"] + "-int8"
+    card["artifact"].update(sha256=utils.sha256_path(onnx_path), bytes=Path(onnx_path).stat().st_size)
+    card["metrics"] = {"test": evaluation["test"], "test_sets": evaluation["test_sets"],
+                       "urgent_by_diagnosis": evaluation["urgent_by_diagnosis"]}
+    card["calibration"]["test_ece_after"] = evaluation["test"]["ece"]
+    card["calibration"].pop("test_ece_before", None)
+    card["quantization"] = dict(summary, source_model_version=source_card["model_version"])
+    return card
