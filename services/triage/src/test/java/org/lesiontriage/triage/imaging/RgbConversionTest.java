@@ -147,4 +147,27 @@ class RgbConversionTest {
         image.getRaster().setSample(1, 0, 0, 1);
         assertThat(row(image)).containsExactly(List.of(0, 0, 0), List.of(255, 255, 255));
     }
+
+    @Test
+    void bytesReadStraightFromTheRasterMatchItsSamplesInAnyBandOrderAndSubimage() throws Exception {
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_RGB}) {
+            BufferedImage image = new BufferedImage(23, 17, type);
+            for (int y = 0; y < 17; y++) {
+                for (int x = 0; x < 23; x++) {
+                    image.setRGB(x, y, 0xFF000000 | (x * 11) << 16 | (y * 13) << 8 | ((x * y) & 0xFF));
+                }
+            }
+            BufferedImage part = image.getSubimage(5, 3, 11, 9); // a child raster: offsets into the parent's array
+            RgbRowSource rows = RgbConverter.rowSource(part);
+            int[] rgb = new int[3 * part.getWidth()];
+            for (int y = 0; y < part.getHeight(); y++) {
+                rows.readRow(y, rgb);
+                for (int x = 0; x < part.getWidth(); x++) {
+                    int[] expected = part.getRaster().getPixel(x, y, (int[]) null);
+                    assertThat(Arrays.copyOfRange(rgb, 3 * x, 3 * x + 3)).as("type %d at (%d, %d)", type, x, y)
+                            .containsExactly(expected[0], expected[1], expected[2]);
+                }
+            }
+        }
+    }
 }
