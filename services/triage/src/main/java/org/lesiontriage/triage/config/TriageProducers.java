@@ -47,12 +47,19 @@ public class TriageProducers {
     TriageComponents components(PipelineAssembly pipeline, LesionClassifier classifier, MeterRegistry meters,
                                 AttemptLedger attempts) {
         BatchPolicy batching = pipeline.batching();
-        LOG.infof("Micro-batching: a batch runs at %d images or when its oldest waited %d ms",
-                batching.maxSize(), batching.maxDelay().toMillis());
+        LOG.infof("Micro-batching: a batch runs at %d images or when its oldest waited %d ms; results committed %s; "
+                        + "%d image decoding thread(s) beside the stream threads",
+                batching.maxSize(), batching.maxDelay().toMillis(),
+                batching.commitEachBatch() ? "with each batch" : "at the commit interval",
+                pipeline.config().preprocess().threads());
         TriageComponents components = pipeline.components(classifier, meters, attempts);
         DeadLetterTopicLimit.apply(pipeline.kafkaClientConfig(), pipeline.config().topics().failures(),
                 components.deadLetters());
         return components;
+    }
+
+    void close(@Disposes TriageComponents components) {
+        components.preprocessing().close();
     }
 
     @Produces
