@@ -67,6 +67,12 @@ public final class EndToEndBenchmark {
         @Option(names = "--commit-interval-ms")
         int commitIntervalMs = 100;
         /** The service turns ONNX Runtime's spin-waiting off; --ort-spin true measures its default. */
+        @Option(names = "--preprocess-threads", description = "image decoding threads beside the stream thread (served: 1; 0 = on the stream thread)")
+        Integer preprocessThreads;
+        @Option(names = "--commit-each-batch", arity = "1", description = "commit each batch's results at once (served: true)")
+        Boolean commitEachBatch;
+        @Option(names = "--processing-guarantee", description = "exactly_once_v2 (served) or at_least_once")
+        String processingGuarantee;
         @Option(names = "--ort-spin", arity = "1")
         boolean spinWait;
         @Option(names = "--rate-fractions", split = ",")
@@ -87,6 +93,21 @@ public final class EndToEndBenchmark {
         @Override
         protected void run() throws Exception {
             EndToEndBenchmark.run(this);
+        }
+
+        /** The service settings this run tries instead of the served ones (none: as served). */
+        Map<String, String> triedSettings() {
+            Map<String, String> tried = new LinkedHashMap<>();
+            if (preprocessThreads != null) {
+                tried.put("triage.preprocess.threads", preprocessThreads.toString());
+            }
+            if (commitEachBatch != null) {
+                tried.put("triage.batch.commit-each-batch", commitEachBatch.toString());
+            }
+            if (processingGuarantee != null) {
+                tried.put("kafka-streams.processing.guarantee", processingGuarantee);
+            }
+            return tried;
         }
     }
 
@@ -116,7 +137,7 @@ public final class EndToEndBenchmark {
                     ceiling.imagesPerSecond());
 
             Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, options.partitions,
-                    options.streamThreads, maxDelay, options.commitIntervalMs, threadGroups,
+                    options.streamThreads, maxDelay, options.commitIntervalMs, options.triedSettings(), threadGroups,
                     new ThreadCpuMeter(proc, threadGroups, stack.registryPid()));
             runner.run(new Scenario("warm-up", maxBatch, 0, options.warmupEvents, null));
             Map<String, Object> saturation = runner.run(new Scenario("saturation", maxBatch, 0, events, null));
@@ -202,14 +223,15 @@ public final class EndToEndBenchmark {
         /** Runs scenarios one after another, each on fresh topics and a fresh application id. */
         record Runner(BenchStack stack, LoadGenerator load, EventCorpus corpus, ServiceClassifierRunner model,
                       int partitions, int streamThreads, Duration maxDelay, int commitIntervalMs,
-                      ThreadClassifier threadGroups, ThreadCpuMeter cpuMeter) {
+                      Map<String, String> triedSettings, ThreadClassifier threadGroups, ThreadCpuMeter cpuMeter) {
 
             Map<String, Object> run(Scenario scenario) throws Exception {
                 String id = "bench-" + scenario.name() + "-" + System.nanoTime();
                 TriageTopics topics = stack.createTopics(id, partitions);
                 KafkaStreams streams = threadGroups.tagNewThreads(CpuGroup.STREAMS_CLIENTS, () ->
                         TriagePipeline.start(stack, topics, model.classifier(),
-                                new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, commitIntervalMs, id));
+                                new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, commitIntervalMs,
+                                triedSettings, id));
                 try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), topics,
                         stack.serdeConfig())) {
                     threadGroups.tagNewThreads(CpuGroup.LOAD_GENERATOR, () -> {

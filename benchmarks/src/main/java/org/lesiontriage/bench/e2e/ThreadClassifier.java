@@ -28,7 +28,7 @@ final class ThreadClassifier {
     /** The thread that publishes the load. */
     static final String LOAD_THREAD = "load-generator";
     /** The topology's decode pool names its threads so. */
-    static final String DECODE_POOL_PREFIX = "triage-preprocess-";
+    static final String DECODE_POOL_PREFIX = org.lesiontriage.triage.imaging.PreprocessingPool.THREAD_NAME_PREFIX;
 
     private static final int COMM_LENGTH = 15;
 

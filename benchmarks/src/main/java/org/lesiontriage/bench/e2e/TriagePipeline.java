@@ -2,6 +2,7 @@ package org.lesiontriage.bench.e2e;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -28,11 +29,18 @@ final class TriagePipeline {
 
     /** The service's pipeline against the bench stack, with the batch policy under test. */
     static PipelineAssembly pipeline(String bootstrapServers, Map<String, ?> serdeConfig, BatchPolicy policy) {
-        return new PipelineAssembly(TriageSettings.load(Map.of(
-                "quarkus.kafka-streams.bootstrap-servers", bootstrapServers,
-                "triage.schema-registry.url", String.valueOf(serdeConfig.get("schema.registry.url")),
-                "triage.batch.max-size", Integer.toString(policy.maxSize()),
-                "triage.batch.max-delay", policy.maxDelay().toMillis() + "ms"), Map.of()));
+        return pipeline(bootstrapServers, serdeConfig, policy, Map.of());
+    }
+
+    /** @param tried settings under test ({@code triage.*}, {@code kafka-streams.*}), winning over the service's */
+    static PipelineAssembly pipeline(String bootstrapServers, Map<String, ?> serdeConfig, BatchPolicy policy,
+                                     Map<String, String> tried) {
+        Map<String, String> settings = new HashMap<>(tried);
+        settings.put("quarkus.kafka-streams.bootstrap-servers", bootstrapServers);
+        settings.put("triage.schema-registry.url", String.valueOf(serdeConfig.get("schema.registry.url")));
+        settings.put("triage.batch.max-size", Integer.toString(policy.maxSize()));
+        settings.put("triage.batch.max-delay", policy.maxDelay().toMillis() + "ms");
+        return new PipelineAssembly(TriageSettings.load(settings, Map.of()));
     }
 
     static TriageComponents components(LesionClassifier classifier, BatchPolicy policy, Map<String, ?> serdeConfig) {
@@ -41,8 +49,9 @@ final class TriagePipeline {
     }
 
     static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
-                              int streamThreads, int commitIntervalMs, String applicationId) throws InterruptedException {
-        PipelineAssembly pipeline = pipeline(stack.bootstrapServers(), stack.serdeConfig(), policy);
+                              int streamThreads, int commitIntervalMs, Map<String, String> tried,
+                              String applicationId) throws InterruptedException {
+        PipelineAssembly pipeline = pipeline(stack.bootstrapServers(), stack.serdeConfig(), policy, tried);
         // The in-memory ledger: a benchmark never restarts its process, and the ledger costs nothing until a failure.
         var components = pipeline.components(classifier, new SimpleMeterRegistry(), new InMemoryAttemptLedger());
         KafkaStreams streams = new KafkaStreams(pipeline.topology(topics, components, OffsetWindow.ALL),
@@ -52,6 +61,8 @@ final class TriagePipeline {
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
+            } else if (now == KafkaStreams.State.NOT_RUNNING) {
+                components.preprocessing().close(); // each scenario has its own pipeline; its decoding threads end with it
             }
         });
         streams.start();
