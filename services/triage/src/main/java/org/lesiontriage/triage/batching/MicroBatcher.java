@@ -1,5 +1,6 @@
 package org.lesiontriage.triage.batching;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,19 +10,25 @@ import java.util.List;
  *
  * <p>When a partial batch runs depends on whether the stream is caught up:
  * <ul>
- *   <li>caught up (the newest item was younger than max-delay when it arrived): the batch runs once its oldest
- *       item has waited max-delay and nothing new arrived for max-delay, or once its oldest item has waited
- *       {@link #BACKLOG_PATIENCE} times max-delay. A lone item runs after max-delay.</li>
- *   <li>behind (the newest item was already older than max-delay): more items are waiting in the input, and
- *       the stream thread adds one every few milliseconds (the time to preprocess it), which on a busy CPU is
- *       longer than max-delay. The batch fills to max-size, or runs when no item arrived for
- *       BACKLOG_PATIENCE times max-delay (the backlog ended). Full batches are what throughput needs then.</li>
+ *   <li>caught up: the batch runs once its oldest item has waited max-delay and nothing new arrived for
+ *       max-delay, or once its oldest item has waited {@link #BACKLOG_PATIENCE} times max-delay. A lone item runs
+ *       after max-delay.</li>
+ *   <li>behind (the newest item was already older than {@link #BACKLOG_AGE}, or BACKLOG_PATIENCE times max-delay
+ *       if that is longer, when it arrived): a backlog, a replay, the input of a stall. More items are waiting in
+ *       the input; the batch fills to max-size, or runs when no item arrived for BACKLOG_PATIENCE times max-delay
+ *       (the backlog ended). Full batches are what throughput needs then.</li>
  * </ul>
+ * Items a few tens of milliseconds old are not a backlog: on a busy host a model run, a commit or a collection
+ * delays the next poll by that much all the time, and treating them as one made light load wait for full
+ * batches.
  */
 public final class MicroBatcher<T> {
 
     /** How many max-delays a batch that is still growing may wait before it runs anyway. */
     public static final int BACKLOG_PATIENCE = 4;
+
+    /** How old an item must be on arrival to mean a backlog (at least BACKLOG_PATIENCE times max-delay). */
+    public static final Duration BACKLOG_AGE = Duration.ofMillis(500);
 
     private final BatchPolicy policy;
     private final List<T> items = new ArrayList<>();
@@ -48,7 +55,7 @@ public final class MicroBatcher<T> {
             oldestAddedAtMs = nowMs;
         }
         newestAddedAtMs = nowMs;
-        behind = ageOnArrivalMs > policy.maxDelay().toMillis();
+        behind = ageOnArrivalMs > Math.max(BACKLOG_AGE.toMillis(), BACKLOG_PATIENCE * policy.maxDelay().toMillis());
         items.add(item);
         return isFull();
     }

@@ -49,11 +49,21 @@ class MicroBatcherTest {
     }
 
     @Test
+    void itemsDelayedByABusyHostAreNotABacklog() {
+        batcher.add("a", 100, 120); // a model run and a commit kept the poll waiting: 120 ms late
+        assertThat(batcher.isBehind()).isFalse();
+        assertThat(batcher.isDue(110)).as("runs after max delay, as any caught-up item").isTrue();
+        batcher.add("b", 200, MicroBatcher.BACKLOG_AGE.toMillis() + 1);
+        assertThat(batcher.isBehind()).as("half a second late: a backlog").isTrue();
+        assertThat(batcher.isDue(210)).isFalse();
+    }
+
+    @Test
     void behindABacklogABatchFillsToMaxSizeAndRunsEarlierOnlyWhenTheBacklogEnds() {
         MicroBatcher<Integer> wide = new MicroBatcher<>(new BatchPolicy(1000, Duration.ofMillis(10)));
         for (int i = 0; i < 20; i++) {
-            wide.add(i, i * 25L, 500);
-            assertThat(wide.isDue(i * 25L + 24)).as("items 25 ms apart, each already 500 ms old").isFalse();
+            wide.add(i, i * 25L, 2_000);
+            assertThat(wide.isDue(i * 25L + 24)).as("items 25 ms apart, each already 2 s old").isFalse();
         }
         long lastAdd = 19 * 25L;
         assertThat(wide.isDue(lastAdd + 10L * MicroBatcher.BACKLOG_PATIENCE - 1)).isFalse();
