@@ -101,8 +101,11 @@ def quarter_to_saturation(run: dict) -> tuple[float, float] | None:
     return quarter["service_cpu_ms_per_event"], sat["service_cpu_ms_per_event"]
 
 
-def done_when(run: dict) -> list[dict]:
-    """The issue's four criteria: what was measured and whether it passes (None: the run did not measure it)."""
+def done_when(run: dict, alternative: dict | None = None) -> list[dict]:
+    """The issue's four criteria: what was measured and whether it passes (None: the run did not measure it).
+
+    `alternative`: the at-least-once run, whose p99 at half of its saturation is the documented alternative to
+    exactly-once's."""
     sat, per_record, half = scenario(run, "saturation"), scenario(run, "per-record"), scenario(run, "rate-50pct")
     ceiling = run["raw_ceiling"]["imagesPerSecond"]
     sat_tp = sat["throughput_events_per_s"] if sat else None
@@ -125,6 +128,13 @@ def done_when(run: dict) -> list[dict]:
                      "measured": "n/a" if p99 is None else
                      f"{p99:,.0f} ms at {half['settings']['offered_events_per_s']:,.1f} ev/s",
                      "passed": None if p99 is None else p99 <= MAX_P99_MS_AT_HALF_LOAD})
+    alt_half = scenario(alternative, "rate-50pct") if alternative else None
+    if alt_half:
+        alt_p99 = alt_half["latency_ms"]["p99"]
+        criteria.append({"criterion": f"... or at-least-once (the documented alternative): p99 <= "
+                                      f"{MAX_P99_MS_AT_HALF_LOAD:.0f} ms at half of its saturation",
+                         "measured": f"{alt_p99:,.0f} ms at {alt_half['settings']['offered_events_per_s']:,.1f} ev/s",
+                         "passed": alt_p99 <= MAX_P99_MS_AT_HALF_LOAD})
 
     cpu = quarter_to_saturation(run)
     criteria.append({"criterion": f"service CPU per event at a quarter of saturation <= "
@@ -136,10 +146,10 @@ def done_when(run: dict) -> list[dict]:
     return criteria
 
 
-def done_when_block(run: dict, label: str) -> list[str]:
+def done_when_block(run: dict, label: str, alternative: dict | None = None) -> list[str]:
     verdict = {True: "**PASS**", False: "**FAIL**", None: "not measured"}
     lines = [f"## Done when ({label})", "", "| criterion | measured | |", "|---|---|---|"]
-    lines += [f"| {c['criterion']} | {c['measured']} | {verdict[c['passed']]} |" for c in done_when(run)]
+    lines += [f"| {c['criterion']} | {c['measured']} | {verdict[c['passed']]} |" for c in done_when(run, alternative)]
     return lines
 
 

@@ -127,6 +127,7 @@ def e2e_section(e2e: dict, ort: dict, title: str) -> list[str]:
         total = sum(s["images_by_batch_size"].values()) or 1
         top = sorted(s["images_by_batch_size"].items(), key=lambda kv: -kv[1])[:6]
         lines.append(f"- {s['name']}: " + ", ".join(f"{k}: {100 * v / total:.0f}%" for k, v in top))
+    lines += [""] + latency_parts_table(e2e)
     for table in (cpu_report.cpu_table(e2e), cpu_report.shares_table(e2e)):
         lines += [""] + table if table else []
     cpu = cpu_report.quarter_to_saturation(e2e)
@@ -134,6 +135,49 @@ def e2e_section(e2e: dict, ort: dict, title: str) -> list[str]:
         lines += ["", f"Service CPU per event at a quarter of saturation / at saturation: {cpu[0]:.2f} / "
                   f"{cpu[1]:.2f} ms = **{cpu[0] / cpu[1]:.2f}x** (target <= "
                   f"{cpu_report.MAX_CPU_RATIO_QUARTER_TO_SATURATION})."]
+    return lines
+
+
+def side_by_side(runs: list[tuple[str, dict]]) -> list[str]:
+    """One row per run of this bin/bench: the figures the issue asks about, with ratios to the run as served."""
+    served_sat = scenario(runs[0][1], "saturation")
+    lines = ["## Side by side (one bin/bench run)", "",
+             "Every variant ran in the same `bin/bench` invocation, one after another on the same machine; ratios are "
+             "to the run as served. Latency is p50 / p99 ms; CPU is the service's ms per event.", "",
+             "| run | saturation ev/s | vs served | of its raw ceiling | quarter load p50 / p99 | half load p50 / p99 "
+             "| CPU at saturation | CPU at quarter | quarter / saturation |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, run in runs:
+        sat, quarter, half = scenario(run, "saturation"), scenario(run, "rate-25pct"), scenario(run, "rate-50pct")
+        if not sat:
+            continue
+        tp = sat["throughput_events_per_s"]
+        lat = lambda s: f"{fmt(s['latency_ms']['p50'], 0)} / {fmt(s['latency_ms']['p99'], 0)}" if s else "n/a"  # noqa: E731
+        cpu_sat = sat.get("service_cpu_ms_per_event")
+        cpu_q = quarter.get("service_cpu_ms_per_event") if quarter else None
+        lines.append(f"| {label} | {fmt(tp)} | {fmt(ratio(tp, served_sat['throughput_events_per_s']), 2)}x | "
+                     f"{fmt(ratio(tp, run['raw_ceiling']['imagesPerSecond']), 2)} | {lat(quarter)} | {lat(half)} | "
+                     f"{fmt(cpu_sat, 2)} | {fmt(cpu_q, 2)} | {fmt(ratio(cpu_q, cpu_sat), 2)} |")
+    return lines
+
+
+def latency_parts_table(e2e: dict) -> list[str]:
+    """Where each result's latency went (from the result's received_at and scored_at), and the stream thread's time."""
+    rows = [s for s in e2e["scenarios"] if "latency_parts_ms" in s]
+    if not rows:
+        return []
+    parts = (("sent_to_read", "sent -> read by the service"), ("read_to_scored", "read -> scored (batch wait + model)"),
+             ("scored_to_visible", "scored -> visible (commit + fetch)"))
+    head = [f"{label} p50 / p99 ms" for _, label in parts]
+    lines = ["Latency by part, and the stream thread's time (Kafka Streams' thread metrics over their last 30 s):",
+             "", "| scenario | " + " | ".join(head) + " | commits/s | commit ms avg / max |",
+             "|---|" + "---:|" * (len(head) + 2)]
+    for s in rows:
+        cells = [f"{fmt(s['latency_parts_ms'][k].get('p50'), 0)} / {fmt(s['latency_parts_ms'][k].get('p99'), 0)}"
+                 for k, _ in parts]
+        t = s.get("stream_thread_time", {})
+        cells += [fmt(t.get("commit_rate")), f"{fmt(t.get('commit_latency_avg'), 1)} / {fmt(t.get('commit_latency_max'), 0)}"]
+        lines.append(f"| {s['name']} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -244,7 +288,9 @@ def main(argv=None):
         md += [f"> **The machine was not quiet when this run started** (CPU {before['busy_fraction'] * 100:.0f}% busy, "
                f"load {' '.join(before['loadavg'])}; busiest: {'; '.join(before['top_processes'][:3])}). Treat the "
                "absolute figures as a lower bound; the ratios measured back to back are less affected.", ""]
-    md += cpu_report.done_when_block(e2e, f"{model_label}, {e2e.get('label', 'as served')}") + [""]
+    at_least_once = next((alt for alt in alts if setting(alt, "processing_guarantee") == "at_least_once"), None)
+    md += cpu_report.done_when_block(e2e, f"{model_label}, {e2e.get('label', 'as served')}", at_least_once) + [""]
+    md += side_by_side(runs) + [""]
     md += ["## Headline (one run)", "",
            "| what | value |", "|---|---|",
            f"| service at saturation / raw inference ceiling (same {setting(e2e, 'threads')} ORT threads, batch "

@@ -64,3 +64,13 @@ def test_shares_are_of_the_jvm_and_the_registry_together():
     line = cpu_report.shares_table(e2e)[-1]
 
     assert line == "| saturation | 60% | 20% | 20% | 0% | 0% | 0% | 5.00 |"
+
+
+def test_at_least_once_is_judged_as_the_alternative_only_when_it_was_measured():
+    served = run(row("saturation", 0, 100.0, 900, 4.0), row("rate-50pct", 50.0, 50.0, 240, 5.0))
+    at_least_once = run(row("saturation", 0, 110.0, 900, 4.0), row("rate-50pct", 55.0, 55.0, 45, 5.0))
+
+    assert len(cpu_report.done_when(served)) == 4
+    with_alternative = cpu_report.done_when(served, at_least_once)
+    assert [c["passed"] for c in with_alternative[2:4]] == [False, True]
+    assert with_alternative[3]["measured"] == "45 ms at 55.0 ev/s"

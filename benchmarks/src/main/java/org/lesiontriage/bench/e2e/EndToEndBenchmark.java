@@ -73,6 +73,8 @@ public final class EndToEndBenchmark {
         Boolean commitEachBatch;
         @Option(names = "--processing-guarantee", description = "exactly_once_v2 (served) or at_least_once")
         String processingGuarantee;
+        @Option(names = "--set", description = "any other service setting to try, KEY=VALUE (triage.*, kafka-streams.*); repeatable")
+        Map<String, String> set = new LinkedHashMap<>();
         @Option(names = "--ort-spin", arity = "1")
         boolean spinWait;
         @Option(names = "--rate-fractions", split = ",")
@@ -107,6 +109,7 @@ public final class EndToEndBenchmark {
             if (processingGuarantee != null) {
                 tried.put("kafka-streams.processing.guarantee", processingGuarantee);
             }
+            tried.putAll(set);
             return tried;
         }
     }
@@ -252,6 +255,12 @@ public final class EndToEndBenchmark {
                     double wallS = (collector.lastSeenMs() - startMs) / 1000.0;
                     Map<String, Object> row = summarize(scenario, collector, complete, wallS, processCores, machineBusy,
                             used);
+                    Map<String, Double> threadTime = StreamThreadTime.of(streams);
+                    row.put("stream_thread_time", threadTime);
+                    System.out.printf("%-14s stream thread: %s%n", scenario.name(), threadTime);
+                    System.out.printf("%-14s latency p99 by part: sent to read %.0f, read to scored %.0f, scored to "
+                                    + "visible %.0f ms%n", scenario.name(), part(row, "sent_to_read"),
+                            part(row, "read_to_scored"), part(row, "scored_to_visible"));
                     System.out.printf("%-14s batch<=%-3d rate %7.1f/s: %5d events %7.1f events/s, latency p50 %6.0f "
                                     + "p95 %6.0f p99 %6.0f max %6.0f ms, mean batch %5.1f, CPU %.2f cores (machine %.0f%%), "
                                     + "service %.1f ms/event%n",
@@ -263,6 +272,12 @@ public final class EndToEndBenchmark {
                 } finally {
                     streams.close(Duration.ofSeconds(30));
                 }
+            }
+
+            @SuppressWarnings("unchecked")
+            private static double part(Map<String, Object> row, String part) {
+                var parts = (Map<String, Map<String, Double>>) row.get("latency_parts_ms");
+                return parts.get(part).getOrDefault("p99", Double.NaN);
             }
 
             private static double latency(Map<String, Object> row, String key) {
@@ -288,6 +303,9 @@ public final class EndToEndBenchmark {
                 row.put("wall_s", wallS);
                 row.put("throughput_events_per_s", collector.outcomes() / wallS);
                 row.put("latency_ms", Percentiles.of(collector.latenciesMs()).summary());
+                Map<String, Object> parts = new LinkedHashMap<>();
+                collector.latencyPartsMs().forEach((part, ms) -> parts.put(part, Percentiles.of(ms).summary()));
+                row.put("latency_parts_ms", parts);
                 row.put("images_by_batch_size", collector.imagesByBatchSize());
                 row.put("mean_batch_size", batches == 0 ? 0 : results / batches);
                 row.put("inference_ms_per_image", Percentiles.of(collector.inferenceMsPerImage()).mean());

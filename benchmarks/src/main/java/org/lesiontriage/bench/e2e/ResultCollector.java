@@ -26,6 +26,9 @@ final class ResultCollector implements AutoCloseable {
     private final List<Double> latenciesMs = new ArrayList<>();
     private final Map<Integer, Integer> imagesByBatchSize = new TreeMap<>();
     private final List<Double> inferenceMsPerImage = new ArrayList<>();
+    /** Where each result's latency went: sent to read by the service, read to scored, scored to visible here. */
+    private final Map<String, List<Double>> latencyPartsMs = Map.of(
+            "sent_to_read", new ArrayList<>(), "read_to_scored", new ArrayList<>(), "scored_to_visible", new ArrayList<>());
     private int deadLetters;
     private long lastSeenMs;
 
@@ -67,6 +70,11 @@ final class ResultCollector implements AutoCloseable {
                 }
                 TriageResult result = results.deserialize(record.topic(), record.value());
                 latenciesMs.add((double) (now - record.timestamp()));
+                long read = result.getReceivedAt().toEpochMilli();
+                long scored = result.getScoredAt().toEpochMilli();
+                latencyPartsMs.get("sent_to_read").add((double) (read - record.timestamp()));
+                latencyPartsMs.get("read_to_scored").add((double) (scored - read));
+                latencyPartsMs.get("scored_to_visible").add((double) (now - scored));
                 imagesByBatchSize.merge(result.getBatchSize(), 1, Integer::sum);
                 inferenceMsPerImage.add(result.getInferenceTimeMs() / result.getBatchSize());
             }
@@ -80,6 +88,10 @@ final class ResultCollector implements AutoCloseable {
 
     List<Double> latenciesMs() {
         return latenciesMs;
+    }
+
+    Map<String, List<Double>> latencyPartsMs() {
+        return latencyPartsMs;
     }
 
     Map<Integer, Integer> imagesByBatchSize() {
