@@ -170,13 +170,15 @@ def latency_parts_table(e2e: dict) -> list[str]:
              ("scored_to_visible", "scored -> visible (commit + fetch)"))
     head = [f"{label} p50 / p99 ms" for _, label in parts]
     lines = ["Latency by part, and the stream thread's time (Kafka Streams' thread metrics over their last 30 s):",
-             "", "| scenario | " + " | ".join(head) + " | commits/s | commit ms avg / max |",
-             "|---|" + "---:|" * (len(head) + 2)]
+             "", "| scenario | " + " | ".join(head) + " | commits/s | commit ms avg / max "
+             "| images to the changelog per event |",
+             "|---|" + "---:|" * (len(head) + 3)]
     for s in rows:
         cells = [f"{fmt(s['latency_parts_ms'][k].get('p50'), 0)} / {fmt(s['latency_parts_ms'][k].get('p99'), 0)}"
                  for k, _ in parts]
         t = s.get("stream_thread_time", {})
-        cells += [fmt(t.get("commit_rate")), f"{fmt(t.get('commit_latency_avg'), 1)} / {fmt(t.get('commit_latency_max'), 0)}"]
+        cells += [fmt(t.get("commit_rate")), f"{fmt(t.get('commit_latency_avg'), 1)} / {fmt(t.get('commit_latency_max'), 0)}",
+                  fmt(s.get("changelog", {}).get("images_written_per_event"), 2)]
         lines.append(f"| {s['name']} | " + " | ".join(cells) + " |")
     return lines
 

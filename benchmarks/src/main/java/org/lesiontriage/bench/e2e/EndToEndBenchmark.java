@@ -81,6 +81,9 @@ public final class EndToEndBenchmark {
         List<Double> rateFractions = List.of(0.25, 0.5, 0.75);
         @Option(names = "--rate-seconds")
         double rateSeconds = 20;
+        @Option(names = "--rate-warmup-seconds", description = "unmeasured load at half of saturation before the fixed "
+                + "rates: the JIT is still compiling the light-load paths of broker and clients for a minute or more")
+        double rateWarmupSeconds = 0;
         @Option(names = "--ceiling-s")
         double ceilingSeconds = 3.0;
         @Option(names = "--stage-s")
@@ -150,6 +153,10 @@ public final class EndToEndBenchmark {
                 scenarios.add(runner.run(new Scenario("per-record", 1, 0, perRecordEvents, null)));
             }
             double saturated = (double) saturation.get("throughput_events_per_s");
+            if (options.rateWarmupSeconds > 0 && !options.rateFractions.isEmpty()) {
+                runner.run(new Scenario("rate-warm-up", maxBatch, saturated / 2,
+                        (int) Math.max(20, saturated / 2 * options.rateWarmupSeconds), 0.5));
+            }
             for (double fraction : options.rateFractions) {
                 double rate = fraction * saturated;
                 int count = (int) Math.max(20, rate * options.rateSeconds);
@@ -258,6 +265,10 @@ public final class EndToEndBenchmark {
                     Map<String, Double> threadTime = StreamThreadTime.of(streams);
                     row.put("stream_thread_time", threadTime);
                     System.out.printf("%-14s stream thread: %s%n", scenario.name(), threadTime);
+                    Map<String, Object> changelog = ChangelogTraffic.of(stack.bootstrapServers(), id,
+                            collector.outcomes());
+                    row.put("changelog", changelog);
+                    System.out.printf("%-14s changelog: %s%n", scenario.name(), changelog);
                     System.out.printf("%-14s latency p99 by part: sent to read %.0f, read to scored %.0f, scored to "
                                     + "visible %.0f ms%n", scenario.name(), part(row, "sent_to_read"),
                             part(row, "read_to_scored"), part(row, "scored_to_visible"));
