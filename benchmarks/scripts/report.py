@@ -198,47 +198,46 @@ def limits_section(e2e: dict, ort: dict) -> list[str]:
     serial = (stages["avro_decode_event"] + stages["image_decode_preprocess"] + inference_at_mean
               + stages["result_build_serialize"])
     measured_ms = 1000 / sat["throughput_events_per_s"]
-    kafka_ms = measured_ms - serial
     lines = ["| stage (one thread, ms per image) | ms | alone would allow (images/s) |", "|---|---:|---:|"]
     names = {"avro_decode_event": "Avro decode of the event", "image_decode_preprocess":
              "JPEG decode + resize + normalise (ImagePreprocessor)",
-             "inference_at_max_batch": f"model, per image at batch {max_batch} ({threads} ORT threads)",
+             "inference_at_max_batch": f"model, per image at batch {max_batch} ({threads} ORT threads, wall)",
              "result_build_serialize": "build + Avro-serialize the TriageResult"}
     for key, label in names.items():
         lines.append(f"| {label} | {stages[key]:.3f} | {fmt(1000 / stages[key], 0)} |")
     lines.append(f"| model, per image at the observed mean batch {mean_batch:.1f} (from the sweep) | "
                  f"{inference_at_mean:.3f} | {fmt(1000 / inference_at_mean, 0)} |")
-    kafka_text = (f"the remaining {kafka_ms:.2f} ms ({100 * kafka_ms / measured_ms:.0f}%) is Kafka in the record's "
-                  "path: fetch, the changelog writes of images still waiting for their batch at a commit (the "
-                  "store's cache keeps answered ones out of it), result produce, transaction commits every "
-                  f"{setting(e2e, 'commit_interval_ms')} ms, and "
-                  f"the broker and load generator sharing the same {os.cpu_count()} cores"
-                  if kafka_ms > 0 else
-                  "the stages alone already exceed the measured time per event, so the estimate is too coarse to "
-                  "single out Kafka")
-    lines += ["",
-              f"The stream thread does these steps one after another. At saturation the model ran batches of "
-              f"{mean_batch:.1f} images on average, so the serial work per image is about {serial:.2f} ms "
-              f"(Avro {stages['avro_decode_event']:.2f} + image {stages['image_decode_preprocess']:.2f} + model "
-              f"{inference_at_mean:.2f} + result {stages['result_build_serialize']:.2f}), i.e. at most "
-              f"{1000 / serial:.0f} events/s. Measured: {1000 / measured_ms:.1f} events/s = {measured_ms:.2f} ms per "
-              f"event; {kafka_text}. This JVM used {sat['process_cpu_ms_per_event']:.1f} ms of CPU per event "
-              f"({sat['process_cpu_cores']:.2f} cores busy)."]
-    if mean_batch < max_batch / 4:
-        decode = stages["image_decode_preprocess"]
-        lines += ["", f"Batches stay small even at saturation (mean {mean_batch:.1f} of max {max_batch}): "
-                  f"each of the {setting(e2e, 'partitions')} input partitions is a task with its own batcher, and a batch's "
-                  f"max delay ({max_delay} ms) runs from when its first image was read, while the "
-                  f"same thread spends {decode:.1f} ms decoding every following image. So a batch is flushed by age "
-                  f"after about {max_delay / decode + 1:.0f} images spread over the tasks, and "
-                  "the model runs near its batch-1 cost instead of its batch-32 cost."]
-    shares = {"image decode + preprocess": stages["image_decode_preprocess"], "inference": inference_at_mean,
-              "Kafka and waiting (fetch, changelog, produce, commits)": max(0.0, kafka_ms),
-              "Avro serde": stages["avro_decode_event"] + stages["result_build_serialize"]}
-    largest = max(shares, key=shares.get)
-    lines += ["", f"**What limits throughput now: {largest}** ({shares[largest]:.2f} of {measured_ms:.2f} ms per "
-                  f"event). Shares: " + ", ".join(f"{k} {100 * v / measured_ms:.0f}%" for k, v in shares.items())
-              + "."]
+    cpu = sat.get("cpu_ms_per_event")
+    if not cpu:
+        return lines
+    # At saturation the cores are the limit: what each part costs in CPU per event decides the rate.
+    machine_ms = cpu["this_jvm"] + (cpu.get("registry") or 0.0)
+    service_ms = sat["service_cpu_ms_per_event"]
+    model_cpu = stages["inference_at_max_batch"] * threads
+    parts = {"inference (ONNX Runtime, batch "
+             f"{max_batch}: wall x {threads} threads, an upper bound)": model_cpu,
+             "image decode + preprocess": stages["image_decode_preprocess"],
+             "the rest of the service (Kafka clients, batching, serdes, commits)": max(0.0, service_ms - model_cpu
+                                                                                        - stages["image_decode_preprocess"]),
+             "the co-located broker": cpu["broker"],
+             "JVM JIT + GC (the broker's and load generator's code too)": cpu["jvm_compiler"] + cpu["jvm_gc"],
+             "load generator + result reader": cpu["load_generator"],
+             "schema registry": cpu.get("registry") or 0.0}
+    cores = os.cpu_count() or 1
+    lines += ["", f"Decoding runs on its own thread (`PreprocessingPool`) beside the stream thread, and ONNX Runtime "
+              f"spreads each batch over {threads} threads, so at saturation the limit is the {cores} cores, not one "
+              f"thread's serial work. Measured at saturation: {1000 / measured_ms:.1f} events/s, "
+              f"{sat['machine_busy_fraction'] * 100:.0f}% of the machine busy, {machine_ms:.2f} ms of CPU per event "
+              f"in all (this JVM + the registry's), of which:", "",
+              "| part | CPU ms per event | share |", "|---|---:|---:|"]
+    for name, ms in parts.items():
+        lines.append(f"| {name} | {ms:.2f} | {100 * ms / machine_ms:.0f}% |")
+    largest = max(parts, key=parts.get)
+    lines += ["", f"**What limits throughput now: {largest}**, {parts[largest]:.2f} of {machine_ms:.2f} ms of CPU per "
+              f"event. {cores} cores / {machine_ms:.2f} ms = {cores * 1000 / machine_ms:.0f} events/s if every core "
+              f"were busy all the time; the service's own CPU per event is {service_ms:.2f} ms, of which decode + "
+              f"inference are {sat.get('work_cpu_ms_per_event', 0):.2f} (pipeline efficiency "
+              f"{sat.get('pipeline_efficiency', 0):.2f})."]
     return lines
 
 
@@ -420,12 +419,24 @@ def main(argv=None):
                    f"its own raw ceiling"
                    + (f"; p99 at its half load {fmt(alt_half['latency_ms']['p99'], 0)} ms." if alt_half else ".")]
     md += ["", "## Where the time goes", ""] + limits_section(e2e, ort)
-    if half and half["latency_ms"]["p99"] > cpu_report.MAX_P99_MS_AT_HALF_LOAD:
-        commit_ms, delay_ms = setting(e2e, "commit_interval_ms"), setting(e2e, "max_delay_ms")
-        md += ["", f"Latency: at half load p99 is {half['latency_ms']['p99']:.0f} ms. A result becomes visible to "
-               f"read_committed readers only when the stream thread commits its transaction (every {commit_ms} ms, "
-               f"`commit.interval.ms`), so up to {commit_ms} ms of any latency is waiting for the commit; on top "
-               f"come the {delay_ms} ms batch delay and the batch's decode and model time."]
+    if half and half["latency_ms"]["p99"] > cpu_report.MAX_P99_MS_AT_HALF_LOAD and "latency_parts_ms" in half:
+        parts = half["latency_parts_ms"]
+        cpu = half.get("cpu_ms_per_event", {})
+        md += ["", f"Latency: at half load p99 is {half['latency_ms']['p99']:.0f} ms (p50 "
+               f"{half['latency_ms']['p50']:.0f} ms). No single step holds it: the p99 of each part is "
+               f"{parts['sent_to_read']['p99']:.0f} ms from the send to the service reading the record, "
+               f"{parts['read_to_scored']['p99']:.0f} ms from reading to scoring (batch wait and model) and "
+               f"{parts['scored_to_visible']['p99']:.0f} ms from scoring to the result being visible (transaction "
+               f"commit and the reader's fetch); their p50s are "
+               f"{parts['sent_to_read']['p50']:.0f}, {parts['read_to_scored']['p50']:.0f} and "
+               f"{parts['scored_to_visible']['p50']:.0f} ms. The tail is the "
+               f"{os.cpu_count()} shared cores: at this load the machine was "
+               f"{half['machine_busy_fraction'] * 100:.0f}% busy, and besides the service's "
+               f"{half.get('service_cpu_ms_per_event', 0):.1f} ms per event the co-located broker took "
+               f"{cpu.get('broker', 0):.1f} ms and the JIT compiler {cpu.get('jvm_compiler', 0):.1f} ms "
+               f"(it still compiles the light-load paths of broker and clients after the "
+               f"{setting(e2e, 'rate_warmup_seconds', 0):.0f} s warm-up), so every hand-over between threads "
+               "can wait for a core while a model run holds both."]
 
     md += ["", "## GPU ceiling (not run here)", "",
            "`benchmarks/scripts/gpu_ceiling.py` measures the same ONNX model with Python onnxruntime (CUDA and "
