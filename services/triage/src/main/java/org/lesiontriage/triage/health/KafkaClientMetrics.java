@@ -5,8 +5,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -63,7 +66,7 @@ public class KafkaClientMetrics {
 
         synchronized double total() {
             Map<Map<String, String>, Double> now = new HashMap<>();
-            java.util.Collection<? extends Metric> metrics = clientMetrics();
+            Collection<? extends Metric> metrics = clientMetrics();
             if (metrics == null) {
                 return gone + lastByClient.values().stream().mapToDouble(Double::doubleValue).sum();
             }
@@ -88,7 +91,7 @@ public class KafkaClientMetrics {
      * The clients' metrics now, or null while they change under us (a stream thread being replaced): a scrape then
      * shows the last values rather than failing.
      */
-    private java.util.Collection<? extends Metric> clientMetrics() {
+    private Collection<? extends Metric> clientMetrics() {
         try {
             return streams.metrics().values();
         } catch (RuntimeException changing) {
@@ -104,9 +107,9 @@ public class KafkaClientMetrics {
         return values(group, name).filter(v -> !Double.isNaN(v)).max().orElse(0);
     }
 
-    private java.util.stream.DoubleStream values(String group, String name) {
+    private DoubleStream values(String group, String name) {
         var metrics = clientMetrics();
-        return (metrics == null ? java.util.List.<Metric>of() : metrics).stream()
+        return (metrics == null ? List.<Metric>of() : metrics).stream()
                 .filter(metric -> metric.metricName().group().equals(group) && metric.metricName().name().equals(name))
                 .map(Metric::metricValue)
                 .filter(Number.class::isInstance)

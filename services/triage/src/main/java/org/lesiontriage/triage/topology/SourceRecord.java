@@ -1,12 +1,11 @@
 package org.lesiontriage.triage.topology;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -35,8 +34,9 @@ public record SourceRecord(String topic, int partition, long offset, long timest
             return null;
         }
         // The same layout as DataOutputStream's (writeUTF, then big-endian numbers), written into an array of the
-        // exact size: an image is copied once here, not twice through a growing stream.
-        byte[] topicUtf = modifiedUtf8(record.topic);
+        // exact size: an image is copied once here, not twice through a growing stream. Kafka topic names are ASCII
+        // (letters, digits, '.', '_', '-'), whose modified UTF-8 (readUTF's) is their UTF-8.
+        byte[] topicUtf = record.topic.getBytes(StandardCharsets.UTF_8);
         ByteBuffer out = ByteBuffer.allocate(2 + topicUtf.length + 4 + 3 * 8 + 4 + length(record.key) + 4
                 + length(record.value));
         out.putShort((short) topicUtf.length).put(topicUtf);
@@ -44,17 +44,6 @@ public record SourceRecord(String topic, int partition, long offset, long timest
         putBytes(out, record.key);
         putBytes(out, record.value);
         return out.array();
-    }
-
-    private static byte[] modifiedUtf8(String text) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 + text.length());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        byte[] withLength = bytes.toByteArray();
-        return java.util.Arrays.copyOfRange(withLength, 2, withLength.length);
     }
 
     private static SourceRecord read(String ignoredTopic, byte[] data) {
