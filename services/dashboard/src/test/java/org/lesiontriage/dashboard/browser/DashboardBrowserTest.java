@@ -16,6 +16,7 @@ import org.lesiontriage.dashboard.testing.DashboardStack;
 import org.lesiontriage.dashboard.testing.DashboardStackResource;
 import org.lesiontriage.dashboard.testing.TriageTopicsPublisher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -44,7 +45,10 @@ class DashboardBrowserTest {
     @BeforeEach
     void openBrowser() {
         driver = HeadlessChromium.start(HeadlessChromium.profileDir().toPath());
+        // A form post reloads the page: an element found just before the reload goes stale, which is a reason to
+        // look again, not a failure (the condition itself must still come true within WAIT).
         wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach
