@@ -14,8 +14,6 @@ import org.lesiontriage.stack.tls.ScramUser;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    /** Largest record the broker accepts: dermoscopic originals run to several MB. */
-
     private final EmbeddedKafkaBroker broker;
     private final String clientBootstrap;
     private final String adminBootstrap;
@@ -31,7 +29,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker on a free port with a temporary log directory, deleted on close. */
     public static KafkaBroker startEphemeral() {
-        return start(0, null);
+        return startEphemeral(Map.of());
+    }
+
+    /** As {@link #startEphemeral()}, with broker settings that replace this class's (benchmarks try some). */
+    public static KafkaBroker startEphemeral(Map<String, String> overrides) {
+        return start(0, null, overrides);
     }
 
     /**
@@ -41,6 +44,10 @@ public final class KafkaBroker implements AutoCloseable {
      * @param logDir  persistent log directory (formatted on first use), or null for a temporary one
      */
     public static KafkaBroker start(int port, Path logDir) {
+        return start(port, logDir, Map.of());
+    }
+
+    private static KafkaBroker start(int port, Path logDir, Map<String, String> overrides) {
         int listenerPort = port == 0 ? FreePorts.pick() : port;
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withNodeId(1)
@@ -48,7 +55,10 @@ public final class KafkaBroker implements AutoCloseable {
                 .withKafkaPort(listenerPort)
                 .withControllerPort(FreePorts.pick())
                 .withDeleteLogDirsOnClose(logDir == null)
-                .withAdditionalProperties(properties -> configure(properties, logDir));
+                .withAdditionalProperties(properties -> {
+                    configure(properties, logDir);
+                    properties.putAll(overrides);
+                });
         if (logDir != null) {
             // A stable cluster id lets a persistent log directory be reused across restarts.
             broker.withClusterId("lesion-triage-local-000");
@@ -104,6 +114,10 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put("share.coordinator.state.topic.replication.factor", "1");
         properties.put("share.coordinator.state.topic.min.isr", "1");
         properties.put("auto.create.topics.enable", "false");
+        // A transactional produce that arrives while the previous transaction's markers are still being written
+        // waits this long on the broker before it is retried (20 ms by default): with a commit per batch that
+        // was a 20 ms stall on most batches. See docs/operations.md, "Broker settings for exactly-once latency".
+        properties.put("add.partitions.to.txn.retry.backoff.ms", "5");
         // Record sizes stay at the broker's defaults (message.max.bytes 1 MiB): topics that carry images say so
         // per topic (TopicAdmin), and the service sets its changelog's itself, as on a platform it does not own.
         if (logDir != null) {
