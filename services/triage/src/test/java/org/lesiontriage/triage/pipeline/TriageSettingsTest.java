@@ -34,7 +34,7 @@ class TriageSettingsTest {
 
         for (String key : new String[] {"processing.guarantee", "commit.interval.ms", "poll.ms",
             "consumer.max.partition.fetch.bytes", "consumer.fetch.max.bytes", "producer.max.request.size",
-            "producer.compression.type"}) {
+            "producer.compression.type", "producer.retry.backoff.ms"}) {
             assertThat(streams.getProperty(key)).as(key).isEqualTo(served.getProperty("kafka-streams." + key));
         }
         assertThat(streams.getProperty("bootstrap.servers")).isEqualTo("broker:9092");
