@@ -23,9 +23,9 @@ final class BenchStack implements AutoCloseable {
     }
 
     /** Starts both; the broker's threads are tagged as the broker's. */
-    static BenchStack start(ThreadClassifier threads) throws Exception {
+    static BenchStack start(ThreadClassifier threads, Map<String, String> brokerSettings) throws Exception {
         Path work = Files.createTempDirectory("triage-bench");
-        KafkaBroker broker = threads.tagNewThreads(CpuGroup.BROKER, KafkaBroker::startEphemeral);
+        KafkaBroker broker = threads.tagNewThreads(CpuGroup.BROKER, () -> KafkaBroker.startEphemeral(brokerSettings));
         BenchStack stack = new BenchStack(broker, RegistryServer.start(0, 0, work), work);
         // The registry is a child JVM: stop it even when the benchmark is interrupted.
         Runtime.getRuntime().addShutdownHook(new Thread(stack.registry::close, "stop-registry"));

@@ -61,8 +61,8 @@ public final class EndToEndBenchmark {
         int warmupEvents = 300;
         @Option(names = "--stream-threads")
         int streamThreads = 1;
-        @Option(names = "--max-delay-ms")
-        int maxDelayMs = 10;
+        @Option(names = "--max-delay-ms", description = "longest wait of a partial batch (2 as served)")
+        int maxDelayMs = 2;
         /** The service commits every 100 ms: results become visible then, which sets the latency floor. */
         @Option(names = "--commit-interval-ms")
         int commitIntervalMs = 100;
@@ -75,6 +75,9 @@ public final class EndToEndBenchmark {
         String processingGuarantee;
         @Option(names = "--set", description = "any other service setting to try, KEY=VALUE (triage.*, kafka-streams.*); repeatable")
         Map<String, String> set = new LinkedHashMap<>();
+        @Option(names = "--broker-set", description = "a setting of the benchmark's broker to try instead of the local "
+                + "stack's, KEY=VALUE; repeatable")
+        Map<String, String> brokerSet = new LinkedHashMap<>();
         @Option(names = "--ort-spin", arity = "1")
         boolean spinWait;
         @Option(names = "--rate-fractions", split = ",")
@@ -129,7 +132,7 @@ public final class EndToEndBenchmark {
         ThreadClassifier threadGroups = new ThreadClassifier(proc);
         threadGroups.tagCurrentThread(CpuGroup.LOAD_GENERATOR); // main drives the load and reads the results
 
-        try (BenchStack stack = BenchStack.start(threadGroups);
+        try (BenchStack stack = BenchStack.start(threadGroups, options.brokerSet);
              ServiceClassifierRunner model = new ServiceClassifierRunner(loadClassifier(threadGroups, modelDir,
                      InferenceOptions.cpu(threads).withSpinWait(options.spinWait)), maxBatch);
              LoadGenerator load = threadGroups.tagNewThreads(CpuGroup.LOAD_GENERATOR,
