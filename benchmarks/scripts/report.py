@@ -241,6 +241,40 @@ def limits_section(e2e: dict, ort: dict) -> list[str]:
     return lines
 
 
+def gpu_section(folder: Path, model: dict, e2e: dict) -> list[str]:
+    """The GPU ceiling measured on a GPU machine (benchmarks/scripts/gpu_ceiling.py), kept beside the report because
+    bin/bench runs where there may be no GPU."""
+    md = ["", "## GPU ceiling", "",
+          "`benchmarks/scripts/gpu_ceiling.py` measures the served network on an NVIDIA GPU: Python onnxruntime with "
+          "the CUDA and TensorRT execution providers where that onnxruntime has them, and the same network in PyTorch "
+          "(colour constancy and mirror views included), fp32 and fp16, batch 1 to 1024, the input already on the "
+          "GPU (the compute ceiling, without host-to-device copies):", "",
+          "```sh", f"python3 benchmarks/scripts/gpu_ceiling.py --model-dir {model.get('dir', '?')} "
+          "--out gpu-ceiling.json", "```", ""]
+    files = sorted(folder.glob("gpu-ceiling-*.json")) if folder.is_dir() else []
+    if not files:
+        return md + ["No GPU figures are kept with this report (none under `docs/benchmarks/gpu/`).", ""]
+    cpu = e2e.get("raw_ceiling", {}).get("imagesPerSecond")
+    for f in files:
+        run = json.loads(f.read_text())
+        meta = run.get("measured", {})
+        md += [f"From [{f.name}](benchmarks/gpu/{f.name}), {meta.get('at', '?')}: {meta.get('machine', run.get('gpu'))}, "
+               f"PyTorch {meta.get('torch', '?')}, onnxruntime {run.get('onnxruntime')}. {meta.get('note', '')}", "",
+               "| engine | precision | batch | images/s | median ms per batch |" + (" x the CPU ceiling |" if cpu else ""),
+               "|---|---|---:|---:|---:|" + ("---:|" if cpu else "")]
+        for r in run["rows"]:
+            if r["batch"] in (1, 8, 32, 128, 1024):
+                md.append(f"| {r['engine']} | {r['precision']} | {r['batch']} | {r['images_per_s']:,.0f} | "
+                          f"{r['median_ms']:.2f} |" + (f" {r['images_per_s'] / cpu:.1f}x |" if cpu else ""))
+        md.append("")
+    if cpu:
+        md += [f"The CPU ceiling is this report's: {cpu:.1f} images/s at batch 32 with 2 ONNX Runtime threads. On the "
+               "GPU a batch of 1 costs about what a batch of 32 costs (kernel launches, not arithmetic), so there the "
+               "service should batch: `triage.batch.max-size` 128 or more and a max-delay of tens of milliseconds "
+               "(docs/deploy.md).", ""]
+    return md
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--raw", required=True, help="folder with the JSON of one bin/bench run")
@@ -444,14 +478,7 @@ def main(argv=None):
                f"{setting(e2e, 'rate_warmup_seconds', 0):.0f} s warm-up), so every hand-over between threads "
                "can wait for a core while a model run holds both."]
 
-    md += ["", "## GPU ceiling (not run here)", "",
-           "`benchmarks/scripts/gpu_ceiling.py` measures the same ONNX model with Python onnxruntime (CUDA and "
-           "TensorRT execution providers when present) and the same architecture in PyTorch, fp32 and fp16, "
-           "batch 1 to 1024, on a machine with an NVIDIA GPU:", "",
-           "```sh", f"/usr/bin/python3 benchmarks/scripts/gpu_ceiling.py --model-dir {model.get('dir', '?')} "
-           "--out gpu-ceiling.json", "```", "",
-           "It prints a table and writes JSON; without a GPU or onnxruntime it says so and exits with status 3. "
-           "This machine has no GPU, so there are no GPU figures in this report.", ""]
+    md += gpu_section(doc.parent / "benchmarks" / "gpu", model, e2e)
 
     md += ["## Commands of this run", "", "```sh"] + command_lines + ["```",
            "", f"Raw reports: [{rel(raw)}]({rel(raw)}/).", ""]
