@@ -59,7 +59,10 @@ class TrainConfig:
                 "proportion to the square root of their size, classes balanced within each), or none"})
     label_smoothing: float = 0.0
     augment: bool = field(default=True, metadata={"help": "random flips, rotations, shear, zoom, jitter"})
-    bf16: bool = field(default=True, metadata={"help": "bfloat16 autocast on the CPU (AMX); --no-bf16 for fp32"})
+    precision: str = field(default="auto", metadata={
+        "choices": ("auto", "bf16", "fp32"),
+        "help": "bf16: bfloat16 autocast on the CPU; auto: bf16 only where the CPU computes bf16 natively "
+                "(avx512_bf16 or amx_bf16; elsewhere it is emulated and slower), fp32 otherwise"})
     seed: int = 42
     threads: int = 2
     output_dir: str = "runs"
@@ -146,6 +149,7 @@ def run_dir(cfg: TrainConfig) -> Path:
 
 def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True) -> dict:
     torch.set_num_threads(cfg.threads)
+    bf16 = utils.use_bf16(cfg.precision)
     seed_everything(cfg.seed)
     out = run_dir(cfg)
     out.mkdir(parents=True, exist_ok=True)
@@ -182,7 +186,7 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
 
     per_source = {s: [int(((train_d.sources() == s) & (train_d.labels == c)).sum()) for c in (0, 1)]
                   for s in sorted(set(train_d.sources()))}
-    meta = {"config": cfg.to_dict(),
+    meta = {"config": cfg.to_dict(), "bf16_autocast": bf16,
             "architecture": models.architecture_name(cfg.model, cfg.batchnorm, cfg.head, cfg.colour, cfg.tta),
             "description": models.describe(cfg.model, cfg.batchnorm, cfg.dropout, cfg.head, cfg.colour, cfg.tta),
             "parameters": models.count_parameters(model), "data_manifest_sha256": manifests[sources.ISIC2017],
@@ -192,7 +196,8 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
             "augment": augment.cfg.to_dict(), "class_weights": None if weights is None else weights.tolist()}
     print(f"{meta['architecture']}: {meta['parameters']:,} parameters; train {n} "
           f"(melanoma {int(train_d.labels.sum())}; by source {per_source}), validation {len(val_d)}; "
-          f"{cfg.epochs} epochs, balance {cfg.balance}, bf16 {cfg.bf16}", flush=True)
+          f"{cfg.epochs} epochs, balance {cfg.balance}, {'bf16 autocast' if bf16 else 'fp32'} "
+          f"(precision {cfg.precision})", flush=True)
 
     for epoch in range(start_epoch, cfg.epochs):
         t0 = time.time()
@@ -211,7 +216,7 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
             x = augment(x, gen)
             for g in opt.param_groups:
                 g["lr"] = cfg.lr * lr_factor(step, total_steps, warmup, cfg.schedule, cfg.min_lr_ratio)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 logits = model(x)
             logits = logits.float()
             loss = F.cross_entropy(logits, y, weight=weights, label_smoothing=cfg.label_smoothing)

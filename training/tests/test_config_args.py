@@ -18,10 +18,10 @@ def test_no_arguments_give_the_dataclass_defaults():
 
 def test_every_field_is_an_option():
     cfg = parse("--model", "triagenet", "--colour", "shades_of_gray", "--tta", "2", "--epochs", "3",
-                "--lr", "0.0005", "--no-batchnorm", "--no-bf16", "--balance", "source_sampler",
+                "--lr", "0.0005", "--no-batchnorm", "--precision", "fp32", "--balance", "source_sampler",
                 "--label-smoothing", "0.1", "--ham10000", "", "--limit-train", "40", "--run-name", "x")
     assert cfg.model == "triagenet" and cfg.colour == "shades_of_gray" and cfg.tta == 2 and cfg.epochs == 3
-    assert cfg.lr == 0.0005 and cfg.batchnorm is False and cfg.bf16 is False
+    assert cfg.lr == 0.0005 and cfg.batchnorm is False and cfg.precision == "fp32"
     assert cfg.balance == "source_sampler" and cfg.label_smoothing == 0.1
     assert cfg.ham10000 is None and cfg.limit_train == 40 and cfg.run_name == "x"
     p = argparse.ArgumentParser()
