@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
 import org.lesiontriage.bench.common.ProcCpu;
+import org.lesiontriage.bench.common.ServedSettings;
 import org.lesiontriage.clinictools.metrics.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
@@ -47,10 +48,10 @@ public final class EndToEndBenchmark {
         Path images = Path.of("../shared/data/isic/test");
         @Option(names = "--corpus-limit")
         int corpusLimit = 1000;
-        @Option(names = "--threads", description = "ONNX Runtime intra-op threads (2 as served)")
-        int threads = 2;
-        @Option(names = "--max-batch")
-        int maxBatch = 32;
+        @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: as served)")
+        Integer threads;
+        @Option(names = "--max-batch", description = "default: as served")
+        Integer maxBatch;
         @Option(names = "--partitions", description = "as bin/stack creates them")
         int partitions = 3;
         @Option(names = "--events")
@@ -59,13 +60,13 @@ public final class EndToEndBenchmark {
         Integer perRecordEvents;
         @Option(names = "--warmup-events")
         int warmupEvents = 300;
-        @Option(names = "--stream-threads")
-        int streamThreads = 1;
-        @Option(names = "--max-delay-ms", description = "longest wait of a partial batch (2 as served)")
-        int maxDelayMs = 2;
-        /** The service commits every 100 ms: results become visible then, which sets the latency floor. */
-        @Option(names = "--commit-interval-ms")
-        int commitIntervalMs = 100;
+        @Option(names = "--stream-threads", description = "default: as served")
+        Integer streamThreads;
+        @Option(names = "--max-delay-ms", description = "longest wait of a partial batch (default: as served)")
+        Integer maxDelayMs;
+        /** Without a commit per batch, results become visible at each commit, which then sets the latency floor. */
+        @Option(names = "--commit-interval-ms", description = "default: as served")
+        Integer commitIntervalMs;
         /** The service turns ONNX Runtime's spin-waiting off; --ort-spin true measures its default. */
         @Option(names = "--preprocess-threads", description = "image decoding threads beside the stream thread (served: 1; 0 = on the stream thread)")
         Integer preprocessThreads;
@@ -103,6 +104,15 @@ public final class EndToEndBenchmark {
             EndToEndBenchmark.run(this);
         }
 
+        /** Options left out take the service's value, so that the report shows what ran. */
+        void fillInServed(ServedSettings served) {
+            threads = threads != null ? threads : served.intraOpThreads();
+            maxBatch = maxBatch != null ? maxBatch : served.maxBatch();
+            streamThreads = streamThreads != null ? streamThreads : served.streamThreads();
+            maxDelayMs = maxDelayMs != null ? maxDelayMs : Math.toIntExact(served.maxDelay().toMillis());
+            commitIntervalMs = commitIntervalMs != null ? commitIntervalMs : served.commitIntervalMs();
+        }
+
         /** The service settings this run tries instead of the served ones (none: as served). */
         Map<String, String> triedSettings() {
             Map<String, String> tried = new LinkedHashMap<>();
@@ -122,8 +132,11 @@ public final class EndToEndBenchmark {
 
     static void run(Options options) throws Exception {
         Path modelDir = options.modelDir();
+        options.fillInServed(ServedSettings.read());
         int threads = options.threads;
         int maxBatch = options.maxBatch;
+        int streamThreads = options.streamThreads;
+        int commitIntervalMs = options.commitIntervalMs;
         int events = options.events;
         Duration maxDelay = Duration.ofMillis(options.maxDelayMs);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -146,7 +159,7 @@ public final class EndToEndBenchmark {
                     ceiling.imagesPerSecond());
 
             Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, options.partitions,
-                    options.streamThreads, maxDelay, options.commitIntervalMs, options.triedSettings(), threadGroups,
+                    streamThreads, maxDelay, commitIntervalMs, options.triedSettings(), threadGroups,
                     new ThreadCpuMeter(proc, threadGroups, stack.registryPid()));
             runner.run(new Scenario("warm-up", maxBatch, 0, options.warmupEvents, null));
             Map<String, Object> saturation = runner.run(new Scenario("saturation", maxBatch, 0, events, null));

@@ -13,14 +13,14 @@ import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
-import org.lesiontriage.triage.topology.InMemoryAttemptLedger;
+import org.lesiontriage.triage.failures.InMemoryAttemptLedger;
 import org.lesiontriage.triage.topology.OffsetWindow;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
 
 /**
- * The service's topology in a KafkaStreams instance with the service's stream settings (application.properties):
- * exactly_once_v2, commit every 100 ms, poll 10 ms, one stream thread unless told otherwise, 16 MiB fetches, lz4 outputs.
+ * The service's topology in a KafkaStreams instance with the service's stream settings (its application.properties),
+ * except for the stream threads and commit interval the benchmark sets (as served unless told otherwise).
  */
 final class TriagePipeline {
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.lesiontriage.bench.common.BenchCommand;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
+import org.lesiontriage.bench.common.ServedSettings;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
 import org.lesiontriage.clinictools.metrics.Percentiles;
@@ -39,8 +40,8 @@ public final class PrecisionBenchmark extends BenchCommand {
     int limit = Integer.MAX_VALUE;
     @Option(names = "--batches", split = ",")
     List<Integer> batches = List.of(1, 8, 32);
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (the service's default: 2)")
-    int threads = 2;
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: as served)")
+    Integer threads;
     @Option(names = "--rounds", description = "alternations of the two models per batch size")
     int rounds = 5;
     @Option(names = "--warmup-s")
@@ -57,6 +58,7 @@ public final class PrecisionBenchmark extends BenchCommand {
     @Override
     protected void run() throws Exception {
         Map<String, Object> report = new LinkedHashMap<>();
+        threads = threads != null ? threads : ServedSettings.read().intraOpThreads();
         try (LesionClassifier reference = LesionClassifier.load(modelDir(), InferenceOptions.cpu(threads));
              LesionClassifier variant = LesionClassifier.load(variantDir, InferenceOptions.cpu(threads))) {
             report.put("reference", describe(modelDir(), reference));

@@ -5,18 +5,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.lesiontriage.bench.common.ServedSettings;
 import picocli.CommandLine;
 
 @Tag("unit")
 class EndToEndOptionsTest {
 
+    private final ServedSettings served = ServedSettings.read();
+
     @Test
     void settingsHoldEveryOptionsValueBySnakeCaseNameButNotTheOutputFile() {
         EndToEndBenchmark.Options options = new EndToEndBenchmark.Options();
         new CommandLine(options).parseArgs("--max-delay-ms", "50", "--rate-fractions", "0.25,0.5", "--out", "x.json");
+        options.fillInServed(served);
 
-        assertThat(options.settings()).containsEntry("max_delay_ms", 50).containsEntry("threads", 2)
+        assertThat(options.settings()).containsEntry("max_delay_ms", 50)
+                .containsEntry("threads", served.intraOpThreads())
                 .containsEntry("rate_fractions", List.of(0.25, 0.5)).containsEntry("model_dir", "models/triagenet/2.0.0")
                 .containsEntry("label", "as served").doesNotContainKey("out");
+    }
+
+    @Test
+    void withoutOptionsARunIsAsServed() {
+        EndToEndBenchmark.Options options = new EndToEndBenchmark.Options();
+        new CommandLine(options).parseArgs();
+        options.fillInServed(served);
+
+        assertThat(options.settings()).containsEntry("threads", served.intraOpThreads())
+                .containsEntry("max_batch", served.maxBatch())
+                .containsEntry("max_delay_ms", Math.toIntExact(served.maxDelay().toMillis()))
+                .containsEntry("stream_threads", served.streamThreads())
+                .containsEntry("commit_interval_ms", served.commitIntervalMs());
+        assertThat(options.triedSettings()).as("nothing tried instead of the served settings").isEmpty();
     }
 }
