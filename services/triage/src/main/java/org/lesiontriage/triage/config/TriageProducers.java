@@ -13,7 +13,7 @@ import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
 import org.lesiontriage.triage.rescore.ReplaySettings;
-import org.lesiontriage.triage.topology.AttemptLedger;
+import org.lesiontriage.triage.failures.AttemptLedger;
 import org.lesiontriage.triage.topology.DeadLetterTopicLimit;
 import org.lesiontriage.triage.topology.TriageComponents;
 

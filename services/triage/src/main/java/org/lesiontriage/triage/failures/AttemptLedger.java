@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.topology;
+package org.lesiontriage.triage.failures;
 
 /**
  * Durable memory of failed attempts per input partition, outside the exactly-once transaction: it survives

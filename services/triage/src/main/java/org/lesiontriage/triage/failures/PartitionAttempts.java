@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.topology;
+package org.lesiontriage.triage.failures;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.topology;
+package org.lesiontriage.triage.failures;
 
 /**
  * How many times one record may fail before it is set aside as a {@code REPEATED_FAILURE} dead letter, and how

@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.topology;
+package org.lesiontriage.triage.failures;
 
 import org.jboss.logging.Logger;
 
@@ -32,6 +32,10 @@ final class RecordAttempts {
         this.topic = topic;
         this.partition = partition;
         this.state = ledger.load(topic, partition);
+    }
+
+    int partition() {
+        return partition;
     }
 
     boolean started() {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.ModelRef;
+import org.lesiontriage.triage.failures.RejectedInputException;
 
 /**
  * Builds the dead letter of a rejected input: reason, source coordinates, the original bytes with their size and

@@ -1,10 +1,11 @@
 package org.lesiontriage.triage.topology;
 
-import org.lesiontriage.contracts.ReasonCode;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
+import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.registry.RegistrySerdeException;
+import org.lesiontriage.triage.failures.RejectedInputException;
 
 /**
  * Turns raw record bytes into a checked LesionImageEvent, or says why not. Deserializing here rather than in

@@ -5,6 +5,8 @@ import java.util.Map;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.failures.AttemptLedger;
+import org.lesiontriage.triage.failures.PoisonPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.imaging.PreprocessingPool;

@@ -1,6 +1,5 @@
 package org.lesiontriage.triage.topology;
 
-import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
@@ -16,15 +15,17 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.lesiontriage.contracts.LesionImageEvent;
-import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.batching.MicroBatcher;
+import org.lesiontriage.triage.failures.FailureHandler;
+import org.lesiontriage.triage.failures.RejectedInputException;
 import org.lesiontriage.triage.imaging.ImageRejectedException;
 import org.lesiontriage.triage.imaging.PreprocessingPool;
-import org.lesiontriage.registry.RegistrySerdeException;
 
 /**
- * Reads image events, dead-letters what cannot be triaged, and scores the rest in micro-batches.
+ * Reads image events, prepares their images, batches them, scores each batch and forwards the results. What a
+ * failure means for a record (a dead letter, a retry, a counted attempt) is decided by the task's
+ * {@link FailureHandler}, through which each step runs.
  *
  * <p>Each image waiting for its batch is also kept, as its raw record, in a changelogged store keyed by offset.
  * Under exactly-once the store's changes commit together with the input offsets, so after a crash the restored
@@ -48,8 +49,8 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     private final FloatBuffer batchBuffer;
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, SourceRecord> pending;
-    /** This task's failed attempts; created with the first record, when the input partition is known. */
-    private RecordAttempts attempts;
+    /** Decides what each failure means for this task's records (see {@link #failures(SourceRecord)}). */
+    private FailureHandler<SourceRecord> failures;
     /** Restored images waiting to be processed one at a time (after a restart that made no progress). */
     private final ArrayDeque<SourceRecord> deferred = new ArrayDeque<>();
 
@@ -58,6 +59,15 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      * the image, and the tensor being decoded.
      */
     private record PendingImage(SourceRecord source, LesionImageEvent event, PreprocessingPool.PendingTensor tensor) {
+
+        /** The decoded tensor, or the decoder's refusal as this event's rejection. */
+        float[] decodedTensor() throws RejectedInputException {
+            try {
+                return tensor.get();
+            } catch (ImageRejectedException e) {
+                throw new RejectedInputException(e.reason(), e.getMessage(), String.valueOf(event.getEventId()));
+            }
+        }
     }
 
     TriageProcessor(TriageComponents components) {
@@ -82,12 +92,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         RecordMetadata where = context.recordMetadata().orElseThrow();
         SourceRecord source = new SourceRecord(where.topic(), where.partition(), where.offset(), record.timestamp(),
                 context.currentSystemTimeMs(), record.key(), record.value());
-        RecordAttempts tries = attempts(source);
-        if (!tries.started()) {
-            tries.start(source.offset());
-        }
+        failures(source).arrived(source);
         processDeferred();
-        if (tries.careful()) {
+        if (failures.careful()) {
             processAlone(source);
         } else {
             processInBatch(source);
@@ -95,55 +102,28 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     }
 
     private void processInBatch(SourceRecord source) {
-        PendingImage image;
-        try {
-            image = prepare(source);
-        } catch (RejectedInputException rejected) {
-            deadLetter(source, rejected);
-            return;
-        } catch (RegistrySerdeException transientFailure) {
-            throw transientFailure; // the registry is down: not the record's fault
-        } catch (RuntimeException | Error failure) {
-            attempts(source).failed(source.offset());
-            throw failure;
-        }
-        pending.put(source.offset(), source);
-        batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
-        if (batcher.isFull() && !(lookAhead && batcher.isBehind() && batcher.size() < 2 * batcher.policy().maxSize())) {
-            flush();
-        }
+        failures.attempt(source, () -> prepare(source)).ifPresent(image -> {
+            pending.put(source.offset(), source);
+            batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
+            if (batcher.isFull() && !(lookAhead && batcher.isBehind() && batcher.size() < 2 * batcher.policy().maxSize())) {
+                flush();
+            }
+        });
     }
 
     /**
-     * After a restart that made no progress: the record is counted before it is touched, scored in a batch of its
-     * own and committed on its own, so the one that keeps failing is found and, at the limit, set aside.
+     * After a restart that made no progress: the record is scored in a batch of its own and committed on its own,
+     * so the one that keeps failing is found ({@link FailureHandler#alone}).
      */
     private void processAlone(SourceRecord source) {
-        RecordAttempts tries = attempts(source);
-        if (tries.exhausted(source.offset())) {
-            pending.delete(source.offset());
-            deadLetter(source, new RejectedInputException(ReasonCode.REPEATED_FAILURE, "Processing failed "
-                    + tries.triesOf(source.offset()) + " times on this record (the stream thread or the process died "
-                    + "with it); set aside so that partition " + source.partition() + " moves on", null));
-            tries.passed(source.offset());
-            context.commit();
-            return;
-        }
         flush(); // whatever waits goes first, in its own model run
-        tries.before(source.offset());
-        try {
+        failures.alone(source, () -> {
             PendingImage image = prepare(source);
             pending.put(source.offset(), source);
             batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
             flush();
-        } catch (RejectedInputException rejected) {
-            pending.delete(source.offset());
-            deadLetter(source, rejected);
-        } catch (RegistrySerdeException transientFailure) {
-            tries.forgive(source.offset());
-            throw transientFailure;
-        }
-        tries.succeeded(source.offset());
+            return image;
+        });
         context.commit();
     }
 
@@ -167,8 +147,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     }
 
     /**
-     * Images read but not answered before a restart. Normally they rejoin the batcher at once; when the restart
-     * made no progress they wait to be processed one at a time, before any new record.
+     * Images read but not answered before a restart. Normally they rejoin the batcher at once (one that no longer
+     * passes the checks, because limits changed, becomes a dead letter); when the restart made no progress they wait
+     * to be processed one at a time, before any new record.
      */
     private void requeueRestoredImages() {
         List<SourceRecord> restored = new ArrayList<>();
@@ -179,25 +160,14 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             return;
         }
         restored.sort(Comparator.comparingLong(SourceRecord::offset));
-        RecordAttempts tries = attempts(restored.get(0));
-        tries.start(restored.get(0).offset());
-        if (tries.careful()) {
+        failures(restored.get(0)).arrived(restored.get(0));
+        if (failures.careful()) {
             deferred.addAll(restored);
             return;
         }
         for (SourceRecord source : restored) {
-            try {
-                batcher.add(prepare(source), context.currentSystemTimeMs());
-            } catch (RejectedInputException nowRejected) {
-                // It passed these checks before the restart; if it no longer does (limits changed), say so.
-                deadLetter(source, nowRejected);
-                pending.delete(source.offset());
-            } catch (RegistrySerdeException transientFailure) {
-                throw transientFailure;
-            } catch (RuntimeException | Error failure) {
-                tries.failed(source.offset());
-                throw failure;
-            }
+            failures.attempt(source, () -> prepare(source))
+                    .ifPresent(image -> batcher.add(image, context.currentSystemTimeMs()));
         }
     }
 
@@ -208,12 +178,23 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         }
     }
 
-    private RecordAttempts attempts(SourceRecord source) {
-        if (attempts == null) {
-            attempts = new RecordAttempts(components.attemptLedger(), components.poisonPolicy(), source.topic(),
-                    source.partition());
+    /** This task's failure handler; created with the first record, when the input partition is known. */
+    private FailureHandler<SourceRecord> failures(SourceRecord source) {
+        if (failures == null) {
+            failures = new FailureHandler<>(components.attemptLedger(), components.poisonPolicy(), source.topic(),
+                    source.partition(), SourceRecord::offset, new FailureHandler.Outlet<>() {
+                        @Override
+                        public void deadLetter(SourceRecord record, RejectedInputException why) {
+                            forgetAndDeadLetter(record, why);
+                        }
+
+                        @Override
+                        public void modelFailed(boolean modelAnswersAProbe) {
+                            components.metrics().modelFailure(modelAnswersAProbe);
+                        }
+                    });
         }
-        return attempts;
+        return failures;
     }
 
     private void flushIfDue(long nowMs) {
@@ -233,14 +214,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         }
         long startedAtMs = context.currentSystemTimeMs();
         long started = System.nanoTime();
-        float[][] probabilities;
-        try {
-            probabilities = components.classifier().classify(batchBuffer, batch.size());
-        } catch (OrtException | RuntimeException | Error e) {
-            blameBatchIfTheModelIsSound(batch);
-            // Fail the task: the batch is retried from the store after the restart.
-            throw new IllegalStateException("Model run failed for a batch of " + batch.size(), e);
-        }
+        float[][] probabilities = failures.score(batch.stream().map(PendingImage::source).toList(),
+                () -> components.classifier().classify(batchBuffer, batch.size()),
+                components.classifier()::answersAProbe);
         long inferenceNanos = System.nanoTime() - started;
         long scoredAtMs = context.currentSystemTimeMs();
         components.metrics().batch(batch.size(), inferenceNanos);
@@ -262,52 +238,32 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
 
     /**
      * Collects the drained images' tensors, in order, into the batch buffer; images the decoder rejected become
-     * dead letters here. Returns the images that go to the model.
+     * dead letters. Returns the images that go to the model.
      */
     private List<PendingImage> tensorsOf(List<PendingImage> drained) {
         List<PendingImage> batch = new ArrayList<>(drained.size());
         batchBuffer.clear();
         for (PendingImage image : drained) {
-            long offset = image.source().offset();
-            try {
-                batchBuffer.put(image.tensor().get());
+            failures.attempt(image.source(), image::decodedTensor).ifPresent(tensor -> {
+                batchBuffer.put(tensor);
                 batch.add(image);
-            } catch (ImageRejectedException e) {
-                SourceRecord stored = pending.get(offset);
-                pending.delete(offset);
-                deadLetter(stored == null ? image.source() : stored,
-                        new RejectedInputException(e.reason(), e.getMessage(), String.valueOf(image.event().getEventId())));
-            } catch (RuntimeException | Error failure) {
-                RecordAttempts tries = attempts(image.source());
-                if (!tries.careful()) { // in careful mode it was counted before it was touched
-                    tries.failed(offset);
-                }
-                throw failure;
-            }
+            });
         }
         return batch;
     }
 
     /**
-     * A model that still answers a blank image failed on this batch: count the failure against its records (in
-     * careful mode the one record was counted already). A model that answers nothing is not the input's fault.
+     * A record that will not be answered: it leaves the store of waiting images (the stored copy has the original
+     * bytes for the dead letter; an image waiting in a batch keeps none) and goes to the dead-letter topic.
      */
-    private void blameBatchIfTheModelIsSound(List<PendingImage> batch) {
-        RecordAttempts tries = attempts(batch.get(0).source());
-        boolean modelSound = components.classifier().answersAProbe();
-        components.metrics().modelFailure(modelSound);
-        if (tries.careful()) {
-            if (!modelSound) {
-                tries.forgive(batch.get(0).source().offset());
-            }
-        } else if (modelSound) {
-            tries.failed(batch.stream().mapToLong(image -> image.source().offset()).toArray());
+    private void forgetAndDeadLetter(SourceRecord source, RejectedInputException why) {
+        SourceRecord stored = pending.get(source.offset());
+        if (stored != null) {
+            pending.delete(source.offset());
         }
-    }
-
-    private void deadLetter(SourceRecord source, RejectedInputException why) {
-        var letter = components.deadLetters().create(source, why, context.currentSystemTimeMs());
-        context.forward(new Record<byte[], Object>(source.key(), letter, source.timestamp()),
+        SourceRecord original = stored != null ? stored : source;
+        var letter = components.deadLetters().create(original, why, context.currentSystemTimeMs());
+        context.forward(new Record<byte[], Object>(original.key(), letter, original.timestamp()),
                 TriageTopologyFactory.DEAD_LETTER_SINK);
         components.metrics().deadLetter(why.reason().name());
     }

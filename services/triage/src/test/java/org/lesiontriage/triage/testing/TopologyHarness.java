@@ -25,7 +25,7 @@ import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.registry.testing.InMemorySchemaRegistry;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.pipeline.TriageSettings;
-import org.lesiontriage.triage.topology.InMemoryAttemptLedger;
+import org.lesiontriage.triage.failures.InMemoryAttemptLedger;
 import org.lesiontriage.triage.topology.TriageComponents;
 
 /** Builds the real triage topology with the real model and real serdes, for tests that drive it. */

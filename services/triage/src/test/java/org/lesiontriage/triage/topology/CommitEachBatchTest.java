@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.TriageResult;
+import org.lesiontriage.triage.failures.InMemoryAttemptLedger;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;

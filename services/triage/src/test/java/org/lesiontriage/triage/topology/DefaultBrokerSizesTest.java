@@ -22,6 +22,7 @@ import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.TriageResult;
+import org.lesiontriage.triage.failures.InMemoryAttemptLedger;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;
