@@ -1,4 +1,4 @@
-"""FLOPs per image of an ONNX CNN, read from its graph, and this CPU's fp32 peak.
+"""FLOPs per image of an ONNX CNN, read from its graph, and the MatMul graph that measures this CPU's fp32 ceiling.
 
 FLOPs = 2 x MACs (one multiply-add = 2 floating-point operations), counted for the layers that dominate:
   Conv:         MACs = C_out x H_out x W_out x (C_in / groups) x k_h x k_w
@@ -6,7 +6,13 @@ FLOPs = 2 x MACs (one multiply-add = 2 floating-point operations), counted for t
 Output shapes come from ONNX shape inference with the batch fixed to 1. Element-wise ops (normalisation,
 ReLU, max-pool, BatchNorm when not folded, softmax) are left out: together they are well under 1% here.
 
-Peak fp32 = cores x GHz x FMA units per core x fp32 lanes per FMA x 2 (an FMA is 2 FLOPs).
+No fp32 peak is computed here: /proc/cpuinfo in a VM shows the base/TSC clock, not the boost clock the cores run
+at, and the flags do not tell how many FMA units a core has or how wide they are (Zen 4 runs AVX-512 on 256-bit
+halves, Zen 5 has full 512-bit datapaths, Xeon Gold/Platinum two 512-bit FMA units, many other Intel parts one), so
+a peak from a formula can be off by 2x either way. Instead, --gemm-graph writes a MatMul-only graph,
+[n, n] x [n, n] fp32 with both operands graph inputs (no weights: the file is a few hundred bytes and the same on
+every run); `BenchCli inference --gemm-graph` times it with the model's engine, session options and thread counts,
+and its sustained GFLOP/s is the ceiling the report compares the model with.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ import subprocess
 from pathlib import Path
 
 import onnx
-from onnx import shape_inference
+from onnx import TensorProto, helper, shape_inference
 
 
 def _shapes(model: onnx.ModelProto) -> dict[str, list[int]]:
@@ -53,22 +59,27 @@ def layer_macs(model_path: Path) -> list[dict]:
     return layers
 
 
-def cpu_peak() -> dict:
-    """fp32 peak from /proc/cpuinfo: the clock it reports (base/TSC clock in a VM: turbo is not visible)."""
+def cpu_facts() -> dict:
+    """What /proc/cpuinfo says, as reported: model name, logical CPUs, the clock it shows (in a VM the base/TSC
+    clock, not the boost clock) and the SIMD/matrix flags. No peak is derived from them (see the module's doc)."""
     info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     mhz = [float(m) for m in re.findall(r"^cpu MHz\s*:\s*([\d.]+)", info, re.M)]
     flags = set(re.search(r"^flags\s*:(.*)$", info, re.M).group(1).split()) if "flags" in info else set()
     model = (re.search(r"^model name\s*:\s*(.*)$", info, re.M) or [None, "unknown"])[1]
-    cores = os.cpu_count() or 1
-    ghz = (sum(mhz) / len(mhz) / 1000) if mhz else float("nan")
-    lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags else 4
-    fma_units = 2  # Xeon Scalable Gold/Platinum (and Sapphire Rapids) have two 512-bit FMA ports per core
-    return {"model_name": model, "cores": cores, "ghz": ghz, "fp32_lanes": lanes, "fma_units": fma_units,
-            "peak_gflops": cores * ghz * fma_units * lanes * 2,
-            "derivation": f"{cores} cores x {ghz:.2f} GHz (/proc/cpuinfo 'cpu MHz') x {fma_units} FMA units x "
-                          f"{lanes} fp32 lanes ({'AVX-512' if lanes == 16 else 'AVX2' if lanes == 8 else 'SSE'})"
-                          f" x 2 FLOPs per FMA",
+    return {"model_name": model, "cores": os.cpu_count() or 1,
+            "ghz": (sum(mhz) / len(mhz) / 1000) if mhz else None,
             "flags": sorted(f for f in flags if f.startswith(("avx", "amx", "fma")))}
+
+
+def gemm_graph() -> onnx.ModelProto:
+    """C = A x B, A and B [n, n] fp32 graph inputs with a symbolic n: one small, deterministic file for every size."""
+    a, b, c = (helper.make_tensor_value_info(name, TensorProto.FLOAT, ["n", "n"]) for name in "ABC")
+    graph = helper.make_graph([helper.make_node("MatMul", ["A", "B"], ["C"])], "gemm_ceiling", [a, b], [c])
+    model = helper.make_model(graph, producer_name="lesiontriage-benchmarks",
+                              opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8  # opset 17's IR version, as the served model has; ONNX Runtime 1.29 reads it
+    onnx.checker.check_model(model)
+    return model
 
 
 def lscpu_summary() -> dict:
@@ -86,6 +97,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model-dir", default="models/triagenet/2.0.0")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--gemm-graph", help="also write the MatMul-only graph that measures the fp32 ceiling here "
+                                         "(BenchCli inference --gemm-graph)")
     args = ap.parse_args(argv)
     layers = layer_macs(Path(args.model_dir) / "model.onnx")
     macs = sum(layer["macs"] for layer in layers)
@@ -95,11 +108,14 @@ def main(argv=None):
              "model_name": metadata.get("model_name"), "model_version": metadata.get("model_version"),
              "architecture": metadata.get("architecture")}
     report = {"model": model, "layers": layers, "macs_per_image": macs, "gflop_per_image": 2 * macs / 1e9,
-              "cpu": cpu_peak(), "lscpu": lscpu_summary()}
+              "cpu": cpu_facts(), "lscpu": lscpu_summary()}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
-    print(f"{2 * macs / 1e9:.3f} GFLOP per image ({macs / 1e6:.1f} M MACs); CPU peak "
-          f"{report['cpu']['peak_gflops']:.0f} GFLOP/s = {report['cpu']['derivation']}")
+    print(f"{2 * macs / 1e9:.3f} GFLOP per image ({macs / 1e6:.1f} M MACs)")
+    if args.gemm_graph:
+        Path(args.gemm_graph).parent.mkdir(parents=True, exist_ok=True)
+        onnx.save(gemm_graph(), args.gemm_graph)
+        print(f"MatMul graph for the fp32 ceiling: {args.gemm_graph}")
 
 
 if __name__ == "__main__":

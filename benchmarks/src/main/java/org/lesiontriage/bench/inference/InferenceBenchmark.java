@@ -10,13 +10,16 @@ import org.lesiontriage.bench.common.BenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.JsonReport;
+import org.lesiontriage.triage.inference.InferenceOptions;
 
 /**
  * ONNX Runtime Java throughput and latency of the served model over batch sizes and intra-op thread counts,
- * through the service's LesionClassifier, plus the BASIC graph optimisation level for comparison.
+ * through the service's LesionClassifier, plus the BASIC graph optimisation level for comparison; and, with
+ * --gemm-graph, the fp32 ceiling the model's GFLOP/s is compared with: a square MatMul at the same thread counts
+ * and with the same session options ({@link GemmCeiling}).
  *
  * <p>Options: --model-dir, --batches 1,4,..., --threads 1,2, --opt-levels ALL,BASIC, --warmup-s, --measure-s,
- * --min-runs, --out report.json.
+ * --min-runs, --gemm-graph gemm.onnx, --gemm-sizes 512,1024, --gemm-only, --out report.json.
  */
 public final class InferenceBenchmark {
 
@@ -38,6 +41,14 @@ public final class InferenceBenchmark {
         double measureSeconds = 2.0;
         @Option(names = "--min-runs")
         int minRuns = 3;
+        @Option(names = "--gemm-graph", description = "the MatMul graph of model_flops.py --gemm-graph: measure the fp32 "
+                + "ceiling with it at each thread count (not measured without it)")
+        Path gemmGraph;
+        @Option(names = "--gemm-sizes", split = ",", description = "n of the [n, n] x [n, n] MatMuls; the ceiling is "
+                + "the best of them")
+        List<Integer> gemmSizes = List.of(512, 1024);
+        @Option(names = "--gemm-only", description = "measure the ceiling only, not the model")
+        boolean gemmOnly;
 
         public Options() {
             super("inference");
@@ -57,7 +68,20 @@ public final class InferenceBenchmark {
         TimedLoop loop = new TimedLoop(options.warmupSeconds, options.measureSeconds, options.minRuns);
         int maxBatch = batches.stream().mapToInt(Integer::intValue).max().orElseThrow();
 
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model_dir", modelDir.toString());
+        report.put("loop", loop);
+        if (options.gemmGraph != null) {
+            report.put("gemm_ceiling", gemmCeiling(options.gemmGraph, threadCounts, options.gemmSizes, loop));
+        } else if (options.gemmOnly) {
+            throw new IllegalArgumentException("--gemm-only needs --gemm-graph");
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
+        report.put("rows", rows);
+        if (options.gemmOnly) {
+            JsonReport.write(options.out(), report);
+            return;
+        }
         System.out.printf("%-8s %-6s %6s %6s %12s %12s %12s%n", "opt", "thr", "batch", "runs", "images/s",
                 "median ms", "p90 ms");
         for (String level : levels) {
@@ -77,11 +101,31 @@ public final class InferenceBenchmark {
                 }
             }
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model_dir", modelDir.toString());
-        report.put("loop", loop);
-        report.put("rows", rows);
         JsonReport.write(options.out(), report);
+    }
+
+    /** The MatMul at every thread count and size; per thread count the report takes the best size as the ceiling. */
+    static Map<String, Object> gemmCeiling(Path graph, List<Integer> threadCounts, List<Integer> sizes, TimedLoop loop)
+            throws Exception {
+        List<GemmCeiling.Result> rows = new ArrayList<>();
+        System.out.printf("%-8s %-6s %6s %6s %12s %12s%n", "gemm", "thr", "n", "runs", "GFLOP/s", "median ms");
+        for (int threads : threadCounts) {
+            try (GemmCeiling gemm = new GemmCeiling(graph, threads)) {
+                for (int n : sizes) {
+                    GemmCeiling.Result r = gemm.measure(n, loop);
+                    System.out.printf("%-8s %-6d %6d %6d %12.1f %12.2f%n", "MatMul", threads, n, r.runs(), r.gflops(),
+                            r.medianMs());
+                    rows.add(r);
+                }
+            }
+        }
+        Map<String, Object> ceiling = new LinkedHashMap<>();
+        ceiling.put("graph", graph.toString());
+        ceiling.put("what", "C = A x B, A and B [n, n] fp32 graph inputs, ONNX Runtime Java with the service's CPU "
+                + "session options (graph optimisation ALL, intra-op threads as given, 1 inter-op thread, spinning "
+                + (InferenceOptions.cpu(1).spinWait() ? "on" : "off") + "); gflops = 2 n^3 x runs / seconds");
+        ceiling.put("rows", rows);
+        return ceiling;
     }
 
     /** ALL goes through the service's classifier; other levels through ONNX Runtime used directly. */
