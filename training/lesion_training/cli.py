@@ -230,13 +230,13 @@ def cmd_quantize(a):
         return
     # the variant's own test figures (NumPy evaluation of the QDQ graph) replace the source's in its metadata
     # and card, so the folder passes the same consistency check as any exported model
-    r = evaluate_onnx(out, a.data, None, a.cache_dir or None, n_boot=a.bootstrap)
+    r = evaluate_onnx(out, a.data, a.external or None, a.cache_dir or None, n_boot=a.bootstrap)
     quantize.set_metadata(out / "model.onnx", {"test_metrics": test_metrics_json(r["test"])})
     utils.write_json(out / "model-card.json",
                      quantize.derived_card(utils.read_json(source / "model-card.json"), out / "model.onnx", r, summary))
-    t = r["test"]
-    print(f"ISIC 2017 test (NumPy evaluation of the QDQ graph): AUC {t['auc']:.4f}, sensitivity "
-          f"{t['sensitivity']:.4f} specificity {t['specificity']:.4f}")
+    for name, t in r["test_sets"].items():
+        print(f"{name} (NumPy evaluation of the QDQ graph): AUC {t['auc']:.4f}, sensitivity "
+              f"{t['sensitivity']:.4f} specificity {t['specificity']:.4f}")
     g = golden.write_golden_from_onnx(out / "model.onnx", out / "golden", golden.QUANTIZED_NOTE)
     print(f"wrote {len(g['entries'])} golden entries (probabilities of the QDQ graph, NumPy evaluator)")
 
@@ -358,6 +358,8 @@ def _register_more(sub):
     p.add_argument("--data", default=data_default,
                    help="ISIC 2017 folder: its train split calibrates, its test split only scores the result")
     p.add_argument("--calibration-images", type=int, default=300, help="class-stratified training images")
+    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST),
+                   help="ISIC 2018 test folder, scored like the ISIC 2017 test split ('' to skip)")
     p.add_argument("--cache-dir", default=str(Path(runs_default) / "cache"), help="preprocessed test split")
     p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the test AUC CI")
     p.add_argument("--no-evaluate", action="store_true",

@@ -9,7 +9,15 @@ them with integer kernels (QLinearConv, QLinearMatMul, QGemm):
   point is 0 and ONNX Runtime folds the Relu into the integer convolution (ReluQuantFusion);
 - MaxPool takes the quantisation of its input for its output (the max of quantised values is one of them),
   so it runs on uint8 between two integer convolutions;
-- weights: int8, symmetric, one scale per output channel; biases: int32 with scale input scale x weight scale.
+- weights: int8 values within +-64 (7 bits), symmetric, one scale per output channel; biases: int32 with scale
+  input scale x weight scale.
+
+Why 7-bit weights: on x86 CPUs without VNNI (AVX2, and AVX-512 before Cascade Lake), ONNX Runtime's uint8 x int8
+kernels multiply with VPMADDUBSW, which adds each pair of adjacent products in a saturating 16-bit lane before
+widening. 255 x 127 x 2 = 64,770 does not fit in 16 bits, so full-range weights give different sums (and
+probabilities) on those CPUs than on CPUs with VNNI, whose VPDPBUSD adds in 32 bits. With |w| <= 64,
+2 x 255 x 64 = 32,640 fits: every kernel path computes the same integers. `saturating_nodes` checks this property
+of a quantised graph, whatever CPU runs the check.
 
 Everything else (colour constancy, normalisation, batch norm of the head, the flipped-view average, the
 temperature and the softmax) stays float32, and so do the logits. The activation ranges come from running
@@ -32,7 +40,9 @@ TARGET_OPS = ("Conv", "MatMul", "Gemm")
 # operators whose output values are a subset of their input values: the output reuses the input's parameters
 PASS_THROUGH_OPS = ("MaxPool",)
 UINT8_MAX = 255
-INT8_MAX = 127
+INT16_MAX = 32767
+# the largest weight magnitude whose pairwise products with uint8 activations fit a 16-bit lane (module docstring)
+WEIGHT_MAX = INT16_MAX // (2 * UINT8_MAX)
 
 
 @dataclass
@@ -108,15 +118,48 @@ def activation_params(lo: float, hi: float) -> Tuple[np.float32, np.uint8]:
     return scale, zero_point
 
 
-def quantize_weight(w: np.ndarray, axis: int) -> Tuple[np.ndarray, np.ndarray]:
-    """int8 symmetric, one scale per slice along axis; returns (int8 weights, float32 scales)."""
+def quantize_weight(w: np.ndarray, axis: int, limit: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """Symmetric, one scale per slice along axis, values within +-limit (WEIGHT_MAX unless given); returns
+    (int8 weights, float32 scales)."""
+    limit = WEIGHT_MAX if limit is None else limit
     reduce = tuple(a for a in range(w.ndim) if a != axis)
     amax = np.abs(w).max(axis=reduce)
-    scale = np.where(amax > 0, amax / INT8_MAX, 1.0).astype(np.float32)
+    scale = np.where(amax > 0, amax / limit, 1.0).astype(np.float32)
     shape = [1] * w.ndim
     shape[axis] = -1
-    q = np.clip(np.rint(w / scale.reshape(shape)), -INT8_MAX, INT8_MAX).astype(np.int8)
+    q = np.clip(np.rint(w / scale.reshape(shape)), -limit, limit).astype(np.int8)
     return q, scale
+
+
+def saturating_nodes(model: onnx.ModelProto) -> List[dict]:
+    """The integer-kernel nodes of a QDQ graph (Conv, MatMul or Gemm reading a uint8 activation and int8 weights
+    through DequantizeLinear) where some pair of products could overflow a 16-bit lane: 255 x the sum of the two
+    largest |w| of one output channel above 32,767. The kernel may pair any two weights of a channel, so the two
+    largest are the worst case. Empty for a graph that computes the same on every x86 kernel path."""
+    g = model.graph
+    inits = {i.name: i for i in g.initializer}
+    producers = {o: n for n in g.node for o in n.output}
+    found = []
+    for n in g.node:
+        if n.op_type not in TARGET_OPS or len(n.input) < 2:
+            continue
+        x_dq, w_dq = producers.get(n.input[0]), producers.get(n.input[1])
+        if not (x_dq and w_dq and x_dq.op_type == w_dq.op_type == "DequantizeLinear"):
+            continue
+        x_zero_point = inits.get(x_dq.input[2]) if len(x_dq.input) > 2 else None
+        weights = inits.get(w_dq.input[0])
+        if weights is None or weights.data_type != onnx.TensorProto.INT8 or x_zero_point is None \
+                or x_zero_point.data_type != onnx.TensorProto.UINT8:
+            continue
+        w = np.abs(numpy_helper.to_array(weights).astype(np.int64))
+        axis = next((a.i for a in w_dq.attribute if a.name == "axis"), 1) % w.ndim
+        per_channel = np.moveaxis(w, axis, 0).reshape(w.shape[axis], -1)
+        top_two = np.sort(per_channel, axis=1)[:, -2:].sum(axis=1)
+        worst = int(UINT8_MAX * top_two.max())
+        if worst > INT16_MAX:
+            found.append({"node": n.name or n.output[0], "op": n.op_type, "worst_pair_sum": worst,
+                          "largest_weight": int(w.max())})
+    return found
 
 
 def weight_axis(node: onnx.NodeProto) -> int:
@@ -242,9 +285,12 @@ def quantize_file(source, out, images: np.ndarray, note: dict) -> dict:
     plan = plan_qdq(model)
     ranges = calibrate(model, plan, images)
     q = quantize_model(model, plan, ranges)
+    if saturating_nodes(q):  # cannot happen with WEIGHT_MAX; a guard should the scheme ever change
+        raise ValueError(f"quantised graph can saturate 16-bit sums on CPUs without VNNI: {saturating_nodes(q)}")
     meta = {p.key: p.value for p in q.metadata_props}
-    summary = dict(note, scheme="QDQ static: uint8 asymmetric activations (min/max), int8 symmetric per-channel "
-                                "weights, int32 biases; colour constancy, normalisation, head batch norm, "
+    summary = dict(note, scheme=f"QDQ static: uint8 asymmetric activations (min/max), symmetric per-channel "
+                                f"weights within +-{WEIGHT_MAX} (7 bits: no 16-bit saturation on CPUs without "
+                                "VNNI), int32 biases; colour constancy, normalisation, head batch norm, "
                                 "view average and softmax in float32",
                    source_sha256=utils.sha256_path(source), calibration_images=int(len(images)),
                    quantized_nodes=[f"{model.graph.node[i].op_type} {model.graph.node[i].name}" for i in plan.targets],

@@ -73,7 +73,7 @@ def test_every_weighted_node_reads_dequantized_int8_weights_and_int32_bias(quant
         activation, weight, bias = (inits.get(d.input[0]) for d in dq)
         assert activation is None  # comes from a QuantizeLinear, not an initializer
         assert producers[dq[0].input[0]].op_type == "QuantizeLinear"
-        assert weight.dtype == np.int8 and np.abs(weight).max() == 127
+        assert weight.dtype == np.int8 and np.abs(weight).max() == quantize.WEIGHT_MAX == 64
         w_scale = inits[dq[1].input[1]]
         assert w_scale.shape == (weight.shape[0],)  # one scale per output channel (axis 0, also for transB Gemm)
         assert bias.dtype == np.int32
@@ -114,7 +114,9 @@ def test_identity_renamed_weights_are_inlined_and_shared():
 def test_weight_quantisation_is_symmetric_per_channel():
     w = np.array([[1.0, -0.3], [0.1, -0.4]], dtype=np.float32)
     q, scale = quantize.quantize_weight(w, axis=0)
-    np.testing.assert_allclose(scale, [1 / 127, 0.4 / 127], rtol=1e-6)
+    np.testing.assert_allclose(scale, [1 / 64, 0.4 / 64], rtol=1e-6)
+    np.testing.assert_array_equal(q, [[64, -19], [16, -64]])
+    q, scale = quantize.quantize_weight(w, axis=0, limit=127)  # the full 8-bit range, as the old scheme had it
     np.testing.assert_array_equal(q, [[127, -38], [32, -127]])
 
 
