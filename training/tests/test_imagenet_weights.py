@@ -260,6 +260,10 @@ def test_published_weights(alpha):
         pytest.skip(f"{path} not present (ImageNet weights live outside the repository)")
     sums = dict(reversed(line.split()) for line in (path.parent / "SHA256SUMS").read_text().splitlines() if line)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == sums[path.name]
+    with h5py.File(path, "r") as f:  # the synthetic fixtures' layout is the published one
+        layout = [(n.decode(), {w.decode().split("/")[-1]: f[n][w].shape for w in f[n].attrs["weight_names"]})
+                  for n in f.attrs["layer_names"]]
+    assert layout == keras_layers(alpha)
     features, report = iw.convert_keras_mobilenet_v2(path, alpha)
     assert report["parameters"] == REAL[alpha] and report["keras_version"] == "2.1.6"
     assert (report["tensors"], report["torch_tensors"], report["convolutions"], report["batch_norms"]) == \
