@@ -4,8 +4,8 @@
 set -euo pipefail
 PY=${PYTHON:-/usr/bin/python3}
 PKGS=(python3-torch python3-torchvision python3-onnx python3-sklearn python3-scipy python3-pil
-      python3-matplotlib python3-pytest python3-tqdm python3-numpy)
-if "$PY" -c 'import torch, torchvision, onnx, sklearn, scipy, PIL, matplotlib, pytest, tqdm, numpy' 2>/dev/null; then
+      python3-matplotlib python3-pytest python3-tqdm python3-numpy python3-h5py)
+if "$PY" -c 'import torch, torchvision, onnx, sklearn, scipy, PIL, matplotlib, pytest, tqdm, numpy, h5py' 2>/dev/null; then
   exit 0
 fi
 missing=()
@@ -19,5 +19,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-"$PY" -c 'import torch, torchvision, onnx, sklearn, scipy, PIL, matplotlib, pytest, tqdm, numpy' \
+"$PY" -c 'import torch, torchvision, onnx, sklearn, scipy, PIL, matplotlib, pytest, tqdm, numpy, h5py' \
   || { echo "setup.sh: packages installed but $PY cannot import them" >&2; exit 1; }
