@@ -498,9 +498,10 @@ def main(argv=None):
                   "BASIC is consistently faster here: worth switching `OnnxSessionFactory` to it.")]
     md += ["", "Reduced precision: an int8 (static QDQ) variant of the model, `models/triagenet/2.0.0-int8` "
            "(`training/cli.sh quantize`), runs about 2x the images per second of fp32 in ONNX Runtime Java "
-           "(`BenchCli precision --variant-dir models/triagenet/2.0.0-int8`) with ISIC 2017 test AUC 0.7111 against "
-           "0.7119; it has its own golden check and is not served by default (see docs/model-card.md). Its end-to-end "
-           "run is in the side-by-side table. bf16 is not possible here: ONNX opset 17 has no bf16 Conv or MaxPool, "
+           "(`BenchCli precision --variant-dir models/triagenet/2.0.0-int8`) with ISIC 2017 test AUC 0.7118 against "
+           "0.7119 (7-bit weights, the same on CPUs with and without VNNI); it has its own golden check and is not "
+           "served by default (see docs/model-card.md). Its end-to-end run is in the side-by-side table (the run's "
+           "model sha256 says which file it measured). bf16 is not possible here: ONNX opset 17 has no bf16 Conv or MaxPool, "
            "and ONNX Runtime 1.29's CPU provider has no bf16 kernels for MatMul, Add or Relu.", ""]
 
     md += ["## End to end (broker, registry, topology under exactly-once)", "",
