@@ -5,11 +5,9 @@ Commands: train, evaluate, export, golden, compare, smoke, verify-data, quantize
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__, config_args
@@ -20,6 +18,7 @@ DEFAULT_DATA = str(REPO_ROOT / ".." / "shared" / "data" / "isic")
 DEFAULT_RUNS = str(REPO_ROOT / "runs")
 DEFAULT_HAM = REPO_ROOT / ".." / "shared" / "data" / "ham10000"
 DEFAULT_EXTERNAL_TEST = REPO_ROOT / ".." / "shared" / "data" / "isic2018-test"
+MODELS_DIR = REPO_ROOT / "models"
 
 
 def _if_present(folder: Path):
@@ -76,114 +75,21 @@ def cmd_evaluate(a):
     print(f"report: {out / 'report.md'}")
 
 
-# Where a run read and wrote on its machine: not part of what the model is, so never in the exported file.
-MACHINE_PATHS = ("data", "ham10000", "output_dir", "cache_dir")
-
-
-def test_metrics_json(t: dict) -> str:
-    """The test block of an evaluation as the model's metadata holds it (the consistency check reads it)."""
-    keys = ("auc", "auc_ci", "sensitivity", "specificity", "accuracy", "balanced_accuracy", "ece", "confusion_matrix",
-            "ece_uncalibrated", "accuracy_argmax", "n", "n_melanoma", "confusion_matrix_layout")
-    return json.dumps({k: t[k] for k in keys}, sort_keys=True)
-
-
-def build_metadata(report: dict, name: str, version: str, trained_at: str) -> dict:
-    from . import contract
-    return {
-        "model_name": name, "model_version": version,
-        "architecture": f"{report['architecture']}: {report['description']}",
-        "class_labels": json.dumps(contract.CLASS_LABELS),
-        "preprocessing": contract.contract_json(),
-        "threshold": repr(float(report["threshold"])),
-        "temperature": repr(float(report["temperature"])),
-        "data_manifest_sha256": report["data_manifest_sha256"],
-        "test_metrics": test_metrics_json(report["test"]),
-        "trained_at": trained_at,
-        # how to rebuild the network in PyTorch (benchmarks compare the same graph in both runtimes)
-        "training_config": json.dumps({k: v for k, v in report["config"].items() if k not in MACHINE_PATHS},
-                                      sort_keys=True),
-    }
-
-
-def do_export(run: Path, report_path: Path, out_dir: Path, version: str, docs_card=None, comparison=None,
-              note: str = "", notes_md: str = ""):
-    from . import card, export, golden, utils
-    report = utils.read_json(report_path)
-    net, ck = export.load_checkpoint(run / "best.pt")
-    name = report["model"]
-    trained_at = datetime.fromtimestamp((run / "best.pt").stat().st_mtime, timezone.utc).replace(
-        microsecond=0).isoformat()
-    meta = build_metadata(report, name, version, trained_at)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    onnx_path = export.export_onnx(net, report["temperature"], out_dir / "model.onnx", meta,
-                                   doc=f"{name} {version}: melanoma triage CNN; not for diagnosis")
-    g = golden.write_golden(net, report["temperature"], onnx_path, out_dir / "golden")
-    for png in report.get("plots", {}).values():
-        shutil.copy2(report_path.parent / png, out_dir / png)
-    sha = utils.sha256_path(onnx_path)
-    cj = card.card_json(report, meta, sha, onnx_path.stat().st_size)
-    if note:
-        cj["training"]["note"] = note
-    utils.write_json(out_dir / "model-card.json", cj)
-    comp_md, claim = "", ""
-    if comparison and Path(comparison).is_file():
-        comp = utils.read_json(comparison)
-        comp_md, claim = comp["table"], comp["claim"]
-    (out_dir / "model-card.md").write_text(
-        card.card_markdown(cj, (report_path.parent / "report.md").read_text(), comp_md, claim, notes_md))
-    if docs_card:
-        Path(docs_card).write_text(docs_model_card(cj, out_dir, comp_md, claim, notes_md))
-    print(f"exported {onnx_path} ({onnx_path.stat().st_size / 1e6:.1f} MB, sha256 {sha}); golden: "
-          f"{len(g['index']['entries'])} images, ONNX vs PyTorch max diff {g['onnx_vs_torch_max_abs_diff']:.1e}")
-    return onnx_path
-
-
-def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str, notes_md: str = "") -> str:
-    from .evaluate import test_sets_markdown
-    t = cj["metrics"]["test"]
-    rel = f"models/{cj['model_name']}/{cj['model_version']}"
-    sources = ", ".join(f"{name} {counts[0] + counts[1]:,} ({counts[1]:,} melanoma)"
-                        for name, counts in (cj["data"].get("train_by_source") or {}).items())
-    return "\n".join([
-        "# Model card", "",
-        f"The service runs `{rel}/model.onnx` ({cj['architecture']}, {cj['parameters']:,} parameters). "
-        f"The full card is [`{rel}/model-card.md`](../{rel}/model-card.md); machines read "
-        f"[`model-card.json`](../{rel}/model-card.json) and the ONNX `metadata_props`.", "",
-        "**Not for diagnosis.** " + cj["intended_use"], "",
-        "| | |", "|---|---|",
-        f"| ISIC 2017 test ROC AUC (95% CI) | {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}) |",
-        f"| URGENT threshold on p(melanoma) | {cj['decision_rule']['threshold']:.6f} "
-        "(largest with validation sensitivity >= 0.90) |",
-        f"| ISIC 2017 test sensitivity / specificity at threshold | {t['sensitivity']:.3f} / {t['specificity']:.3f} |",
-        f"| temperature; ISIC 2017 test ECE before -> after | {cj['calibration']['temperature']:.4f}; "
-        f"{cj['calibration']['test_ece_before']:.3f} -> {cj['calibration']['test_ece_after']:.3f} |",
-        f"| training data | {sources or 'ISIC 2017'}; ISIC 2017 manifest sha256 "
-        f"`{cj['data']['manifest_sha256'][:16]}...` |", "",
-    ] + test_sets_markdown(cj["metrics"])[1:] + [
-        "", "## Training", "",
-        f"{cj['training']['epochs']} epochs (best epoch {cj['training']['best_epoch']}, chosen on validation ROC AUC), "
-        f"Adam lr {cj['training']['lr']}, {cj['training']['schedule']}, {cj['training']['imbalance']}, "
-        f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min "
-        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch). Reproduce: `{cj['reproduce']}`. "
-        + cj["training"].get("note", ""), "",
-    ] + ([notes_md.strip(), ""] if notes_md else []) + [
-        "## Comparison", "", comp_md, claim, "",
-        "## Limitations", ""] + [f"- {x}" for x in cj["limitations"]] + [
-        "", "Preprocessing: [preprocessing.md](preprocessing.md). Training and evaluation commands: "
-        "[training/README.md](../training/README.md).", ""])
+def _print_export(e: dict):
+    print(f"exported {e['onnx_path']} ({e['bytes'] / 1e6:.1f} MB, sha256 {e['sha256']}); golden: "
+          f"{len(e['golden']['index']['entries'])} images, ONNX vs PyTorch max diff "
+          f"{e['golden']['onnx_vs_torch_max_abs_diff']:.1e}")
 
 
 def cmd_export(a):
-    repo = REPO_ROOT
+    from . import export
     run = Path(a.run)
     report = Path(a.report) if a.report else run / "eval" / "report.json"
-    from . import utils
-    name = utils.read_json(report)["model"]
-    out = Path(a.out) if a.out else repo / "models" / name / a.version
-    comparison = Path(a.comparison) if a.comparison else repo / "models" / "comparison.json"
+    out = Path(a.out) if a.out else export.default_out_dir(report, MODELS_DIR, a.version)
+    comparison = Path(a.comparison) if a.comparison else MODELS_DIR / "comparison.json"
     notes = Path(a.notes).read_text() if a.notes else ""
-    do_export(run, report, out, a.version, docs_card=a.docs_card, comparison=comparison, note=a.note,
-              notes_md=notes)
+    _print_export(export.export_model(run, report, out, a.version, docs_card=a.docs_card, comparison=comparison,
+                                      note=a.note, notes_md=notes))
 
 
 def cmd_golden(a):
@@ -218,6 +124,7 @@ def cmd_evaluate_model(a):
 def cmd_quantize(a):
     from . import data, golden, quantize, utils
     from .evaluate import evaluate_onnx
+    from .export import test_metrics_json
     source = Path(a.model_dir)
     out = Path(a.out) if a.out else source.parent / f"{source.name}-int8"
     images = quantize.calibration_images(a.data, a.calibration_images)
@@ -241,45 +148,17 @@ def cmd_quantize(a):
     print(f"wrote {len(g['entries'])} golden entries (probabilities of the QDQ graph, NumPy evaluator)")
 
 
-def _version_row(report: dict) -> dict:
-    """A row of the versions table: an exported model's report or a training run's."""
-    if "version" in report:
-        label = f"{report['model']} {report['version']} (models/{report['model']}/{report['version']})"
-    else:
-        label = f"{report['architecture']} (run {report['config'].get('run_name') or report['model']})"
-    data = report.get("trained_on") or ("ISIC 2017 + HAM10000" if len(report.get("train_counts_by_source") or {}) > 1
-                                        else "ISIC 2017")
-    return {"label": label, "data": data, "report": report}
-
-
 def cmd_compare(a):
     from . import card, utils
-    reports = [utils.read_json(p) for p in a.reports]
-    runs = [r for r in reports if "config" in r]
-    versions = card.versions_table([_version_row(r) for r in reports])
-    table = card.comparison_table(runs)
-    claim = card.paper_claim_sentence(runs)
-    out = Path(a.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".md").write_text(
-        "# Model comparison\n\nEvery model on both test sets (threshold and temperature chosen on ISIC 2017 "
-        "validation; ISIC 2018 test is never trained or tuned on):\n\n" + versions
-        + "\n## Training runs on the ISIC 2017 test split\n\n" + table + "\n" + claim
-        + "\n\nGenerated by `training/cli.sh compare`.\n")
-    utils.write_json(out.with_suffix(".json"), {"table": versions + "\n" + table, "claim": claim, "models": [
-        {"model": r["model"], "architecture": r["architecture"], "test": {k: r["test"][k] for k in (
-            "auc", "auc_ci", "sensitivity", "specificity", "accuracy", "balanced_accuracy", "accuracy_argmax",
-            "balanced_accuracy_argmax", "ece")}, "best_epoch": r["best_epoch"], "epochs_run": r["epochs_run"],
-         "parameters": r["parameters"], "train_time_s": r["train_time_s"],
-         "mean_epoch_time_s": r["mean_epoch_time_s"], "threshold": r["threshold"]} for r in runs]})
-    print(versions)
-    print(table)
-    print(claim)
+    c = card.write_comparison([utils.read_json(p) for p in a.reports], a.out)
+    print(c["versions"])
+    print(c["table"])
+    print(c["claim"])
 
 
 def cmd_smoke(a):
     """1-epoch training on a small subset, evaluation, export, golden check: end to end in a temp dir."""
-    from . import golden, synthetic
+    from . import export, golden, synthetic
     from .evaluate import evaluate
     from .train import TrainConfig, train
     tmp = Path(tempfile.mkdtemp(prefix="lesion-smoke-"))
@@ -298,8 +177,9 @@ def cmd_smoke(a):
         run = tmp / "runs" / a.model
         r = evaluate(run / "best.pt", data, run / "eval", None, limit=max(20, a.limit // 2), n_boot=200,
                      external_root=a.external if real else None)
-        out = do_export(run, run / "eval" / "report.json", tmp / "model", "0.0.0-smoke")
-        g = golden.check_golden(tmp / "model" / "golden", out)
+        e = export.export_model(run, run / "eval" / "report.json", tmp / "model", "0.0.0-smoke")
+        g = golden.check_golden(tmp / "model" / "golden", e["onnx_path"])
+        _print_export(e)
         print(f"smoke OK: val AUC {s['best_val_auc']:.3f}, test-subset AUC {r['test']['auc']:.3f}, golden {g}")
     finally:
         if not a.keep:
@@ -366,7 +246,7 @@ def _register_more(sub):
 
     p = sub.add_parser("compare", help="Markdown/JSON comparison of evaluation reports")
     p.add_argument("reports", nargs="+", help="report.json files")
-    p.add_argument("--out", default=str(repo / "models" / "comparison.md"))
+    p.add_argument("--out", default=str(MODELS_DIR / "comparison.md"))
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("smoke", help="1-epoch end-to-end run on a subset (real data) or --synthetic data")
