@@ -51,10 +51,9 @@ def cmd_verify(a):
               f"(sha256 {data.manifest_sha256(a.data)})")
         for source, root in ((sources.HAM10000, a.ham10000), (sources.ISIC2018_TEST, a.external)):
             if root:
-                items = sources.catalogue(source, root)
-                sources.verify_items(root, items, source)
-                print(f"OK: {len(items)} {source} files ({sum(i.label for i in items)} melanoma) match "
-                      f"{root}/MANIFEST.tsv (sha256 {sources.manifest_sha256(root)})")
+                v = sources.verify_folder(source, root)
+                print(f"OK: {v['images']} {source} files ({v['melanoma']} melanoma) match "
+                      f"{root}/MANIFEST.tsv (sha256 {v['manifest_sha256']})")
     except data.DataSetError as e:
         print(f"ERROR: {e}", file=sys.stderr)
         return 2
@@ -93,28 +92,24 @@ def cmd_export(a):
 
 
 def cmd_golden(a):
-    from . import export, golden, utils
+    from . import golden
     folder = Path(a.model_dir)
     if a.check:
         r = golden.check_golden(folder / "golden", folder / "model.onnx")
         print(f"golden OK: {r}")
         return 0
-    report = utils.read_json(Path(a.run) / "eval" / "report.json")
-    net, _ = export.load_checkpoint(Path(a.run) / "best.pt")
-    meta_t = float(export.read_metadata(folder / "model.onnx")["temperature"])
-    if abs(meta_t - report["temperature"]) > 1e-9:
-        print("ERROR: the run's temperature differs from model.onnx; re-export instead", file=sys.stderr)
+    try:
+        g = golden.regenerate(folder, a.run)
+    except golden.GoldenError as e:
+        print(f"ERROR: {e}", file=sys.stderr)
         return 2
-    g = golden.write_golden(net, meta_t, folder / "model.onnx", folder / "golden")
     print(f"wrote {len(g['index']['entries'])} golden entries; ONNX vs PyTorch {g['onnx_vs_torch_max_abs_diff']:.1e}")
 
 
 def cmd_evaluate_model(a):
-    from . import utils
-    from .evaluate import evaluate_onnx
-    r = evaluate_onnx(a.model_dir, a.data, a.external or None, a.cache_dir or None, n_boot=a.bootstrap)
-    r["trained_on"] = a.trained_on
-    utils.write_json(a.out, r)
+    from .evaluate import write_model_report
+    r = write_model_report(a.out, a.model_dir, a.data, a.external or None, a.cache_dir or None, n_boot=a.bootstrap,
+                           trained_on=a.trained_on)
     for name, t in r["test_sets"].items():
         print(f"{r['model']} {r['version']} {name}: AUC {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}), "
               f"sensitivity {t['sensitivity']:.3f} specificity {t['specificity']:.3f}, ECE {t['ece']:.3f}")
@@ -122,29 +117,18 @@ def cmd_evaluate_model(a):
 
 
 def cmd_quantize(a):
-    from . import data, golden, quantize, utils
-    from .evaluate import evaluate_onnx
-    from .export import test_metrics_json
-    source = Path(a.model_dir)
-    out = Path(a.out) if a.out else source.parent / f"{source.name}-int8"
-    images = quantize.calibration_images(a.data, a.calibration_images)
-    note = {"calibration_split": "ISIC 2017 train", "calibration_manifest_sha256": data.manifest_sha256(a.data)}
-    summary = quantize.quantize_file(source / "model.onnx", out / "model.onnx", images, note)
+    from . import quantize
+    out = Path(a.out) if a.out else quantize.variant_dir(a.model_dir)
+    summary = quantize.quantize_folder(a.model_dir, out, a.data, a.calibration_images)
     print(f"wrote {out / 'model.onnx'}: {len(summary['quantized_nodes'])} nodes quantised, "
           f"{summary['quantized_tensors']} activation tensors, calibrated on {summary['calibration_images']} "
           "training images")
     if a.no_evaluate:
         return
-    # the variant's own test figures (NumPy evaluation of the QDQ graph) replace the source's in its metadata
-    # and card, so the folder passes the same consistency check as any exported model
-    r = evaluate_onnx(out, a.data, None, a.cache_dir or None, n_boot=a.bootstrap)
-    quantize.set_metadata(out / "model.onnx", {"test_metrics": test_metrics_json(r["test"])})
-    utils.write_json(out / "model-card.json",
-                     quantize.derived_card(utils.read_json(source / "model-card.json"), out / "model.onnx", r, summary))
-    t = r["test"]
+    t = quantize.evaluate_variant(a.model_dir, out, a.data, summary, a.cache_dir or None, n_boot=a.bootstrap)["test"]
     print(f"ISIC 2017 test (NumPy evaluation of the QDQ graph): AUC {t['auc']:.4f}, sensitivity "
           f"{t['sensitivity']:.4f} specificity {t['specificity']:.4f}")
-    g = golden.write_golden_from_onnx(out / "model.onnx", out / "golden", golden.QUANTIZED_NOTE)
+    g = quantize.write_variant_golden(out)
     print(f"wrote {len(g['entries'])} golden entries (probabilities of the QDQ graph, NumPy evaluator)")
 
 
@@ -158,29 +142,14 @@ def cmd_compare(a):
 
 def cmd_smoke(a):
     """1-epoch training on a small subset, evaluation, export, golden check: end to end in a temp dir."""
-    from . import export, golden, synthetic
-    from .evaluate import evaluate
-    from .train import TrainConfig, train
+    from . import smoke
     tmp = Path(tempfile.mkdtemp(prefix="lesion-smoke-"))
     try:
-        data = a.data
-        if a.synthetic:
-            data = str(synthetic.write_image_folder(tmp / "data"))
-        real = not a.synthetic
-        cfg = TrainConfig(data=data, model=a.model, epochs=1, batch_size=16, limit_train=a.limit,
-                          limit_val=max(20, a.limit // 2), output_dir=str(tmp / "runs"), cache_dir=None,
-                          threads=a.threads, ham10000=a.ham10000 if real else None,
-                          head="gap" if a.model == "triagenet" else "flatten",
-                          colour="shades_of_gray" if a.model == "triagenet" else "none",
-                          tta=2 if a.model == "triagenet" else 1)
-        s = train(cfg, progress=a.progress)
-        run = tmp / "runs" / a.model
-        r = evaluate(run / "best.pt", data, run / "eval", None, limit=max(20, a.limit // 2), n_boot=200,
-                     external_root=a.external if real else None)
-        e = export.export_model(run, run / "eval" / "report.json", tmp / "model", "0.0.0-smoke")
-        g = golden.check_golden(tmp / "model" / "golden", e["onnx_path"])
-        _print_export(e)
-        print(f"smoke OK: val AUC {s['best_val_auc']:.3f}, test-subset AUC {r['test']['auc']:.3f}, golden {g}")
+        r = smoke.run(tmp, a.data, synthetic_data=a.synthetic, model=a.model, limit=a.limit, ham10000=a.ham10000,
+                      external=a.external, threads=a.threads, progress=a.progress)
+        _print_export(r["export"])
+        print(f"smoke OK: val AUC {r['train']['best_val_auc']:.3f}, test-subset AUC "
+              f"{r['evaluation']['test']['auc']:.3f}, golden {r['golden']}")
     finally:
         if not a.keep:
             shutil.rmtree(tmp, ignore_errors=True)

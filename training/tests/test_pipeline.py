@@ -123,6 +123,22 @@ def test_cards_and_comparison(exported, tmp_path):
     assert "(run triagenet)" in card.version_row(report)["label"]
 
 
+def test_golden_regenerate(exported, tmp_path):
+    import shutil
+    _, path, run = exported
+    folder = tmp_path / "model"
+    shutil.copytree(path.parent, folder)
+    g = golden.regenerate(folder, run)
+    assert g["onnx_vs_torch_max_abs_diff"] <= 1e-5
+    assert golden.check_golden(folder / "golden", folder / "model.onnx")["max_tensor_error"] == 0.0
+    report = utils.read_json(run / "eval" / "report.json")
+    other = tmp_path / "run"
+    shutil.copytree(run, other)
+    utils.write_json(other / "eval" / "report.json", dict(report, temperature=report["temperature"] * 2))
+    with pytest.raises(golden.GoldenError, match="temperature differs"):
+        golden.regenerate(folder, other)
+
+
 def test_consistency_check(exported):
     _, path, _ = exported
     assert "threshold" in consistency.check(path.parent)["metadata_keys"]
