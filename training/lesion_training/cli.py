@@ -20,18 +20,47 @@ DEFAULT_HAM = REPO_ROOT / ".." / "shared" / "data" / "ham10000"
 DEFAULT_EXTERNAL_TEST = REPO_ROOT / ".." / "shared" / "data" / "isic2018-test"
 MODELS_DIR = REPO_ROOT / "models"
 
+# options of more than one command that are fields of TrainConfig: declared by the field, defaults here
+TRAIN_CONFIG_SHARED = ("data", "ham10000", "cache_dir", "threads")
+
 
 def _if_present(folder: Path):
     return str(folder) if (folder / "MANIFEST.tsv").is_file() else None
 
 
-def _add_train_args(p: argparse.ArgumentParser):
+def _folder_or_none(v: str):
+    return v or None
+
+
+def _shared_parents() -> dict:
+    """One parent parser per option that several commands take; each option is declared here once."""
     from .train import TrainConfig
-    config_args.add_arguments(p, TrainConfig, {
-        "data": DEFAULT_DATA, "output_dir": DEFAULT_RUNS, "cache_dir": str(Path(DEFAULT_RUNS) / "cache"),
-        "ham10000": _if_present(DEFAULT_HAM)})
-    p.add_argument("--resume", default=None, help="continue from a last.pt checkpoint")
-    p.add_argument("--no-progress", dest="progress", action="store_false")
+    defaults = {"data": DEFAULT_DATA, "ham10000": _if_present(DEFAULT_HAM),
+                "cache_dir": str(Path(DEFAULT_RUNS) / "cache")}
+    parents = {name: config_args.parent_parser(TrainConfig, (name,), defaults) for name in TRAIN_CONFIG_SHARED}
+
+    def parent(*flags, **kwargs):
+        p = argparse.ArgumentParser(add_help=False)
+        p.add_argument(*flags, **kwargs)
+        return p
+
+    parents["external"] = parent(
+        "--external", type=_folder_or_none, default=_if_present(DEFAULT_EXTERNAL_TEST),
+        help="ISIC 2018 test folder, the external test set; '' to skip (default: %(default)s)")
+    parents["bootstrap"] = parent("--bootstrap", type=int, default=2000,
+                                  help="bootstrap resamples for the test AUC's 95%% CI (default: %(default)s)")
+    parents["model_dir"] = parent("--model-dir", required=True, help="exported model folder, e.g. "
+                                                                      "models/triagenet/2.0.0")
+    parents["run"] = parent("--run", required=True, help="training run folder (best.pt, eval/), e.g. runs/proposed")
+    parents["progress"] = parent("--no-progress", dest="progress", action="store_false",
+                                 help="plain log lines instead of the progress bar")
+    return parents
+
+
+def _print_export(e: dict):
+    print(f"exported {e['onnx_path']} ({e['bytes'] / 1e6:.1f} MB, sha256 {e['sha256']}); golden: "
+          f"{len(e['golden']['index']['entries'])} images, ONNX vs PyTorch max diff "
+          f"{e['golden']['onnx_vs_torch_max_abs_diff']:.1e}")
 
 
 def cmd_train(a):
@@ -64,20 +93,14 @@ def cmd_evaluate(a):
     from .evaluate import evaluate
     run = Path(a.run)
     out = Path(a.out) if a.out else run / "eval"
-    r = evaluate(run / "best.pt", a.data, out, a.cache_dir or None, limit=a.limit, n_boot=a.bootstrap,
-                 external_root=a.external or None, tta=a.tta)
+    r = evaluate(run / "best.pt", a.data, out, a.cache_dir, limit=a.limit, n_boot=a.bootstrap,
+                 external_root=a.external, tta=a.tta)
     print(f"{r['architecture']}: threshold {r['threshold']:.4f}, temperature {r['temperature']:.3f}")
     for name, t in r["test_sets"].items():
         print(f"  {name}: AUC {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}), sensitivity "
               f"{t['sensitivity']:.3f} specificity {t['specificity']:.3f}; ECE {t['ece_uncalibrated']:.3f} -> "
               f"{t['ece']:.3f}")
     print(f"report: {out / 'report.md'}")
-
-
-def _print_export(e: dict):
-    print(f"exported {e['onnx_path']} ({e['bytes'] / 1e6:.1f} MB, sha256 {e['sha256']}); golden: "
-          f"{len(e['golden']['index']['entries'])} images, ONNX vs PyTorch max diff "
-          f"{e['golden']['onnx_vs_torch_max_abs_diff']:.1e}")
 
 
 def cmd_export(a):
@@ -108,7 +131,7 @@ def cmd_golden(a):
 
 def cmd_evaluate_model(a):
     from .evaluate import write_model_report
-    r = write_model_report(a.out, a.model_dir, a.data, a.external or None, a.cache_dir or None, n_boot=a.bootstrap,
+    r = write_model_report(a.out, a.model_dir, a.data, a.external, a.cache_dir, n_boot=a.bootstrap,
                            trained_on=a.trained_on)
     for name, t in r["test_sets"].items():
         print(f"{r['model']} {r['version']} {name}: AUC {t['auc']:.3f} ({t['auc_ci'][0]:.3f}-{t['auc_ci'][1]:.3f}), "
@@ -125,7 +148,7 @@ def cmd_quantize(a):
           "training images")
     if a.no_evaluate:
         return
-    t = quantize.evaluate_variant(a.model_dir, out, a.data, summary, a.cache_dir or None, n_boot=a.bootstrap)["test"]
+    t = quantize.evaluate_variant(a.model_dir, out, a.data, summary, a.cache_dir, n_boot=a.bootstrap)["test"]
     print(f"ISIC 2017 test (NumPy evaluation of the QDQ graph): AUC {t['auc']:.4f}, sensitivity "
           f"{t['sensitivity']:.4f} specificity {t['specificity']:.4f}")
     g = quantize.write_variant_golden(out)
@@ -157,24 +180,40 @@ def cmd_smoke(a):
             print(f"kept {tmp}")
 
 
-def _register_more(sub):
-    data_default, runs_default, repo = DEFAULT_DATA, DEFAULT_RUNS, REPO_ROOT
+def build_parser() -> argparse.ArgumentParser:
+    from .train import TrainConfig
+    sh = _shared_parents()
+    ap = argparse.ArgumentParser(prog="lesion_training", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("evaluate", help="evaluate RUN/best.pt on the test split; writes RUN/eval/")
-    p.add_argument("--run", required=True, help="run folder, e.g. runs/proposed")
-    p.add_argument("--data", default=data_default)
-    p.add_argument("--cache-dir", default=str(Path(runs_default) / "cache"))
-    p.add_argument("--out", default=None)
+    def command(name, func, shared, help, description=None):
+        p = sub.add_parser(name, parents=[sh[s] for s in shared], help=help, description=description)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("train", cmd_train, ("data", "ham10000", "cache_dir", "threads", "progress"),
+                help="train one model; writes OUTPUT_DIR/MODEL/{best,last}.pt, history.json",
+                description="Trains on the train split of --data (plus --ham10000); the validation split of --data "
+                            "selects the checkpoint.")
+    config_args.add_arguments(p, TrainConfig, {"output_dir": DEFAULT_RUNS}, skip=TRAIN_CONFIG_SHARED)
+    p.add_argument("--resume", default=None, help="continue from a last.pt checkpoint")
+
+    p = command("verify-data", cmd_verify, ("data", "ham10000", "external"),
+                help="check the data folder against MANIFEST.tsv",
+                description="Checks --data against its MANIFEST.tsv, and also --ham10000 and --external when given "
+                            "('' skips them).")
+    p.add_argument("--no-hashes", action="store_true", help="only check presence/placement, not sha256")
+
+    p = command("evaluate", cmd_evaluate, ("run", "data", "cache_dir", "bootstrap", "external"),
+                help="evaluate RUN/best.pt on the test split; writes RUN/eval/")
+    p.add_argument("--out", default=None, help="report folder (default: RUN/eval)")
     p.add_argument("--limit", type=int, default=None, help="stratified subset per split (smoke tests)")
-    p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC CI")
-    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST),
-                   help="ISIC 2018 test folder, the external test set ('' to skip)")
     p.add_argument("--tta", type=int, choices=(1, 2, 4), default=None,
                    help="evaluate with this many flipped views instead of the run's (an ablation)")
-    p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("export", help="ONNX + metadata + golden files + model card into models/NAME/VERSION/")
-    p.add_argument("--run", required=True)
+    p = command("export", cmd_export, ("run",),
+                help="ONNX + metadata + golden files + model card into models/NAME/VERSION/")
     p.add_argument("--report", default=None, help="default RUN/eval/report.json")
     p.add_argument("--version", default=__version__)
     p.add_argument("--out", default=None, help="default models/NAME/VERSION")
@@ -183,73 +222,42 @@ def _register_more(sub):
     p.add_argument("--docs-card", default=None, help="also write the docs model card here (docs/model-card.md)")
     p.add_argument("--notes", default=None, help="Markdown file with how the model was made (what was tried, "
                                                  "ablations), added to both cards")
-    p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("golden", help="regenerate (or --check) the golden files of an exported model")
-    p.add_argument("--model-dir", required=True, help="e.g. models/triagenet/2.0.0")
+    p = command("golden", cmd_golden, ("model_dir",),
+                help="regenerate (or --check) the golden files of an exported model")
     p.add_argument("--run", default=None, help="run folder whose best.pt was exported (to regenerate)")
     p.add_argument("--check", action="store_true", help="only verify tensors and probabilities (NumPy ONNX)")
-    p.set_defaults(func=cmd_golden)
 
-    p = sub.add_parser("evaluate-model", help="score an exported model folder (model.onnx) on the test sets")
-    p.add_argument("--model-dir", required=True, help="e.g. models/triagenet/2.0.0")
-    p.add_argument("--data", default=data_default)
-    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST), help="ISIC 2018 test folder")
-    p.add_argument("--cache-dir", default=str(Path(runs_default) / "cache"))
-    p.add_argument("--bootstrap", type=int, default=2000)
+    p = command("evaluate-model", cmd_evaluate_model, ("model_dir", "data", "external", "cache_dir", "bootstrap"),
+                help="score an exported model folder (model.onnx) on the test sets")
     p.add_argument("--trained-on", default="ISIC 2017", help="what the model was trained on, for the table")
     p.add_argument("--out", required=True, help="report JSON to write")
-    p.set_defaults(func=cmd_evaluate_model)
 
-    p = sub.add_parser("quantize", help="int8 QDQ variant of an exported model, calibrated on training images")
-    p.add_argument("--model-dir", required=True, help="e.g. models/triagenet/2.0.0")
+    p = command("quantize", cmd_quantize, ("model_dir", "data", "cache_dir", "bootstrap"),
+                help="int8 QDQ variant of an exported model, calibrated on training images",
+                description="The train split of --data calibrates the activation ranges; its test split only "
+                            "scores the result (preprocessed into --cache-dir).")
     p.add_argument("--out", default=None, help="default MODEL_DIR-int8 beside it")
-    p.add_argument("--data", default=data_default,
-                   help="ISIC 2017 folder: its train split calibrates, its test split only scores the result")
     p.add_argument("--calibration-images", type=int, default=300, help="class-stratified training images")
-    p.add_argument("--cache-dir", default=str(Path(runs_default) / "cache"), help="preprocessed test split")
-    p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples for the test AUC CI")
     p.add_argument("--no-evaluate", action="store_true",
                    help="only the model: no test figures, card or golden files")
-    p.set_defaults(func=cmd_quantize)
 
-    p = sub.add_parser("compare", help="Markdown/JSON comparison of evaluation reports")
+    p = command("compare", cmd_compare, (), help="Markdown/JSON comparison of evaluation reports")
     p.add_argument("reports", nargs="+", help="report.json files")
     p.add_argument("--out", default=str(MODELS_DIR / "comparison.md"))
-    p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("smoke", help="1-epoch end-to-end run on a subset (real data) or --synthetic data")
-    p.add_argument("--data", default=data_default)
+    p = command("smoke", cmd_smoke, ("data", "ham10000", "external", "threads", "progress"),
+                help="1-epoch end-to-end run on a subset (real data) or --synthetic data",
+                description="Trains on a subset of --data (plus --ham10000), evaluates (plus --external), exports "
+                            "and checks the golden files, in a temporary folder.")
     p.add_argument("--synthetic", action="store_true", help="generate a tiny synthetic data folder instead")
     p.add_argument("--model", default="triagenet", choices=["proposed", "lknet", "triagenet"])
     p.add_argument("--limit", type=int, default=200, help="training images (validation/test get half)")
-    p.add_argument("--ham10000", default=_if_present(DEFAULT_HAM), help="HAM10000 folder mixed into training")
-    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST), help="ISIC 2018 test folder")
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--keep", action="store_true")
-    p.add_argument("--no-progress", dest="progress", action="store_false")
-    p.set_defaults(func=cmd_smoke)
+    p.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
+    return ap
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="lesion_training", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = ap.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("train", help="train one model; writes OUTPUT_DIR/MODEL/{best,last}.pt, history.json")
-    _add_train_args(p)
-    p.set_defaults(func=cmd_train)
-
-    p = sub.add_parser("verify-data", help="check the data folder against MANIFEST.tsv")
-    p.add_argument("--data", default=DEFAULT_DATA)
-    p.add_argument("--no-hashes", action="store_true", help="only check presence/placement, not sha256")
-    p.add_argument("--ham10000", default=_if_present(DEFAULT_HAM), help="also verify HAM10000 ('' to skip)")
-    p.add_argument("--external", default=_if_present(DEFAULT_EXTERNAL_TEST),
-                   help="also verify the ISIC 2018 test set ('' to skip)")
-    p.set_defaults(func=cmd_verify)
-
-    _register_more(sub)
-
-    a = ap.parse_args(argv)
+    a = build_parser().parse_args(argv)
     rc = a.func(a)
     return rc or 0
