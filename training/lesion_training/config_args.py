@@ -19,10 +19,14 @@ def _optional(tp) -> bool:
     return typing.get_origin(tp) is typing.Union and type(None) in typing.get_args(tp)
 
 
-def add_arguments(parser: argparse.ArgumentParser, cls, defaults: dict = None) -> None:
+def add_arguments(parser: argparse.ArgumentParser, cls, defaults: dict = None, only=None, skip=()) -> None:
+    """One option per field of cls (only those named in `only` when given; none named in `skip`, e.g. fields
+    that a parent parser already declares)."""
     defaults = defaults or {}
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
+        if (only is not None and f.name not in only) or f.name in skip:
+            continue
         tp, flag = hints[f.name], "--" + f.name.replace("_", "-")
         default = defaults.get(f.name, f.default)
         help_text = f.metadata.get("help", "")
@@ -41,6 +45,14 @@ def add_arguments(parser: argparse.ArgumentParser, cls, defaults: dict = None) -
         if "choices" in f.metadata:
             kwargs["choices"] = list(f.metadata["choices"])
         parser.add_argument(flag, **kwargs)
+
+
+def parent_parser(cls, names, defaults: dict = None) -> argparse.ArgumentParser:
+    """A parser without -h holding the options of the named fields, for argparse's parents=[...]: sub-commands
+    that share an option take it from here, so it is declared once."""
+    parser = argparse.ArgumentParser(add_help=False)
+    add_arguments(parser, cls, defaults, only=names)
+    return parser
 
 
 def from_args(cls, namespace: argparse.Namespace):

@@ -311,3 +311,13 @@ def evaluate_onnx(model_dir, data_root, external_root=None, cache_dir=None, n_bo
     return {"model": meta["model_name"], "version": meta["model_version"], "threshold": threshold,
             "parameters": card.get("parameters", 0), "test": blocks["isic2017-test"], "test_sets": blocks,
             "urgent_by_diagnosis": per_dx, "source_probe": source_probe(scores)}
+
+
+def write_model_report(out, model_dir, data_root, external_root=None, cache_dir=None, n_boot: int = 2000,
+                       trained_on: str = "ISIC 2017") -> dict:
+    """evaluate_onnx's report of an exported model folder, with what it was trained on (for the versions table
+    of compare), written to out (JSON); returns it."""
+    r = evaluate_onnx(model_dir, data_root, external_root, cache_dir, n_boot=n_boot)
+    r["trained_on"] = trained_on
+    utils.write_json(out, r)
+    return r

@@ -1,7 +1,8 @@
-"""ONNX export: calibrated softmax head, dynamic batch, metadata_props."""
+"""ONNX export: calibrated softmax head, dynamic batch, metadata_props; a run exported into a model folder."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -10,13 +11,15 @@ import onnx
 import torch
 from torch import nn
 
-from . import contract, models
+from . import card, contract, golden, models, utils
 
 INPUT_NAME = "image"
 OUTPUT_NAME = "probabilities"
 OPSET = 17
 METADATA_KEYS = ("model_name", "model_version", "architecture", "class_labels", "preprocessing",
                  "threshold", "temperature", "data_manifest_sha256", "test_metrics", "trained_at")
+# Where a run read and wrote on its machine: not part of what the model is, so never in the exported file.
+MACHINE_PATHS = ("data", "ham10000", "output_dir", "cache_dir")
 
 
 class CalibratedClassifier(nn.Module):
@@ -90,3 +93,66 @@ def torch_probabilities(net, temperature: float, images: np.ndarray) -> np.ndarr
 
 def now_utc() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def test_metrics_json(t: dict) -> str:
+    """The test block of an evaluation as the model's metadata holds it (the consistency check reads it)."""
+    keys = ("auc", "auc_ci", "sensitivity", "specificity", "accuracy", "balanced_accuracy", "ece", "confusion_matrix",
+            "ece_uncalibrated", "accuracy_argmax", "n", "n_melanoma", "confusion_matrix_layout")
+    return json.dumps({k: t[k] for k in keys}, sort_keys=True)
+
+
+def build_metadata(report: dict, name: str, version: str, trained_at: str) -> dict:
+    return {
+        "model_name": name, "model_version": version,
+        "architecture": f"{report['architecture']}: {report['description']}",
+        "class_labels": json.dumps(contract.CLASS_LABELS),
+        "preprocessing": contract.contract_json(),
+        "threshold": repr(float(report["threshold"])),
+        "temperature": repr(float(report["temperature"])),
+        "data_manifest_sha256": report["data_manifest_sha256"],
+        "test_metrics": test_metrics_json(report["test"]),
+        "trained_at": trained_at,
+        # how to rebuild the network in PyTorch (benchmarks compare the same graph in both runtimes)
+        "training_config": json.dumps({k: v for k, v in report["config"].items() if k not in MACHINE_PATHS},
+                                      sort_keys=True),
+    }
+
+
+def default_out_dir(report_path, models_dir, version: str) -> Path:
+    """models/NAME/VERSION, NAME being the evaluated run's model."""
+    return Path(models_dir) / utils.read_json(report_path)["model"] / version
+
+
+def export_model(run, report_path, out_dir, version: str, docs_card=None, comparison=None, note: str = "",
+                 notes_md: str = "") -> dict:
+    """RUN/best.pt with the temperature and threshold of its evaluation (report_path) into out_dir: model.onnx,
+    golden files, the report's plots, model-card.json/.md (and the docs model card when docs_card is given).
+    comparison: a comparison.json (from compare) whose table goes into the cards, if the file exists."""
+    run, report_path, out_dir = Path(run), Path(report_path), Path(out_dir)
+    report = utils.read_json(report_path)
+    net, _ = load_checkpoint(run / "best.pt")
+    name = report["model"]
+    trained_at = datetime.fromtimestamp((run / "best.pt").stat().st_mtime, timezone.utc).replace(
+        microsecond=0).isoformat()
+    meta = build_metadata(report, name, version, trained_at)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    onnx_path = export_onnx(net, report["temperature"], out_dir / "model.onnx", meta,
+                            doc=f"{name} {version}: melanoma triage CNN; not for diagnosis")
+    g = golden.write_golden(net, report["temperature"], onnx_path, out_dir / "golden")
+    for png in report.get("plots", {}).values():
+        shutil.copy2(report_path.parent / png, out_dir / png)
+    sha = utils.sha256_path(onnx_path)
+    cj = card.card_json(report, meta, sha, onnx_path.stat().st_size)
+    if note:
+        cj["training"]["note"] = note
+    utils.write_json(out_dir / "model-card.json", cj)
+    comp_md, claim = "", ""
+    if comparison and Path(comparison).is_file():
+        comp = utils.read_json(comparison)
+        comp_md, claim = comp["table"], comp["claim"]
+    (out_dir / "model-card.md").write_text(
+        card.card_markdown(cj, (report_path.parent / "report.md").read_text(), comp_md, claim, notes_md))
+    if docs_card:
+        Path(docs_card).write_text(card.docs_model_card(cj, out_dir, comp_md, claim, notes_md))
+    return {"onnx_path": onnx_path, "bytes": onnx_path.stat().st_size, "sha256": sha, "golden": g}

@@ -84,6 +84,23 @@ def write_golden(net, temperature: float, onnx_path, out_dir, tolerance: float =
     return {"index": index, "onnx_vs_torch_max_abs_diff": diff}
 
 
+class GoldenError(RuntimeError):
+    """Golden files that cannot be regenerated as asked."""
+
+
+def regenerate(model_dir, run) -> dict:
+    """Rewrites MODEL_DIR/golden from RUN/best.pt, the checkpoint model.onnx was exported from (its temperature
+    must be the one in model.onnx's metadata, else the files would not describe the served model)."""
+    from . import export
+    folder, run = Path(model_dir), Path(run)
+    report = utils.read_json(run / "eval" / "report.json")
+    net, _ = export.load_checkpoint(run / "best.pt")
+    meta_t = float(export.read_metadata(folder / "model.onnx")["temperature"])
+    if abs(meta_t - report["temperature"]) > 1e-9:
+        raise GoldenError("the run's temperature differs from model.onnx; re-export instead")
+    return write_golden(net, meta_t, folder / "model.onnx", folder / "golden")
+
+
 SERVED_NOTE = ("Tolerances for reimplementations: 1/255 per tensor element, 1e-4 per probability. Regenerate with "
                "`training/cli.sh golden`.")
 QUANTIZED_NOTE = ("The probabilities are those of the QDQ graph evaluated in float64 (NumPy evaluator); ONNX "

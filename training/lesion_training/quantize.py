@@ -279,6 +279,44 @@ def calibration_images(data_root, count: int) -> np.ndarray:
     return data.load_split(data_root, "train", cache_dir=None, limit=count).images
 
 
+def variant_dir(model_dir) -> Path:
+    """Where the int8 variant of models/NAME/VERSION goes by default: models/NAME/VERSION-int8."""
+    source = Path(model_dir)
+    return source.parent / f"{source.name}-int8"
+
+
+def quantize_folder(model_dir, out_dir, data_root, count: int) -> dict:
+    """MODEL_DIR/model.onnx quantised into OUT_DIR/model.onnx, calibrated on count ISIC 2017 training images of
+    data_root; returns the summary (also in the metadata)."""
+    from . import data
+    images = calibration_images(data_root, count)
+    note = {"calibration_split": "ISIC 2017 train", "calibration_manifest_sha256": data.manifest_sha256(data_root)}
+    return quantize_file(Path(model_dir) / "model.onnx", Path(out_dir) / "model.onnx", images, note)
+
+
+def evaluate_variant(model_dir, out_dir, data_root, summary: dict, cache_dir=None, external_root=None,
+                     n_boot: int = 2000) -> dict:
+    """Scores OUT_DIR/model.onnx on the ISIC 2017 test split and, given its folder, the ISIC 2018 test set (NumPy
+    evaluation of the QDQ graph); its own test
+    figures replace the source's in its metadata and its model-card.json, so the folder passes the same
+    consistency check as any exported model. Returns the evaluation."""
+    from .evaluate import evaluate_onnx
+    from .export import test_metrics_json
+    source, out = Path(model_dir), Path(out_dir)
+    r = evaluate_onnx(out, data_root, external_root or None, cache_dir, n_boot=n_boot)
+    set_metadata(out / "model.onnx", {"test_metrics": test_metrics_json(r["test"])})
+    utils.write_json(out / "model-card.json",
+                     derived_card(utils.read_json(source / "model-card.json"), out / "model.onnx", r, summary))
+    return r
+
+
+def write_variant_golden(out_dir) -> dict:
+    """OUT_DIR/golden with the probabilities of the QDQ graph (NumPy evaluator); returns the index."""
+    from . import golden
+    out = Path(out_dir)
+    return golden.write_golden_from_onnx(out / "model.onnx", out / "golden", golden.QUANTIZED_NOTE)
+
+
 def quantize_file(source, out, images: np.ndarray, note: dict) -> dict:
     """Quantises source (a model.onnx) into out; returns what was done, also stored in the metadata."""
     model = inline_identity_initializers(onnx.load(str(source)))

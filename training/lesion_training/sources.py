@@ -112,6 +112,13 @@ def verify_items(root, items: Sequence[Item], source: str) -> None:
                                     + "\n  ".join(problems[:20]))
 
 
+def verify_folder(source: str, root) -> dict:
+    """Every file of a source folder against its manifest (sha256 included); raises DataSetError."""
+    items = catalogue(source, root)
+    verify_items(root, items, source)
+    return {"images": len(items), "melanoma": sum(i.label for i in items), "manifest_sha256": manifest_sha256(root)}
+
+
 def manifest_sha256(root) -> str:
     return data_mod.manifest_sha256(root)
 

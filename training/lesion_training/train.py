@@ -32,10 +32,9 @@ BALANCE_MODES = ("weights", "sampler", "source_sampler", "none")
 class TrainConfig:
     """Every training option, once: the command line is generated from these fields (cli.py)."""
     data: str = field(default="../shared/data/isic", metadata={
-        "help": "ISIC 2017 folder (split/class/*.jpg + MANIFEST.tsv): its train split is trained on, its "
-                "validation split selects the checkpoint"})
+        "help": "ISIC 2017 folder (split/class/*.jpg + MANIFEST.tsv)"})
     ham10000: Optional[str] = field(default=None, metadata={
-        "help": "HAM10000 folder (MANIFEST.tsv + labels.tsv), added to the training data; '' for none"})
+        "help": "HAM10000 folder (MANIFEST.tsv + labels.tsv), training data only; '' for none"})
     model: str = field(default="proposed", metadata={"choices": models.MODEL_NAMES})
     batchnorm: bool = field(default=True, metadata={"help": "BatchNorm after every conv (--no-batchnorm: "
                                                             "the plain paper architecture)"})
@@ -64,7 +63,7 @@ class TrainConfig:
         "help": "bf16: bfloat16 autocast on the CPU; auto: bf16 only where the CPU computes bf16 natively "
                 "(avx512_bf16 or amx_bf16; elsewhere it is emulated and slower), fp32 otherwise"})
     seed: int = 42
-    threads: int = 2
+    threads: int = field(default=2, metadata={"help": "CPU threads for PyTorch"})
     output_dir: str = "runs"
     run_name: Optional[str] = field(default=None, metadata={"help": "run folder name (default: the model)"})
     cache_dir: Optional[str] = field(default="runs/cache", metadata={

@@ -1,12 +1,11 @@
-"""One-epoch training on a synthetic folder, resume, evaluation, export, ONNX checks, golden files."""
+"""One-epoch training on a synthetic folder, resume, evaluation, export, ONNX checks, golden files, cards."""
 import json
 
 import numpy as np
 import onnx
 import pytest
 
-from lesion_training import consistency, contract, export, golden, onnx_eval
-from lesion_training.cli import do_export
+from lesion_training import card, consistency, contract, export, golden, onnx_eval, utils
 from lesion_training.evaluate import evaluate
 from lesion_training.train import TrainConfig, train
 
@@ -27,7 +26,10 @@ def exported(synthetic_folder, ham_folder, external_folder, tmp_path_factory):
     assert [h["epoch"] for h in s2["history"]] == [1, 2]
     report = evaluate(run / "best.pt", str(synthetic_folder), run / "eval", None, n_boot=50,
                       external_root=str(external_folder))
-    out = do_export(run, run / "eval" / "report.json", tmp / "model", "0.0.1")
+    e = export.export_model(run, run / "eval" / "report.json", tmp / "model", "0.0.1")
+    out = e["onnx_path"]
+    assert e["sha256"] == utils.sha256_path(out) and e["bytes"] == out.stat().st_size
+    assert e["golden"]["onnx_vs_torch_max_abs_diff"] <= 1e-5
     return report, out, run
 
 
@@ -60,6 +62,9 @@ def test_onnx_checker_metadata_and_signature(exported):
     assert float(meta["threshold"]) == report["threshold"]
     assert float(meta["temperature"]) == report["temperature"]
     assert json.loads(meta["test_metrics"])["auc"] == report["test"]["auc"]
+    assert json.loads(meta["test_metrics"]) == json.loads(export.test_metrics_json(report["test"]))
+    training_config = json.loads(meta["training_config"])
+    assert training_config["model"] == "triagenet" and not set(export.MACHINE_PATHS) & set(training_config)
     sig = export.io_signature(path)
     assert sig["inputs"] == [{"name": "image", "elem_type": "FLOAT", "shape": ["N", 3, 128, 128]}]
     assert sig["outputs"] == [{"name": "probabilities", "elem_type": "FLOAT", "shape": ["N", 2]}]
@@ -98,6 +103,40 @@ def test_golden_files(exported):
         golden.check_golden(g, path)
     total = sum(f.stat().st_size for f in g.iterdir())
     assert total < 4_000_000
+
+
+def test_cards_and_comparison(exported, tmp_path):
+    report, path, run = exported
+    cj = utils.read_json(path.parent / "model-card.json")
+    assert cj["model_version"] == "0.0.1" and cj["artifact"]["sha256"] == utils.sha256_path(path)
+    assert (path.parent / "model-card.md").read_text().startswith("# Model card: triagenet 0.0.1")
+    docs = card.docs_model_card(cj, path.parent, "| table |", "claim.")
+    assert docs.startswith("# Model card") and "models/triagenet/0.0.1/model.onnx" in docs
+    assert "| table |\nclaim." in docs
+    assert export.default_out_dir(run / "eval" / "report.json", tmp_path / "models", "9.9.9") == \
+        tmp_path / "models" / "triagenet" / "9.9.9"
+    c = card.write_comparison([utils.read_json(run / "eval" / "report.json")], tmp_path / "comparison.md")
+    assert (tmp_path / "comparison.md").read_text().startswith("# Model comparison")
+    assert c["versions"] in (tmp_path / "comparison.md").read_text()
+    js = utils.read_json(tmp_path / "comparison.json")
+    assert js["claim"] == c["claim"] == "" and [m["model"] for m in js["models"]] == ["triagenet"]
+    assert "(run triagenet)" in card.version_row(report)["label"]
+
+
+def test_golden_regenerate(exported, tmp_path):
+    import shutil
+    _, path, run = exported
+    folder = tmp_path / "model"
+    shutil.copytree(path.parent, folder)
+    g = golden.regenerate(folder, run)
+    assert g["onnx_vs_torch_max_abs_diff"] <= 1e-5
+    assert golden.check_golden(folder / "golden", folder / "model.onnx")["max_tensor_error"] == 0.0
+    report = utils.read_json(run / "eval" / "report.json")
+    other = tmp_path / "run"
+    shutil.copytree(run, other)
+    utils.write_json(other / "eval" / "report.json", dict(report, temperature=report["temperature"] * 2))
+    with pytest.raises(golden.GoldenError, match="temperature differs"):
+        golden.regenerate(folder, other)
 
 
 def test_consistency_check(exported):
