@@ -16,9 +16,9 @@ import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.deploy.kube.Objects;
 import org.lesiontriage.deploy.kube.RenderedManifests;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.rescore.RangeBound;
-import org.lesiontriage.triage.rescore.ReplayRequest;
+import org.lesiontriage.triage.rescore.RescoreRequest;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -160,7 +160,7 @@ class KafkaResourcesTest {
 
     @Test
     void theRescoreUserMayRunReplaysAndNothingOfTheLiveService() {
-        ReplayRequest request = new ReplayRequest("probe", SETTINGS.triage().topics().images(), RangeBound.parse("earliest"),
+        RescoreRequest request = new RescoreRequest("probe", SETTINGS.triage().topics().images(), RangeBound.parse("earliest"),
                 RangeBound.parse("latest"), Path.of("models/proposed/1.0.0"), null, null);
         String appPrefix = request.applicationId().substring(0, request.applicationId().length() - "probe".length());
         String outputPrefix = request.resultsTopic().substring(0, request.resultsTopic().length() - "probe".length());

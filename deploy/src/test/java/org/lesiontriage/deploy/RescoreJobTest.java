@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 import org.lesiontriage.deploy.docker.Dockerfile;
 import org.lesiontriage.deploy.kube.Objects;
 import org.lesiontriage.deploy.kube.RenderedManifests;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.rescore.RescoreCommand;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;

@@ -5,7 +5,7 @@ import java.util.TreeSet;
 import org.lesiontriage.dashboard.config.DashboardConfig;
 import org.lesiontriage.deploy.config.ApplicationProperties;
 import org.lesiontriage.deploy.config.ConfigMappingNames;
-import org.lesiontriage.triage.pipeline.TriageConfig;
+import org.lesiontriage.triage.config.TriageConfig;
 
 /**
  * What a service reads from its environment, taken from the service itself: the variables its

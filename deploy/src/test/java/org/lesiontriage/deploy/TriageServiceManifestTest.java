@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.lesiontriage.deploy.kube.RenderedManifests;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.config.TriageSettings;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -2,7 +2,7 @@ package org.lesiontriage.bench.common;
 
 import java.time.Duration;
 import java.util.Map;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.config.TriageSettings;
 
 /**
  * The settings the service runs with when nobody overrides them: its application.properties and the defaults of

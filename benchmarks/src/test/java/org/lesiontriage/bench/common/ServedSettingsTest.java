@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.config.TriageSettings;
 
 /** "As served" is what the service's own configuration says, never a copy of its values. */
 @Tag("unit")

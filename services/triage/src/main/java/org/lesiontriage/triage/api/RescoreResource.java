@@ -15,11 +15,11 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.Collection;
 import java.util.Map;
-import org.lesiontriage.triage.pipeline.TriageConfig;
+import org.lesiontriage.triage.config.TriageConfig;
 import org.lesiontriage.triage.rescore.RangeBound;
-import org.lesiontriage.triage.rescore.ReplayRequest;
-import org.lesiontriage.triage.rescore.ReplayStatus;
 import org.lesiontriage.triage.rescore.RescoreJobs;
+import org.lesiontriage.triage.rescore.RescoreRequest;
+import org.lesiontriage.triage.rescore.RescoreStatus;
 
 /**
  * Re-score jobs over HTTP: {@code POST /rescore} starts (or resumes) one, {@code GET /rescore/{id}} shows its
@@ -58,11 +58,11 @@ public class RescoreResource {
             if (body == null || body.model() == null) {
                 throw new IllegalArgumentException("'model' is required: a model folder under " + config.rescore().modelRoot());
             }
-            ReplayRequest request = new ReplayRequest(body.jobId(), body.sourceTopic() == null ? config.topics().images() : body.sourceTopic(),
+            RescoreRequest request = new RescoreRequest(body.jobId(), body.sourceTopic() == null ? config.topics().images() : body.sourceTopic(),
                     RangeBound.parse(body.from() == null ? "earliest" : body.from()),
                     RangeBound.parse(body.to() == null ? "latest" : body.to()), modelFolder(body.model()),
                     body.resultsTopic(), body.failuresTopic());
-            ReplayStatus status = jobs.start(request);
+            RescoreStatus status = jobs.start(request);
             return Response.accepted(status).location(URI.create("/rescore/" + request.jobId())).build();
         } catch (IllegalArgumentException e) {
             return problem(Response.Status.BAD_REQUEST, e.getMessage());
@@ -73,7 +73,7 @@ public class RescoreResource {
 
     @GET
     @PermitAll
-    public Collection<ReplayStatus> list() {
+    public Collection<RescoreStatus> list() {
         return jobs.all();
     }
 

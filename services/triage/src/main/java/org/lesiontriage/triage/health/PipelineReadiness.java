@@ -5,8 +5,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-import org.lesiontriage.triage.config.StreamThreadRecovery;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
+import org.lesiontriage.triage.pipeline.StreamThreadRecovery;
 import org.lesiontriage.triage.topology.TriageComponents;
 
 /**

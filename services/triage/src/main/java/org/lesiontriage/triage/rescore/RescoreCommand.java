@@ -13,9 +13,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.lesiontriage.registry.RegistrySerdeConfig;
+import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.inference.InferenceDevice;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
-import org.lesiontriage.triage.pipeline.TriageSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,16 +85,16 @@ public final class RescoreCommand implements Callable<Integer> {
     }
 
     /** The service's settings with this command's options on top, as a replay runs them. */
-    ReplaySettings settings(Map<String, String> env) throws IOException {
+    RescoreSettings settings(Map<String, String> env) throws IOException {
         PipelineAssembly pipeline = new PipelineAssembly(TriageSettings.load(overrides(), env));
-        ReplaySettings settings = ReplaySettings.from(pipeline);
+        RescoreSettings settings = RescoreSettings.from(pipeline);
         return workDir == null ? settings
-                : new ReplaySettings(pipeline, workDir, settings.liveTopics(), settings.liveApplicationId());
+                : new RescoreSettings(pipeline, workDir, settings.liveTopics(), settings.liveApplicationId());
     }
 
-    ReplayRequest request(ReplaySettings settings) {
+    RescoreRequest request(RescoreSettings settings) {
         String topic = source != null ? source : settings.pipeline().config().topics().images();
-        return new ReplayRequest(job, topic, RangeBound.parse(from), RangeBound.parse(to), model, output, failures);
+        return new RescoreRequest(job, topic, RangeBound.parse(from), RangeBound.parse(to), model, output, failures);
     }
 
     /** Only what was given: an option left out keeps the service's setting. */
@@ -142,36 +142,36 @@ public final class RescoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ReplaySettings settings = settings(System.getenv());
-        ReplayJob replay = new ReplayJob(request(settings), settings);
-        CompletableFuture<ReplayStatus> outcome = CompletableFuture.supplyAsync(replay::run);
+        RescoreSettings settings = settings(System.getenv());
+        RescoreJob replay = new RescoreJob(request(settings), settings);
+        CompletableFuture<RescoreStatus> outcome = CompletableFuture.supplyAsync(replay::run);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!outcome.isDone()) {
                 replay.cancel();
                 outcome.completeOnTimeout(null, 70, TimeUnit.SECONDS).join();
             }
         }, "rescore-cancel"));
-        ReplayStatus last = follow(replay, outcome, Boolean.getBoolean("lesion.tty"), System.err);
-        if (last.state() != ReplayState.COMPLETED) {
+        RescoreStatus last = follow(replay, outcome, Boolean.getBoolean("lesion.tty"), System.err);
+        if (last.state() != RescoreState.COMPLETED) {
             System.err.println("rescore: job " + last.jobId() + " " + last.state().name().toLowerCase(Locale.ROOT)
                     + ": " + last.message());
-            return last.state() == ReplayState.CANCELLED ? CANCELLED : FAILED;
+            return last.state() == RescoreState.CANCELLED ? CANCELLED : FAILED;
         }
         System.out.println(table(last.report()));
         return CommandLine.ExitCode.OK;
     }
 
     /** Progress on stderr until the job ends: a live line on a terminal, a line per tenth otherwise. */
-    private static ReplayStatus follow(ReplayJob replay, CompletableFuture<ReplayStatus> outcome, boolean tty,
+    private static RescoreStatus follow(RescoreJob replay, CompletableFuture<RescoreStatus> outcome, boolean tty,
                                        PrintStream err) throws InterruptedException {
         int lastTenth = -1;
         while (!outcome.isDone()) {
             Thread.sleep(tty ? 200 : 1000);
-            ReplayStatus now = replay.status();
+            RescoreStatus now = replay.status();
             int tenth = (int) (now.fraction() * 10);
             if (tty) {
                 err.print("\r" + now.progressLine() + "   ");
-            } else if (now.state() == ReplayState.REPLAYING && tenth != lastTenth) {
+            } else if (now.state() == RescoreState.REPLAYING && tenth != lastTenth) {
                 lastTenth = tenth;
                 err.println(now.progressLine());
             }
@@ -190,7 +190,7 @@ public final class RescoreCommand implements Callable<Integer> {
         return properties;
     }
 
-    static String table(ReplayReport report) {
+    static String table(RescoreReport report) {
         return String.format(Locale.ROOT, """
                 | re-score job %s | |
                 |---|---|

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class RescoreJobs {
 
-    private final Map<String, ReplayJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, RescoreJob> jobs = new ConcurrentHashMap<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "rescore-runner");
         thread.setDaemon(true);
@@ -27,36 +27,36 @@ public class RescoreJobs {
     });
 
     @Inject
-    ReplaySettings settings;
+    RescoreSettings settings;
 
     /**
      * @throws IllegalArgumentException when the request would write into the live flow
      * @throws IllegalStateException    when a job with this id is still running
      */
-    public synchronized ReplayStatus start(ReplayRequest request) {
+    public synchronized RescoreStatus start(RescoreRequest request) {
         settings.refusal(request).ifPresent(why -> {
             throw new IllegalArgumentException(why);
         });
-        ReplayJob existing = jobs.get(request.jobId());
+        RescoreJob existing = jobs.get(request.jobId());
         if (existing != null && !existing.status().state().finished()) {
             throw new IllegalStateException("job " + request.jobId() + " is " + existing.status().state());
         }
-        ReplayJob job = new ReplayJob(request, settings);
+        RescoreJob job = new RescoreJob(request, settings);
         jobs.put(request.jobId(), job);
         runner.submit(job::run);
         return job.status();
     }
 
-    public Optional<ReplayStatus> status(String jobId) {
-        return Optional.ofNullable(jobs.get(jobId)).map(ReplayJob::status);
+    public Optional<RescoreStatus> status(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId)).map(RescoreJob::status);
     }
 
-    public Collection<ReplayStatus> all() {
-        return jobs.values().stream().map(ReplayJob::status).toList();
+    public Collection<RescoreStatus> all() {
+        return jobs.values().stream().map(RescoreJob::status).toList();
     }
 
-    public Optional<ReplayStatus> cancel(String jobId) {
-        ReplayJob job = jobs.get(jobId);
+    public Optional<RescoreStatus> cancel(String jobId) {
+        RescoreJob job = jobs.get(jobId);
         if (job == null) {
             return Optional.empty();
         }
@@ -66,7 +66,7 @@ public class RescoreJobs {
 
     @PreDestroy
     void stop() throws InterruptedException {
-        jobs.values().forEach(ReplayJob::cancel);
+        jobs.values().forEach(RescoreJob::cancel);
         runner.shutdownNow(); // queued jobs never start; the running one sees its cancel (or the interrupt)
         runner.awaitTermination(70, TimeUnit.SECONDS);
     }

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.config.TriageSettings;
 import picocli.CommandLine;
 
 /**
@@ -27,7 +27,7 @@ class RescoreCommandTest {
 
     @Test
     void theServicesTriageVariablesApplyToAReplay() throws Exception {
-        ReplaySettings settings = parse("--job", "j", "--model", "m").settings(Map.of(
+        RescoreSettings settings = parse("--job", "j", "--model", "m").settings(Map.of(
                 "TRIAGE_BATCH_MAX_SIZE", "7", "TRIAGE_BATCH_MAX_DELAY", "25ms", "TRIAGE_IMAGE_MAX_BYTES", "1000",
                 "TRIAGE_MODEL_INTRA_OP_THREADS", "1"));
 
@@ -39,7 +39,7 @@ class RescoreCommandTest {
 
     @Test
     void optionsWinOverTheEnvironment() throws Exception {
-        ReplaySettings settings = parse("--job", "j", "--model", "m", "--batch-size", "5", "--max-delay-ms", "40",
+        RescoreSettings settings = parse("--job", "j", "--model", "m", "--batch-size", "5", "--max-delay-ms", "40",
                 "--threads", "3", "--device", "cpu").settings(Map.of("TRIAGE_BATCH_MAX_SIZE", "7"));
 
         assertThat(settings.pipeline().batching().maxSize()).isEqualTo(5);
@@ -50,7 +50,7 @@ class RescoreCommandTest {
     @Test
     void theLiveTopicGuardKnowsRenamedTopics() throws Exception {
         RescoreCommand command = parse("--job", "j", "--model", "m", "--output", "clinic-results");
-        ReplaySettings settings = command.settings(Map.of("TRIAGE_TOPICS_RESULTS", "clinic-results",
+        RescoreSettings settings = command.settings(Map.of("TRIAGE_TOPICS_RESULTS", "clinic-results",
                 "TRIAGE_TOPICS_IMAGES", "clinic-images"));
 
         assertThat(settings.refusal(command.request(settings))).hasValueSatisfying(
@@ -61,7 +61,7 @@ class RescoreCommandTest {
 
     @Test
     void theWorkFolderDefaultIsTheServices() throws Exception {
-        ReplaySettings fromCommand = parse("--job", "j", "--model", "m").settings(Map.of());
+        RescoreSettings fromCommand = parse("--job", "j", "--model", "m").settings(Map.of());
         String service = TriageSettings.load(Map.of(), Map.of()).triage().rescore().workDir();
 
         assertThat(fromCommand.workDir()).isEqualTo(Path.of(service));
@@ -82,7 +82,7 @@ class RescoreCommandTest {
                 basic.auth.credentials.source=USER_INFO
                 schema.registry.ssl.truststore.location=/ca.p12
                 """);
-        ReplaySettings settings = parse("--job", "j", "--model", "m", "--kafka-config", file.toString()).settings(Map.of());
+        RescoreSettings settings = parse("--job", "j", "--model", "m", "--kafka-config", file.toString()).settings(Map.of());
 
         assertThat(settings.pipeline().kafkaClientConfig()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512").doesNotContainKey("schema.registry.url");

@@ -16,16 +16,16 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
 import org.lesiontriage.registry.SpecificAvroSerializer;
-import org.lesiontriage.triage.batching.BatchPolicy;
-import org.lesiontriage.triage.imaging.ImageLimits;
-import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.registry.testing.InMemorySchemaRegistry;
-import org.lesiontriage.triage.pipeline.PipelineAssembly;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.failures.InMemoryAttemptLedger;
+import org.lesiontriage.triage.imaging.ImageLimits;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.topology.TriageComponents;
 
 /** Builds the real triage topology with the real model and real serdes, for tests that drive it. */

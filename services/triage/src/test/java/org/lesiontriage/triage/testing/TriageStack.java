@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.stack.KafkaBroker;
 import org.lesiontriage.stack.RegistryServer;
 import org.lesiontriage.stack.tls.LoopbackTls;
 import org.lesiontriage.stack.tls.ScramUser;
-import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
-import org.lesiontriage.triage.pipeline.TriageSettings;
 
 /**
  * A real in-process KRaft broker with the triage topics, and a real schema registry, for one test class; either

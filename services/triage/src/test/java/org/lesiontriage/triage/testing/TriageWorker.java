@@ -12,10 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.lesiontriage.triage.batching.BatchPolicy;
-import org.lesiontriage.triage.config.StreamThreadRecovery;
+import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
-import org.lesiontriage.triage.pipeline.TriageSettings;
+import org.lesiontriage.triage.pipeline.StreamThreadRecovery;
 
 /**
  * The triage topology in a JVM of its own, so a test can kill it with SIGKILL mid-stream.

@@ -1,7 +1,7 @@
 package org.lesiontriage.triage.rescore;
 
 /** Where a re-score job is. CANCELLED and FAILED jobs resume from their last commit when started again. */
-public enum ReplayState {
+public enum RescoreState {
     STARTING, REPLAYING, COMPLETED, CANCELLED, FAILED;
 
     public boolean finished() {

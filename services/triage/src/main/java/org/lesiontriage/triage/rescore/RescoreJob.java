@@ -23,9 +23,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jboss.logging.Logger;
+import org.lesiontriage.triage.failures.AttemptLedger;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
-import org.lesiontriage.triage.failures.AttemptLedger;
 import org.lesiontriage.triage.topology.DeadLetterTopicLimit;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
@@ -40,31 +40,31 @@ import org.lesiontriage.triage.topology.TriageTopologyFactory;
  * range's end and no image is left waiting for a batch; it then closes, which commits the last results.
  * Exactly-once processing makes a job killed at any point resume without duplicates when started again.
  */
-public final class ReplayJob {
+public final class RescoreJob {
 
-    private static final Logger LOG = Logger.getLogger(ReplayJob.class);
+    private static final Logger LOG = Logger.getLogger(RescoreJob.class);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
     /** A stream thread that fails this often is not meeting a transient fault. */
     private static final int MAX_THREAD_REPLACEMENTS = 3;
 
-    private final ReplayRequest request;
-    private final ReplaySettings settings;
+    private final RescoreRequest request;
+    private final RescoreSettings settings;
     private final Instant startedAt = Instant.now();
-    private volatile ReplayStatus status;
+    private volatile RescoreStatus status;
     private volatile boolean cancelRequested;
 
-    public ReplayJob(ReplayRequest request, ReplaySettings settings) {
+    public RescoreJob(RescoreRequest request, RescoreSettings settings) {
         this.request = request;
         this.settings = settings;
-        this.status = new ReplayStatus(request.jobId(), ReplayState.STARTING, null, 0, 0, 0, null, startedAt, null, null);
+        this.status = new RescoreStatus(request.jobId(), RescoreState.STARTING, null, 0, 0, 0, null, startedAt, null, null);
     }
 
     public String jobId() {
         return request.jobId();
     }
 
-    public ReplayStatus status() {
+    public RescoreStatus status() {
         return status;
     }
 
@@ -74,12 +74,12 @@ public final class ReplayJob {
     }
 
     /** Runs until the range is done, the job is cancelled or it fails; never throws. */
-    public ReplayStatus run() {
+    public RescoreStatus run() {
         try {
             return replay();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return finish(ReplayState.CANCELLED, "interrupted");
+            return finish(RescoreState.CANCELLED, "interrupted");
         } catch (ExecutionException e) {
             return failed(e.getCause() != null ? e.getCause() : e);
         } catch (Exception e) {
@@ -87,9 +87,9 @@ public final class ReplayJob {
         }
     }
 
-    private ReplayStatus replay() throws Exception {
+    private RescoreStatus replay() throws Exception {
         if (cancelRequested) {
-            return finish(ReplayState.CANCELLED, "cancelled before it started; start the same job again to run it");
+            return finish(RescoreState.CANCELLED, "cancelled before it started; start the same job again to run it");
         }
         settings.refusal(request).ifPresent(why -> {
             throw new IllegalArgumentException(why);
@@ -98,20 +98,20 @@ public final class ReplayJob {
         Path reportFile = dir.resolve("report.json");
         Path planFile = dir.resolve("plan.json");
         if (Files.exists(planFile)) {
-            refuseIfChanged(ReplayPlan.load(planFile), planFile);
+            refuseIfChanged(RescorePlan.load(planFile), planFile);
         }
         if (Files.exists(reportFile)) {
-            ReplayReport report = JobFiles.JSON.readValue(reportFile.toFile(), ReplayReport.class);
+            RescoreReport report = JobFiles.JSON.readValue(reportFile.toFile(), RescoreReport.class);
             LOG.infof("Re-score job %s was already completed; its report: %s", request.jobId(), reportFile);
             return completed(report);
         }
         try (Admin admin = Admin.create(settings.pipeline().kafkaClientConfig());
              LesionClassifier classifier = settings.pipeline().loadModel(request.modelDir());
              AttemptLedger attempts = settings.pipeline().attemptLedger(request.applicationId())) {
-            ReplayPlan plan = planOnce(admin, planFile);
-            ReplayTopics.createOutputs(admin, plan);
-            ReplayOffsets.refuseIfRunningElsewhere(admin, request.applicationId());
-            boolean resumed = ReplayOffsets.startOrResume(admin, request.applicationId(), plan, dir.resolve("offsets"));
+            RescorePlan plan = planOnce(admin, planFile);
+            RescoreTopics.createOutputs(admin, plan);
+            RescoreOffsets.refuseIfRunningElsewhere(admin, request.applicationId());
+            boolean resumed = RescoreOffsets.startOrResume(admin, request.applicationId(), plan, dir.resolve("offsets"));
             LOG.infof("Re-score job %s: %d events of %s with model %s %s into %s (%s)", request.jobId(), plan.total(),
                     plan.sourceTopic(), classifier.descriptor().name(), classifier.descriptor().version(),
                     plan.resultsTopic(), resumed ? "resumed" : "new");
@@ -120,16 +120,16 @@ public final class ReplayJob {
         }
     }
 
-    private ReplayPlan planOnce(Admin admin, Path planFile) throws Exception {
+    private RescorePlan planOnce(Admin admin, Path planFile) throws Exception {
         if (Files.exists(planFile)) {
-            return ReplayPlan.load(planFile);
+            return RescorePlan.load(planFile);
         }
-        ReplayPlan plan = new ReplayPlanner(admin).plan(request);
+        RescorePlan plan = new RescorePlanner(admin).plan(request);
         plan.save(planFile);
         return plan;
     }
 
-    private void refuseIfChanged(ReplayPlan plan, Path planFile) {
+    private void refuseIfChanged(RescorePlan plan, Path planFile) {
         if (!plan.matches(request)) {
             throw new IllegalArgumentException("job " + request.jobId() + " was started with another range, model "
                     + "or output (" + planFile + "); use a new job id");
@@ -143,7 +143,7 @@ public final class ReplayJob {
         return components;
     }
 
-    private ReplayStatus stream(Admin admin, ReplayPlan plan, ModelDescriptor model, TriageComponents components,
+    private RescoreStatus stream(Admin admin, RescorePlan plan, ModelDescriptor model, TriageComponents components,
                                 boolean resumed, Path dir, Path reportFile) throws Exception {
         var topics = new TriageTopics(plan.sourceTopic(), plan.resultsTopic(), plan.failuresTopic());
         Properties props = settings.pipeline().streamsProperties(request.applicationId(), dir.resolve("state"));
@@ -166,11 +166,11 @@ public final class ReplayJob {
                         ? StreamThreadExceptionResponse.REPLACE_THREAD : StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             if (cancelRequested) {
-                return finish(ReplayState.CANCELLED, "cancelled before it started; start the same job again to run it");
+                return finish(RescoreState.CANCELLED, "cancelled before it started; start the same job again to run it");
             }
             long createdNanos = System.nanoTime();
             streams.start();
-            ReplayOffsets progress = new ReplayOffsets(admin, request.applicationId(), plan);
+            RescoreOffsets progress = new RescoreOffsets(admin, request.applicationId(), plan);
             long firstDone = -1;
             long runningSince = 0;
             while (true) {
@@ -179,7 +179,7 @@ public final class ReplayJob {
                 if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
                         || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
                     Throwable why = lastFailure.get();
-                    return finish(ReplayState.FAILED, "stream stopped (" + state + ")"
+                    return finish(RescoreState.FAILED, "stream stopped (" + state + ")"
                             + (why != null ? ": " + why.getMessage() : "") + "; start the job again to resume");
                 }
                 long done;
@@ -199,26 +199,26 @@ public final class ReplayJob {
                 double seconds = firstDone < 0 ? 0 : (System.nanoTime() - runningSince) / 1e9;
                 double rate = seconds > 0 ? (done - firstDone) / seconds : 0;
                 Double eta = rate > 0 ? (plan.total() - done) / rate : null;
-                status = new ReplayStatus(request.jobId(), ReplayState.REPLAYING, model.version(), plan.total(), done,
+                status = new RescoreStatus(request.jobId(), RescoreState.REPLAYING, model.version(), plan.total(), done,
                         rate, eta, startedAt, null, null);
                 // A member closed while it joins the group is left behind in it until its session times out;
                 // cancel once the stream runs (or has tried for a while), so a resumed job does not wait for it.
                 boolean settled = state == KafkaStreams.State.RUNNING || System.nanoTime() - createdNanos > CLOSE_TIMEOUT.toNanos();
                 if (cancelRequested && settled) {
                     streams.close(CLOSE_TIMEOUT);
-                    return finish(ReplayState.CANCELLED, "cancelled at " + done + " of " + plan.total()
+                    return finish(RescoreState.CANCELLED, "cancelled at " + done + " of " + plan.total()
                             + "; start the same job again to resume");
                 }
                 if (done >= plan.total() && noImageWaiting(streams)) {
                     // A graceful close commits the open transaction: the last results become visible.
                     if (!streams.close(CLOSE_TIMEOUT)) {
-                        return finish(ReplayState.FAILED, "did not close within " + CLOSE_TIMEOUT + "; start it again");
+                        return finish(RescoreState.FAILED, "did not close within " + CLOSE_TIMEOUT + "; start it again");
                     }
                     // The close's commit may have been aborted (a timeout, a fenced producer): only the committed
                     // changelog says whether the last results are out.
                     int stillWaiting = PendingChangelog.waitingImages(settings.pipeline().kafkaClientConfig(), request.applicationId());
                     if (stillWaiting > 0 || progress.done() < plan.total()) {
-                        return finish(ReplayState.FAILED, "the last commit did not go through (" + stillWaiting
+                        return finish(RescoreState.FAILED, "the last commit did not go through (" + stillWaiting
                                 + " image(s) still waiting in the committed state); start the job again to finish");
                     }
                     double replaySeconds = firstDone < 0 ? 0 : (System.nanoTime() - runningSince) / 1e9;
@@ -227,7 +227,7 @@ public final class ReplayJob {
                         LOG.warnf("Re-score job %s: %d event(s) of the range were deleted by retention before the job "
                                 + "read them", request.jobId(), lost);
                     }
-                    ReplayReport report = report(plan, model, components, resumed, replaySeconds, lost);
+                    RescoreReport report = report(plan, model, components, resumed, replaySeconds, lost);
                     JobFiles.write(reportFile, report);
                     LOG.infof("Re-score job %s completed: %d events, %.1f events/s", request.jobId(), plan.total(),
                             report.eventsPerSecond());
@@ -252,33 +252,33 @@ public final class ReplayJob {
         }
     }
 
-    private ReplayReport report(ReplayPlan plan, ModelDescriptor model, TriageComponents components, boolean resumed,
+    private RescoreReport report(RescorePlan plan, ModelDescriptor model, TriageComponents components, boolean resumed,
                                 double replaySeconds, long lostToRetention) {
         MeterRegistry meters = components.metrics().registry();
         long results = Math.round(meters.find("triage.results").counters().stream().mapToDouble(Counter::count).sum());
         long letters = Math.round(meters.find("triage.dead.letters").counters().stream().mapToDouble(Counter::count).sum());
         DistributionSummary batches = meters.find("triage.batch.size").summary();
-        return new ReplayReport(request.jobId(), model.name(), model.version(), model.threshold(), plan.sourceTopic(),
+        return new RescoreReport(request.jobId(), model.name(), model.version(), model.threshold(), plan.sourceTopic(),
                 plan.resultsTopic(), plan.failuresTopic(), plan.total(), lostToRetention, results, letters, resumed,
                 replaySeconds,
                 replaySeconds > 0 ? (results + letters) / replaySeconds : 0,
                 batches == null || batches.count() == 0 ? 0 : batches.mean(), Instant.now());
     }
 
-    private ReplayStatus completed(ReplayReport report) {
-        status = new ReplayStatus(request.jobId(), ReplayState.COMPLETED, report.modelVersion(), report.eventsInRange(),
+    private RescoreStatus completed(RescoreReport report) {
+        status = new RescoreStatus(request.jobId(), RescoreState.COMPLETED, report.modelVersion(), report.eventsInRange(),
                 report.eventsInRange(), report.eventsPerSecond(), 0.0, startedAt, null, report);
         return status;
     }
 
-    private ReplayStatus failed(Throwable e) {
+    private RescoreStatus failed(Throwable e) {
         LOG.errorf("Re-score job %s failed: %s", request.jobId(), e.getMessage());
-        return finish(ReplayState.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        return finish(RescoreState.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
-    private ReplayStatus finish(ReplayState state, String message) {
-        ReplayStatus last = status;
-        status = new ReplayStatus(request.jobId(), state, last.modelVersion(), last.total(), last.done(),
+    private RescoreStatus finish(RescoreState state, String message) {
+        RescoreStatus last = status;
+        status = new RescoreStatus(request.jobId(), state, last.modelVersion(), last.total(), last.done(),
                 last.eventsPerSecond(), null, startedAt, message, null);
         return status;
     }

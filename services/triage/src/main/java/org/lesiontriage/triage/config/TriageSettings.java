@@ -1,11 +1,11 @@
-package org.lesiontriage.triage.pipeline;
+package org.lesiontriage.triage.config;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.SysPropConfigSource;
-import io.quarkus.runtime.configuration.DurationConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;

@@ -12,9 +12,9 @@ import java.util.Locale;
  * @param message         why a job failed or was cancelled; null otherwise
  * @param report          set once completed
  */
-public record ReplayStatus(String jobId, ReplayState state, String modelVersion, long total, long done,
+public record RescoreStatus(String jobId, RescoreState state, String modelVersion, long total, long done,
                            double eventsPerSecond, Double etaSeconds, Instant startedAt, String message,
-                           ReplayReport report) {
+                           RescoreReport report) {
 
     private static final int BAR_WIDTH = 30;
 

@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.config;
+package org.lesiontriage.triage.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,11 +9,11 @@ import org.apache.kafka.streams.Topology;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 import org.lesiontriage.triage.batching.BatchPolicy;
+import org.lesiontriage.triage.config.TriageSettings;
+import org.lesiontriage.triage.failures.AttemptLedger;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
-import org.lesiontriage.triage.pipeline.TriageSettings;
-import org.lesiontriage.triage.rescore.ReplaySettings;
-import org.lesiontriage.triage.failures.AttemptLedger;
+import org.lesiontriage.triage.rescore.RescoreSettings;
 import org.lesiontriage.triage.topology.DeadLetterTopicLimit;
 import org.lesiontriage.triage.topology.TriageComponents;
 
@@ -80,7 +80,7 @@ public class TriageProducers {
     /** Re-score jobs connect, score and refuse live topics as the configuration of the live service says. */
     @Produces
     @Singleton
-    ReplaySettings replaySettings(PipelineAssembly pipeline) {
-        return ReplaySettings.from(pipeline);
+    RescoreSettings replaySettings(PipelineAssembly pipeline) {
+        return RescoreSettings.from(pipeline);
     }
 }

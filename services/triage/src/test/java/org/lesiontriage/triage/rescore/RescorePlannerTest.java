@@ -21,7 +21,7 @@ import org.lesiontriage.stack.KafkaBroker;
 
 /** Range bounds resolved against a real broker: times as Kafka resolves them, clamping, unnamed partitions. */
 @Tag("integration")
-class ReplayPlannerTest {
+class RescorePlannerTest {
 
     private static final String TOPIC = "timed-images";
     private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
@@ -51,22 +51,22 @@ class ReplayPlannerTest {
 
     @Test
     void aTimeRangeIsTheOffsetsOfTheFirstRecordsAtOrAfterEachTime() throws Exception {
-        ReplayPlan plan = plan("2026-11-01T00:00:03Z", "2026-11-01T00:00:07Z");
+        RescorePlan plan = plan("2026-11-01T00:00:03Z", "2026-11-01T00:00:07Z");
         assertThat(plan.partitions()).containsExactly(
-                new ReplayPlan.PartitionRange(0, 3, 7),
-                new ReplayPlan.PartitionRange(1, 1, 1));
+                new RescorePlan.PartitionRange(0, 3, 7),
+                new RescorePlan.PartitionRange(1, 1, 1));
         assertThat(plan.total()).isEqualTo(4);
     }
 
     @Test
     void boundsBeyondTheDataAreClampedToTheTopicsEnds() throws Exception {
         assertThat(plan("earliest", "2030-01-01T00:00:00Z").partitions()).containsExactly(
-                new ReplayPlan.PartitionRange(0, 0, 10), new ReplayPlan.PartitionRange(1, 0, 1));
+                new RescorePlan.PartitionRange(0, 0, 10), new RescorePlan.PartitionRange(1, 0, 1));
         assertThat(plan("2030-01-01T00:00:00Z", "latest").total()).isZero();
         assertThat(plan("0:8", "0:500").partitions()).as("partition 1 unnamed: replayed in full")
-                .containsExactly(new ReplayPlan.PartitionRange(0, 8, 10), new ReplayPlan.PartitionRange(1, 0, 1));
+                .containsExactly(new RescorePlan.PartitionRange(0, 8, 10), new RescorePlan.PartitionRange(1, 0, 1));
         assertThat(plan("0:6", "0:2").partitions().get(0)).as("an inverted range is empty")
-                .isEqualTo(new ReplayPlan.PartitionRange(0, 2, 2));
+                .isEqualTo(new RescorePlan.PartitionRange(0, 2, 2));
     }
 
     @Test
@@ -74,9 +74,9 @@ class ReplayPlannerTest {
         assertThatThrownBy(() -> plan("7:0", "latest")).hasMessageContaining("has no partition 7");
     }
 
-    private static ReplayPlan plan(String from, String to) throws Exception {
-        var request = new ReplayRequest("planner", TOPIC, RangeBound.parse(from), RangeBound.parse(to),
+    private static RescorePlan plan(String from, String to) throws Exception {
+        var request = new RescoreRequest("planner", TOPIC, RangeBound.parse(from), RangeBound.parse(to),
                 Path.of("unused"), null, null);
-        return new ReplayPlanner(admin).plan(request);
+        return new RescorePlanner(admin).plan(request);
     }
 }

@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param eventsPerSecond answers of this run per replay second
  * @param meanBatchSize   images per model run
  */
-public record ReplayReport(String jobId, String modelName, String modelVersion, double threshold,
+public record RescoreReport(String jobId, String modelName, String modelVersion, double threshold,
                            String sourceTopic, String resultsTopic, String failuresTopic, long eventsInRange,
                            long lostToRetention, long resultsThisRun, long deadLettersThisRun, boolean resumed, double replaySeconds,
                            double eventsPerSecond, double meanBatchSize, Instant completedAt) {

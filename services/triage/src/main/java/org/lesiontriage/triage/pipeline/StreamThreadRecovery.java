@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.config;
+package org.lesiontriage.triage.pipeline;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;

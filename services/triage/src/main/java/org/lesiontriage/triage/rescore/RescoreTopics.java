@@ -11,13 +11,13 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.lesiontriage.contracts.RecordLimits;
 
 /** Creates a replay's output topics when they do not exist: partitioned like the source, broker's replication. */
-final class ReplayTopics {
+final class RescoreTopics {
 
-    private ReplayTopics() {
+    private RescoreTopics() {
     }
 
     /** Dead letters carry the original image bytes, so they need the image topic's record size. */
-    static void createOutputs(Admin admin, ReplayPlan plan) throws ExecutionException, InterruptedException {
+    static void createOutputs(Admin admin, RescorePlan plan) throws ExecutionException, InterruptedException {
         Set<String> existing = admin.listTopics().names().get();
         int partitions = plan.partitions().size();
         List<NewTopic> missing = new ArrayList<>();

@@ -30,8 +30,10 @@ import org.lesiontriage.clinictools.compare.ResultComparison;
 import org.lesiontriage.clinictools.compare.ResultsTopicReader;
 import org.lesiontriage.clinictools.compare.ScoredEvent;
 import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.imaging.ImageLimits;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.InputLog;
 import org.lesiontriage.triage.testing.LesionEvents;
@@ -42,8 +44,6 @@ import org.lesiontriage.triage.testing.TopologyHarness;
 import org.lesiontriage.triage.testing.TriageStack;
 import org.lesiontriage.triage.testing.TriageStackExtension;
 import org.lesiontriage.triage.testing.TriageWorker;
-import org.lesiontriage.contracts.Topics;
-import org.lesiontriage.triage.pipeline.PipelineAssembly;
 
 /**
  * A replay of part of the image history with a second model version (the served weights with a new version and
@@ -53,7 +53,7 @@ import org.lesiontriage.triage.pipeline.PipelineAssembly;
  * threshold moves.
  */
 @Tag("integration")
-class ReplayJobTest {
+class RescoreJobTest {
 
     private static final String LIVE_APP = "replay-test-live";
     private static final String VARIANT_VERSION = "1.0.0-recalibrated";
@@ -81,20 +81,20 @@ class ReplayJobTest {
         Path variant = ModelVariants.withMetadata(TestModel.dir(), work.resolve("variant"),
                 Map.of("model_version", VARIANT_VERSION, "threshold", String.valueOf(newThreshold)));
         // Partition 0 from offset 2 to its end at the start; partition 1 from its beginning to two before its end.
-        var request = new ReplayRequest("range-test", Topics.LESION_IMAGES, RangeBound.parse("0:2"),
+        var request = new RescoreRequest("range-test", Topics.LESION_IMAGES, RangeBound.parse("0:2"),
                 RangeBound.parse("1:" + (end1 - 2)), variant, "rescored-range-test", null);
-        ReplaySettings settings = settings(work.resolve("jobs"));
-        ReplayJob job = new ReplayJob(request, settings);
-        CompletableFuture<ReplayStatus> running = CompletableFuture.supplyAsync(job::run);
+        RescoreSettings settings = settings(work.resolve("jobs"));
+        RescoreJob job = new RescoreJob(request, settings);
+        CompletableFuture<RescoreStatus> running = CompletableFuture.supplyAsync(job::run);
         awaitFile(settings.jobDir("range-test").resolve("plan.json"));
         publish(history, 6); // after the plan: beyond the range's end on both partitions
-        ReplayStatus last = running.get();
+        RescoreStatus last = running.get();
 
-        assertThat(last.state()).as(String.valueOf(last.message())).isEqualTo(ReplayState.COMPLETED);
-        ReplayPlan plan = ReplayPlan.load(settings.jobDir("range-test").resolve("plan.json"));
+        assertThat(last.state()).as(String.valueOf(last.message())).isEqualTo(RescoreState.COMPLETED);
+        RescorePlan plan = RescorePlan.load(settings.jobDir("range-test").resolve("plan.json"));
         assertThat(plan.partitions()).containsExactlyInAnyOrder(
-                new ReplayPlan.PartitionRange(0, 2, inputEnds.get(new TopicPartition(Topics.LESION_IMAGES, 0))),
-                new ReplayPlan.PartitionRange(1, 0, end1 - 2));
+                new RescorePlan.PartitionRange(0, 2, inputEnds.get(new TopicPartition(Topics.LESION_IMAGES, 0))),
+                new RescorePlan.PartitionRange(1, 0, end1 - 2));
         List<InputLog.Entry> inRange = InputLog.read(STACK.get().bootstrapServers(), Topics.LESION_IMAGES, STACK.get().serdeConfig())
                 .stream().filter(e -> plan.admits(e.partition(), e.offset())).toList();
         Set<String> goodInRange = inRange.stream().filter(e -> e.eventId() != null).map(InputLog.Entry::eventId)
@@ -138,31 +138,31 @@ class ReplayJobTest {
     @Test
     void aCompletedJobStartedAgainReportsWithoutReplayingAndAChangedRequestIsRefused(@TempDir Path work) throws Exception {
         publishToNewTopic("again-images", 2, 100, 4);
-        ReplaySettings settings = settings(work);
-        var request = new ReplayRequest("again", "again-images", new RangeBound.Earliest(), new RangeBound.Latest(),
+        RescoreSettings settings = settings(work);
+        var request = new RescoreRequest("again", "again-images", new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), "rescored-again", null);
-        ReplayStatus first = new ReplayJob(request, settings).run();
-        assertThat(first.state()).as(String.valueOf(first.message())).isEqualTo(ReplayState.COMPLETED);
+        RescoreStatus first = new RescoreJob(request, settings).run();
+        assertThat(first.state()).as(String.valueOf(first.message())).isEqualTo(RescoreState.COMPLETED);
 
-        ReplayStatus second = new ReplayJob(request, settings).run();
-        assertThat(second.state()).isEqualTo(ReplayState.COMPLETED);
+        RescoreStatus second = new RescoreJob(request, settings).run();
+        assertThat(second.state()).isEqualTo(RescoreState.COMPLETED);
         assertThat(second.report()).isEqualTo(first.report());
 
         assertThat(first.report().eventsInRange()).isEqualTo(4);
-        var changed = new ReplayRequest("again", "again-images", RangeBound.parse("0:1"), new RangeBound.Latest(),
+        var changed = new RescoreRequest("again", "again-images", RangeBound.parse("0:1"), new RangeBound.Latest(),
                 TestModel.dir(), "rescored-again", null);
-        ReplayStatus refused = new ReplayJob(changed, settings).run();
-        assertThat(refused.state()).isEqualTo(ReplayState.FAILED);
+        RescoreStatus refused = new RescoreJob(changed, settings).run();
+        assertThat(refused.state()).isEqualTo(RescoreState.FAILED);
         assertThat(refused.message()).contains("was started with another range");
     }
 
     @Test
     void refusesToWriteIntoTheLiveFlow(@TempDir Path work) {
         for (String live : List.of(Topics.TRIAGE_RESULTS, Topics.LESION_IMAGES, LIVE_APP + "-pending-images-changelog")) {
-            var request = new ReplayRequest("into-live", "again-images", new RangeBound.Earliest(),
+            var request = new RescoreRequest("into-live", "again-images", new RangeBound.Earliest(),
                     new RangeBound.Latest(), TestModel.dir(), live, null);
-            ReplayStatus refused = new ReplayJob(request, settings(work)).run();
-            assertThat(refused.state()).isEqualTo(ReplayState.FAILED);
+            RescoreStatus refused = new RescoreJob(request, settings(work)).run();
+            assertThat(refused.state()).isEqualTo(RescoreState.FAILED);
             assertThat(refused.message()).startsWith("IllegalArgumentException: refusing to write a replay into")
                     .contains(live);
         }
@@ -172,20 +172,20 @@ class ReplayJobTest {
     void aJobIdWhoseFolderWasDeletedOrWhoseOffsetsVanishedIsRefusedRatherThanReplayedTwice(@TempDir Path work)
             throws Exception {
         publishToNewTopic("reuse-images", 1, 300, 2);
-        var request = new ReplayRequest("reuse", "reuse-images", new RangeBound.Earliest(), new RangeBound.Latest(),
+        var request = new RescoreRequest("reuse", "reuse-images", new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), "rescored-reuse", null);
-        assertThat(new ReplayJob(request, settings(work.resolve("first"))).run().state()).isEqualTo(ReplayState.COMPLETED);
+        assertThat(new RescoreJob(request, settings(work.resolve("first"))).run().state()).isEqualTo(RescoreState.COMPLETED);
 
-        ReplayStatus folderGone = new ReplayJob(request, settings(work.resolve("second"))).run();
-        assertThat(folderGone.state()).isEqualTo(ReplayState.FAILED);
+        RescoreStatus folderGone = new RescoreJob(request, settings(work.resolve("second"))).run();
+        assertThat(folderGone.state()).isEqualTo(RescoreState.FAILED);
         assertThat(folderGone.message()).contains("has offsets from an earlier job with this id");
 
         Files.delete(work.resolve("first").resolve("reuse").resolve("report.json"));
         try (Admin admin = admin()) {
             admin.deleteConsumerGroups(List.of(request.applicationId())).all().get();
         }
-        ReplayStatus offsetsGone = new ReplayJob(request, settings(work.resolve("first"))).run();
-        assertThat(offsetsGone.state()).isEqualTo(ReplayState.FAILED);
+        RescoreStatus offsetsGone = new RescoreJob(request, settings(work.resolve("first"))).run();
+        assertThat(offsetsGone.state()).isEqualTo(RescoreState.FAILED);
         assertThat(offsetsGone.message()).contains("lost its committed offsets");
         assertThat(reader().read("rescored-reuse", Duration.ofSeconds(10)).byEventId()).hasSize(2);
     }
@@ -193,22 +193,22 @@ class ReplayJobTest {
     @Test
     void eventsDeletedByRetentionBeforeTheReplayReachedThemAreReportedAndDoNotStallIt(@TempDir Path work) throws Exception {
         publishToNewTopic("retained-images", 1, 400, 6);
-        var request = new ReplayRequest("retained", "retained-images", new RangeBound.Earliest(), new RangeBound.Latest(),
+        var request = new RescoreRequest("retained", "retained-images", new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), "rescored-retained", null);
-        ReplaySettings settings = settings(work);
+        RescoreSettings settings = settings(work);
         // The job was planned while all six were there; retention then deleted the first three.
         Files.createDirectories(settings.jobDir("retained"));
-        new ReplayPlan("retained", "retained-images", "earliest", "latest", TestModel.dir().toAbsolutePath().normalize()
+        new RescorePlan("retained", "retained-images", "earliest", "latest", TestModel.dir().toAbsolutePath().normalize()
                 .toString(), "rescored-retained", "rescored-retained-failures", Instant.now(),
-                List.of(new ReplayPlan.PartitionRange(0, 0, 6))).save(settings.jobDir("retained").resolve("plan.json"));
+                List.of(new RescorePlan.PartitionRange(0, 0, 6))).save(settings.jobDir("retained").resolve("plan.json"));
         try (Admin admin = admin()) {
             admin.deleteRecords(Map.of(new TopicPartition("retained-images", 0),
                     RecordsToDelete.beforeOffset(3))).all().get();
         }
 
-        ReplayStatus done = new ReplayJob(request, settings).run();
+        RescoreStatus done = new RescoreJob(request, settings).run();
 
-        assertThat(done.state()).as(String.valueOf(done.message())).isEqualTo(ReplayState.COMPLETED);
+        assertThat(done.state()).as(String.valueOf(done.message())).isEqualTo(RescoreState.COMPLETED);
         assertThat(done.report().eventsInRange()).isEqualTo(6);
         assertThat(done.report().lostToRetention()).isEqualTo(3);
         assertThat(done.report().resultsThisRun()).isEqualTo(3);
@@ -219,15 +219,15 @@ class ReplayJobTest {
         return p >= Math.min(a, b) && p < Math.max(a, b);
     }
 
-    private static ReplaySettings settings(Path workDir) {
+    private static RescoreSettings settings(Path workDir) {
         return settings(STACK.get(), workDir);
     }
 
     /** Batches of 8 from one model thread: several batches even for a few dozen events. */
-    static ReplaySettings settings(TriageStack on, Path workDir) {
+    static RescoreSettings settings(TriageStack on, Path workDir) {
         PipelineAssembly pipeline = on.pipeline(Map.of("triage.batch.max-size", "8", "triage.batch.max-delay", "10ms",
                 "triage.model.device", "cpu", "triage.model.intra-op-threads", "1"));
-        return new ReplaySettings(pipeline, workDir,
+        return new RescoreSettings(pipeline, workDir,
                 Set.of(Topics.LESION_IMAGES, Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES), LIVE_APP);
     }
 

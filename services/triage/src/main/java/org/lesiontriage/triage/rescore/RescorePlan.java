@@ -12,7 +12,7 @@ import org.lesiontriage.triage.topology.OffsetWindow;
  *
  * @param partitions one {@code [start, end)} range per partition of the source topic
  */
-public record ReplayPlan(String jobId, String sourceTopic, String from, String to, String modelDir,
+public record RescorePlan(String jobId, String sourceTopic, String from, String to, String modelDir,
                          String resultsTopic, String failuresTopic, Instant plannedAt,
                          List<PartitionRange> partitions) implements OffsetWindow {
 
@@ -23,7 +23,7 @@ public record ReplayPlan(String jobId, String sourceTopic, String from, String t
         }
     }
 
-    public ReplayPlan {
+    public RescorePlan {
         partitions = List.copyOf(partitions);
     }
 
@@ -43,7 +43,7 @@ public record ReplayPlan(String jobId, String sourceTopic, String from, String t
     }
 
     /** Whether a resumed request asks for what this plan was made for. */
-    boolean matches(ReplayRequest request) {
+    boolean matches(RescoreRequest request) {
         return sourceTopic.equals(request.sourceTopic()) && from.equals(request.from().toString())
                 && to.equals(request.to().toString()) && resultsTopic.equals(request.resultsTopic())
                 && failuresTopic.equals(request.failuresTopic())
@@ -54,7 +54,7 @@ public record ReplayPlan(String jobId, String sourceTopic, String from, String t
         JobFiles.write(file, this);
     }
 
-    static ReplayPlan load(Path file) throws IOException {
-        return JobFiles.JSON.readValue(file.toFile(), ReplayPlan.class);
+    static RescorePlan load(Path file) throws IOException {
+        return JobFiles.JSON.readValue(file.toFile(), RescorePlan.class);
     }
 }

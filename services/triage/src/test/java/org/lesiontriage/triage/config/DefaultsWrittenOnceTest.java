@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.pipeline;
+package org.lesiontriage.triage.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

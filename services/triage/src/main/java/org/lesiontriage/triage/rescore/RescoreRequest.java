@@ -14,13 +14,13 @@ import java.util.Objects;
  * @param resultsTopic  re-scored results; never the live results topic
  * @param failuresTopic dead letters of the replay
  */
-public record ReplayRequest(String jobId, String sourceTopic, RangeBound from, RangeBound to, Path modelDir,
+public record RescoreRequest(String jobId, String sourceTopic, RangeBound from, RangeBound to, Path modelDir,
                             String resultsTopic, String failuresTopic) {
 
     /** Job ids become consumer group ids, topic-name parts and folder names. */
     private static final String JOB_ID_PATTERN = "[A-Za-z0-9._-]{1,100}";
 
-    public ReplayRequest {
+    public RescoreRequest {
         Objects.requireNonNull(sourceTopic, "sourceTopic");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");

@@ -16,15 +16,15 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /** Resolves a request's range to offsets, capturing the topic's end at this moment as the replay's upper bound. */
-final class ReplayPlanner {
+final class RescorePlanner {
 
     private final Admin admin;
 
-    ReplayPlanner(Admin admin) {
+    RescorePlanner(Admin admin) {
         this.admin = admin;
     }
 
-    ReplayPlan plan(ReplayRequest request) throws ExecutionException, InterruptedException {
+    RescorePlan plan(RescoreRequest request) throws ExecutionException, InterruptedException {
         String topic = request.sourceTopic();
         TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
         List<TopicPartition> partitions = description.partitions().stream()
@@ -34,13 +34,13 @@ final class ReplayPlanner {
         Map<TopicPartition, Long> from = resolve(request.from(), partitions, earliest, latest, earliest);
         Map<TopicPartition, Long> to = resolve(request.to(), partitions, earliest, latest, latest);
 
-        List<ReplayPlan.PartitionRange> ranges = new ArrayList<>();
+        List<RescorePlan.PartitionRange> ranges = new ArrayList<>();
         for (TopicPartition partition : partitions) {
             long end = clamp(to.get(partition), earliest.get(partition), latest.get(partition));
             long start = Math.min(clamp(from.get(partition), earliest.get(partition), latest.get(partition)), end);
-            ranges.add(new ReplayPlan.PartitionRange(partition.partition(), start, end));
+            ranges.add(new RescorePlan.PartitionRange(partition.partition(), start, end));
         }
-        return new ReplayPlan(request.jobId(), topic, request.from().toString(), request.to().toString(),
+        return new RescorePlan(request.jobId(), topic, request.from().toString(), request.to().toString(),
                 request.modelDir().toAbsolutePath().normalize().toString(), request.resultsTopic(),
                 request.failuresTopic(), Instant.now(), ranges);
     }

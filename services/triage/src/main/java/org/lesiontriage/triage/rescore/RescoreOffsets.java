@@ -16,18 +16,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /** A job's position in its range, from the offsets its consumer group has committed. */
-final class ReplayOffsets {
+final class RescoreOffsets {
 
     private static final String SEEDING = "seeding";
     private static final String SEEDED = "seeded";
-    /** Longer than a job's consumer session (10 s, see ReplayJob), so a killed run's member has expired. */
+    /** Longer than a job's consumer session (10 s, see RescoreJob), so a killed run's member has expired. */
     private static final Duration MEMBER_EXPIRY_WAIT = Duration.ofSeconds(15);
 
     private final Admin admin;
     private final String groupId;
-    private final ReplayPlan plan;
+    private final RescorePlan plan;
 
-    ReplayOffsets(Admin admin, String groupId, ReplayPlan plan) {
+    RescoreOffsets(Admin admin, String groupId, RescorePlan plan) {
         this.admin = admin;
         this.groupId = groupId;
         this.plan = plan;
@@ -41,7 +41,7 @@ final class ReplayOffsets {
      *
      * @return true when the job resumes from committed offsets
      */
-    static boolean startOrResume(Admin admin, String groupId, ReplayPlan plan, Path marker)
+    static boolean startOrResume(Admin admin, String groupId, RescorePlan plan, Path marker)
             throws ExecutionException, InterruptedException, IOException {
         boolean hasOffsets = !committed(admin, groupId, plan).isEmpty();
         String seeding = Files.exists(marker) ? Files.readString(marker).trim() : "";
@@ -105,7 +105,7 @@ final class ReplayOffsets {
         Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, groupId, plan);
         Map<TopicPartition, Long> logStarts = logStarts();
         long done = 0;
-        for (ReplayPlan.PartitionRange range : plan.partitions()) {
+        for (RescorePlan.PartitionRange range : plan.partitions()) {
             TopicPartition partition = new TopicPartition(plan.sourceTopic(), range.partition());
             OffsetAndMetadata at = committed.get(partition);
             long position = Math.max(at == null ? range.start() : at.offset(), logStarts.getOrDefault(partition, 0L));
@@ -118,7 +118,7 @@ final class ReplayOffsets {
     long lostToRetention() throws ExecutionException, InterruptedException {
         Map<TopicPartition, Long> logStarts = logStarts();
         long lost = 0;
-        for (ReplayPlan.PartitionRange range : plan.partitions()) {
+        for (RescorePlan.PartitionRange range : plan.partitions()) {
             long logStart = logStarts.getOrDefault(new TopicPartition(plan.sourceTopic(), range.partition()), 0L);
             lost += Math.max(0, Math.min(logStart, range.end()) - range.start());
         }
@@ -134,7 +134,7 @@ final class ReplayOffsets {
         return starts;
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String groupId, ReplayPlan plan)
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String groupId, RescorePlan plan)
             throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().forEach((partition, offset) -> {

@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.pipeline;
+package org.lesiontriage.triage.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("unit")
-class ReplayPlanTest {
+class RescorePlanTest {
 
-    private final ReplayRequest request = new ReplayRequest("job-1", "lesion-images", new RangeBound.Earliest(),
+    private final RescoreRequest request = new RescoreRequest("job-1", "lesion-images", new RangeBound.Earliest(),
             RangeBound.parse("0:10"), Path.of("models/proposed/1.0.0"), null, null);
-    private final ReplayPlan plan = new ReplayPlan("job-1", "lesion-images", "earliest", "0:10",
+    private final RescorePlan plan = new RescorePlan("job-1", "lesion-images", "earliest", "0:10",
             Path.of("models/proposed/1.0.0").toAbsolutePath().toString(), "triage-rescore-job-1",
             "triage-rescore-job-1-failures", Instant.parse("2026-11-26T10:00:00Z"),
-            List.of(new ReplayPlan.PartitionRange(0, 4, 10), new ReplayPlan.PartitionRange(1, 7, 7)));
+            List.of(new RescorePlan.PartitionRange(0, 4, 10), new RescorePlan.PartitionRange(1, 7, 7)));
 
     @Test
     void admitsExactlyTheOffsetsOfItsRanges() {
@@ -34,10 +34,10 @@ class ReplayPlanTest {
     @Test
     void survivesItsFileAndKnowsTheRequestItWasMadeFor(@TempDir Path dir) throws Exception {
         plan.save(dir.resolve("plan.json"));
-        ReplayPlan loaded = ReplayPlan.load(dir.resolve("plan.json"));
+        RescorePlan loaded = RescorePlan.load(dir.resolve("plan.json"));
         assertThat(loaded).isEqualTo(plan);
         assertThat(loaded.matches(request)).isTrue();
-        assertThat(loaded.matches(new ReplayRequest("job-1", "lesion-images", new RangeBound.Earliest(),
+        assertThat(loaded.matches(new RescoreRequest("job-1", "lesion-images", new RangeBound.Earliest(),
                 new RangeBound.Latest(), Path.of("models/proposed/1.0.0"), null, null))).isFalse();
     }
 
@@ -46,9 +46,9 @@ class ReplayPlanTest {
         assertThat(request.resultsTopic()).isEqualTo("triage-rescore-job-1");
         assertThat(request.failuresTopic()).isEqualTo("triage-rescore-job-1-failures");
         assertThat(request.applicationId()).isEqualTo("lesion-triage-rescore-job-1");
-        assertThatThrownBy(() -> new ReplayRequest("a b", "t", new RangeBound.Earliest(), new RangeBound.Latest(),
+        assertThatThrownBy(() -> new RescoreRequest("a b", "t", new RangeBound.Earliest(), new RangeBound.Latest(),
                 Path.of("m"), null, null)).hasMessageContaining("job id");
-        assertThatThrownBy(() -> new ReplayRequest("x", "t", new RangeBound.Earliest(), new RangeBound.Latest(),
+        assertThatThrownBy(() -> new RescoreRequest("x", "t", new RangeBound.Earliest(), new RangeBound.Latest(),
                 Path.of("m"), "t", null)).hasMessageContaining("cannot write into the topic it reads");
     }
 }

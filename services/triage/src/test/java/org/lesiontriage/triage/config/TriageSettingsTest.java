@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.pipeline;
+package org.lesiontriage.triage.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.DefaultAddresses;
 import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.testing.TestModel;
 
 /** Outside Quarkus the pipeline is assembled from the service's own application.properties and environment. */

@@ -31,7 +31,7 @@ import org.lesiontriage.triage.testing.TriageStackExtension;
  * again with the same job id: every event of the range ends up in the output exactly once.
  */
 @Tag("integration")
-class ReplayCrashTest {
+class RescoreCrashTest {
 
     private static final String SOURCE = "crash-images";
     private static final String OUTPUT = "rescored-crash";
@@ -66,11 +66,11 @@ class ReplayCrashTest {
         assertThat(reader().read(OUTPUT, Duration.ofSeconds(30)).byEventId())
                 .as("the killed run committed three full batches and left six images waiting").hasSize(24);
 
-        var request = new ReplayRequest("crash", SOURCE, new RangeBound.Earliest(), new RangeBound.Latest(),
+        var request = new RescoreRequest("crash", SOURCE, new RangeBound.Earliest(), new RangeBound.Latest(),
                 TestModel.dir(), OUTPUT, null);
-        ReplayStatus restarted = new ReplayJob(request, ReplayJobTest.settings(STACK.get(), jobs)).run();
+        RescoreStatus restarted = new RescoreJob(request, RescoreJobTest.settings(STACK.get(), jobs)).run();
 
-        assertThat(restarted.state()).as(String.valueOf(restarted.message())).isEqualTo(ReplayState.COMPLETED);
+        assertThat(restarted.state()).as(String.valueOf(restarted.message())).isEqualTo(RescoreState.COMPLETED);
         assertThat(restarted.report().resumed()).isTrue();
         assertThat(restarted.report().resultsThisRun()).isEqualTo(EVENTS - 24);
         var output = reader().read(OUTPUT, Duration.ofSeconds(30));
