@@ -41,7 +41,7 @@ public final class GemmCeiling implements AutoCloseable {
 
     public GemmCeiling(Path graph, int threads) throws OrtException {
         this.threads = threads;
-        try (OrtSession.SessionOptions options = sessionOptions(InferenceOptions.cpu(threads))) {
+        try (OrtSession.SessionOptions options = InferenceOptions.cpu(threads).cpuSessionOptions()) {
             this.session = env.createSession(graph.toString(), options);
         }
         if (session.getNumInputs() != 2) {
@@ -49,19 +49,6 @@ public final class GemmCeiling implements AutoCloseable {
             throw new IllegalArgumentException(graph + " is not the MatMul graph of model_flops.py --gemm-graph: "
                     + "it has " + session.getNumInputs() + " inputs, not 2");
         }
-    }
-
-    /**
-     * The options the service's CPU session has (OnnxSessionFactory in services/triage): graph optimisation ALL,
-     * the given intra-op threads, one inter-op thread, and worker threads spinning or not as the service sets it.
-     */
-    static OrtSession.SessionOptions sessionOptions(InferenceOptions service) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.setIntraOpNumThreads(service.intraOpThreads());
-        options.setInterOpNumThreads(1);
-        options.addConfigEntry("session.intra_op.allow_spinning", service.spinWait() ? "1" : "0");
-        return options;
     }
 
     /** FLOPs of one n x n by n x n product: n^3 multiply-adds, 2 FLOPs each. */

@@ -1,5 +1,8 @@
 package org.lesiontriage.triage.inference;
 
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
 /**
  * How to run the model.
  *
@@ -23,5 +26,18 @@ public record InferenceOptions(InferenceDevice device, int intraOpThreads, int c
 
     public InferenceOptions withSpinWait(boolean spin) {
         return new InferenceOptions(device, intraOpThreads, cudaDeviceId, warmUpBatch, spin);
+    }
+
+    /**
+     * The session options of a CPU session (CUDA sessions start from them too): graph optimisation ALL, these
+     * intra-op threads, one inter-op thread, spinning as set. Public so that a benchmark measures with exactly these.
+     */
+    public OrtSession.SessionOptions cpuSessionOptions() throws OrtException {
+        OrtSession.SessionOptions session = new OrtSession.SessionOptions();
+        session.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        session.setIntraOpNumThreads(intraOpThreads);
+        session.setInterOpNumThreads(1);
+        session.addConfigEntry("session.intra_op.allow_spinning", spinWait ? "1" : "0");
+        return session;
     }
 }

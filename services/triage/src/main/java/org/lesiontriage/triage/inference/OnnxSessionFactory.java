@@ -20,13 +20,13 @@ final class OnnxSessionFactory {
 
     static DeviceSession create(OrtEnvironment env, Path model, InferenceOptions options) throws OrtException {
         if (options.device() == InferenceDevice.CPU) {
-            return new DeviceSession(env.createSession(model.toString(), cpuOptions(options)), InferenceDevice.CPU);
+            return new DeviceSession(env.createSession(model.toString(), options.cpuSessionOptions()), InferenceDevice.CPU);
         }
         // getAvailableProviders() lists what the jar was built with, not what the host has: only a session
         // that actually opened on CUDA proves a GPU.
         String whyNot;
         if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            try (OrtSession.SessionOptions cuda = cpuOptions(options)) {
+            try (OrtSession.SessionOptions cuda = options.cpuSessionOptions()) {
                 cuda.addCUDA(options.cudaDeviceId());
                 return new DeviceSession(env.createSession(model.toString(), cuda), InferenceDevice.CUDA);
             } catch (OrtException e) {
@@ -39,15 +39,6 @@ final class OnnxSessionFactory {
             throw new ModelLoadException("Inference device cuda was requested but CUDA is unavailable: " + whyNot);
         }
         LOG.infof("CUDA unavailable (%s); running the model on the CPU", whyNot);
-        return new DeviceSession(env.createSession(model.toString(), cpuOptions(options)), InferenceDevice.CPU);
-    }
-
-    private static OrtSession.SessionOptions cpuOptions(InferenceOptions options) throws OrtException {
-        OrtSession.SessionOptions session = new OrtSession.SessionOptions();
-        session.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        session.setIntraOpNumThreads(options.intraOpThreads());
-        session.setInterOpNumThreads(1);
-        session.addConfigEntry("session.intra_op.allow_spinning", options.spinWait() ? "1" : "0");
-        return session;
+        return new DeviceSession(env.createSession(model.toString(), options.cpuSessionOptions()), InferenceDevice.CPU);
     }
 }

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import java.io.Reader;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.triage.testing.TestModel;
 
 /**
  * Each default of the triage settings is written once, in {@link TriageConfig}: a second copy in
@@ -23,15 +19,9 @@ import org.lesiontriage.triage.testing.TestModel;
 @Tag("unit")
 class DefaultsWrittenOnceTest {
 
-    private static final Path SERVED_PROPERTIES = TestModel.projectRoot()
-            .resolve("services/triage/src/main/resources/application.properties");
-
     @Test
     void applicationPropertiesRepeatsNoDefaultOfTheMapping() throws Exception {
-        Properties served = new Properties();
-        try (Reader in = Files.newBufferedReader(SERVED_PROPERTIES)) {
-            served.load(in);
-        }
+        Properties served = TriageSettingsTest.servedProperties();
         Map<String, String> defaults = defaultsOf(TriageConfig.class, "triage.");
         assertThat(defaults).as("the mapping's defaults were found").containsKeys("triage.batch.max-size",
                 "triage.model.dir", "triage.poison.max-attempts");

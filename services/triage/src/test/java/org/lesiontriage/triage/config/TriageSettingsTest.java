@@ -2,6 +2,7 @@ package org.lesiontriage.triage.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,18 @@ class TriageSettingsTest {
     private static final Path SERVED_PROPERTIES = TestModel.projectRoot()
             .resolve("services/triage/src/main/resources/application.properties");
 
-    @Test
-    void streamsRunWithTheServicesKafkaStreamsSettings() throws Exception {
+    /** The service's own application.properties, as written (not through a config source). */
+    static Properties servedProperties() throws IOException {
         Properties served = new Properties();
         try (Reader in = Files.newBufferedReader(SERVED_PROPERTIES)) {
             served.load(in);
         }
+        return served;
+    }
+
+    @Test
+    void streamsRunWithTheServicesKafkaStreamsSettings() throws Exception {
+        Properties served = servedProperties();
         PipelineAssembly pipeline = new PipelineAssembly(TriageSettings.load(
                 Map.of("quarkus.kafka-streams.bootstrap-servers", "broker:9092"), Map.of()));
         Properties streams = pipeline.streamsProperties("app", Path.of("state"));
