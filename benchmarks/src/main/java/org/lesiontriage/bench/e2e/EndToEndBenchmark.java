@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
 import org.lesiontriage.bench.common.ProcCpu;
-import org.lesiontriage.clinictools.metrics.Percentiles;
+import org.lesiontriage.common.metrics.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
 import org.lesiontriage.triage.batching.BatchPolicy;
