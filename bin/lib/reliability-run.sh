@@ -1,15 +1,17 @@
 # Sourced by bin/chaos and bin/soak: runs a main class of the triage module's test code (reliability/chaos) with
 # the packaged service next to it.
 #   run_reliability MAIN_CLASS [ARGS...]
-# Builds the service and its test classes when either is missing, and the classpath when the pom changed; runs
-# from a copy of them that is removed at the end.
+# Builds the service and its test classes when either is missing or the pom changed (a new dependency, such as a
+# library under libs/, must be installed before the classpath can name it), and the classpath when the pom
+# changed; runs from a copy of them that is removed at the end.
 run_reliability() {
   local main="$1"
   shift
   local module=services/triage
   cd "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   if [ ! -f "$module/target/quarkus-app/quarkus-run.jar" ] \
-      || [ ! -f "$module/target/test-classes/${main//.//}.class" ]; then
+      || [ ! -f "$module/target/test-classes/${main//.//}.class" ] \
+      || [ "$module/pom.xml" -nt "$module/target/chaos-classpath.txt" ]; then
     echo "Building the service and its test classes..." >&2
     ./mvnw -B -q install -DskipTests -pl "$module" -am >&2
   fi

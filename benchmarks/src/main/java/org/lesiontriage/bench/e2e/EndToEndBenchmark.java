@@ -16,7 +16,7 @@ import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
 import org.lesiontriage.bench.common.ProcCpu;
 import org.lesiontriage.bench.common.ServedSettings;
-import org.lesiontriage.clinictools.metrics.Percentiles;
+import org.lesiontriage.common.metrics.Percentiles;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
 import org.lesiontriage.triage.batching.BatchPolicy;

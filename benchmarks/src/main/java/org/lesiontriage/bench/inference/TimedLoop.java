@@ -2,7 +2,7 @@ package org.lesiontriage.bench.inference;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.lesiontriage.clinictools.metrics.Percentiles;
+import org.lesiontriage.common.metrics.Percentiles;
 
 /**
  * Warm-up, then timed runs until both a minimum count and a minimum time are reached: long enough for a

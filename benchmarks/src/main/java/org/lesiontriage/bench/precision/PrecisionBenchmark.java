@@ -12,7 +12,7 @@ import org.lesiontriage.bench.common.JsonReport;
 import org.lesiontriage.bench.common.ServedSettings;
 import org.lesiontriage.bench.inference.ServiceClassifierRunner;
 import org.lesiontriage.bench.inference.TimedLoop;
-import org.lesiontriage.clinictools.metrics.Percentiles;
+import org.lesiontriage.common.metrics.Percentiles;
 import org.lesiontriage.triage.inference.InferenceOptions;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import picocli.CommandLine.Command;

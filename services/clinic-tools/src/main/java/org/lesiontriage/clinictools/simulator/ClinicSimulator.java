@@ -64,7 +64,7 @@ public final class ClinicSimulator {
 
     SimulationResult publishAll() throws IOException {
         ImageSource source = options.isSynthetic()
-                ? new SyntheticLesions(options.synthetic())
+                ? new SyntheticImages(options.synthetic())
                 : ImageFolder.scan(options.images());
         if (options.isSynthetic()) {
             err.println("NOTE: publishing " + options.synthetic() + " SYNTHETIC images. They are drawn blobs, not"

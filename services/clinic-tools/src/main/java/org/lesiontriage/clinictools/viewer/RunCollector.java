@@ -10,6 +10,7 @@ import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.clinictools.labels.LabelledEvent;
+import org.lesiontriage.common.queue.QueueOrder;
 
 /**
  * Everything the viewer has counted so far. With labels, only the events of that simulator run count, so

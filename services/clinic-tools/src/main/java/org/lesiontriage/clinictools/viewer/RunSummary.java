@@ -14,7 +14,7 @@ import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.clinictools.labels.Label;
 import org.lesiontriage.clinictools.labels.LabelledEvent;
 import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics;
-import org.lesiontriage.clinictools.metrics.Percentiles;
+import org.lesiontriage.common.metrics.Percentiles;
 
 /** The end-of-run numbers, computed once from what the viewer counted. */
 record RunSummary(

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.clinictools.labels.Label;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 
 @Tag("unit")
 class ImageFolderTest {
@@ -35,17 +35,5 @@ class ImageFolderTest {
         }
         assertThat(names).containsExactly("a.png", "b.JPG", "c.jpeg", "loose.jpg");
         assertThat(labels).containsExactly(Label.MELANOMA, Label.NON_MELANOMA, Label.UNKNOWN, Label.UNKNOWN);
-    }
-
-    @Test
-    void syntheticImagesAreDecodableDeterministicJpegs() throws Exception {
-        SyntheticLesions synthetic = new SyntheticLesions(2);
-        LesionImage first = synthetic.load(0);
-        assertThat(first.fileName()).isEqualTo("synthetic-00001.jpg");
-        assertThat(first.label()).isEqualTo(Label.UNKNOWN);
-        assertThat(first.bytes()).isEqualTo(synthetic.load(0).bytes()).isNotEqualTo(synthetic.load(1).bytes());
-        var decoded = ImageIO.read(new java.io.ByteArrayInputStream(first.bytes()));
-        assertThat(decoded.getWidth()).isEqualTo(256);
-        assertThat(decoded.getHeight()).isEqualTo(256);
     }
 }

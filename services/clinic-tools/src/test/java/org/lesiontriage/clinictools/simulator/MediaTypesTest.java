@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 
 @Tag("unit")
 class MediaTypesTest {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.clinictools.cli.QuietLogging;
 import org.lesiontriage.clinictools.simulator.CaseRefs;
 import org.lesiontriage.clinictools.simulator.ClinicSimulator;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
 import org.lesiontriage.clinictools.labels.Label;

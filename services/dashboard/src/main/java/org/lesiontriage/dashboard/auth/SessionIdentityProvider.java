@@ -8,13 +8,13 @@ import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.lesiontriage.dashboard.config.DashboardConfig;
+import org.lesiontriage.security.UsersFileException;
+import org.lesiontriage.security.UsersFiles;
+import org.lesiontriage.security.UsersFilesIdentityProvider;
 
 /**
- * The identity behind a valid session cookie (form login's later requests): the user's current roles, read from the
- * roles file, so a changed Secret applies at once, and a user removed from the users file is logged out.
+ * The identity behind a valid session cookie (form login's later requests): the user's current roles, from the roles
+ * file as it is now, so a changed Secret applies at once, and a user removed from the users file is logged out.
  */
 @ApplicationScoped
 public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
@@ -22,8 +22,8 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
     private final UsersFiles files;
 
     @Inject
-    public SessionIdentityProvider(DashboardConfig config) {
-        this.files = FileIdentityProvider.usersFiles(config);
+    public SessionIdentityProvider(UsersFiles files) {
+        this.files = files;
     }
 
     @Override
@@ -36,9 +36,9 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
         return context.runBlocking(() -> {
             try {
                 var roles = files.roles(request.getPrincipal()).orElseThrow(AuthenticationFailedException::new);
-                return FileIdentityProvider.identity(request.getPrincipal(), roles);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Reading the users or roles file failed", e);
+                return UsersFilesIdentityProvider.identity(request.getPrincipal(), roles);
+            } catch (UsersFileException e) {
+                throw new AuthenticationFailedException(e); // files broken since the start: refused, as a login is
             }
         });
     }

@@ -5,7 +5,6 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 import org.lesiontriage.contracts.Topics;
-import org.lesiontriage.dashboard.auth.UsersFiles;
 
 /** The dashboard's settings ({@code dashboard.*}; every key is also a variable, e.g. DASHBOARD_WORKING_SET_RECENT). */
 @ConfigMapping(prefix = "dashboard")
@@ -96,14 +95,10 @@ public interface DashboardConfig {
     }
 
     interface Auth {
-        /** Users file: user=HEX(MD5(user:realm:password)); empty: no users, every login is refused. */
+        /** Users file: user=HEX(MD5(user:lesion-triage:password)); empty: no users, every login is refused. */
         Optional<String> usersFile();
 
-        /** Roles file: user=clinician,operator. */
+        /** Roles file: user=clinician,operator; set with the users file. */
         Optional<String> rolesFile();
-
-        /** The realm name in the password digests (the triage service's). */
-        @WithDefault(UsersFiles.DEFAULT_REALM)
-        String realmName();
     }
 }

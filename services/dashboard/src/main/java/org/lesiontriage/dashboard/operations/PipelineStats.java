@@ -6,7 +6,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.lesiontriage.clinictools.metrics.Percentiles;
+import org.lesiontriage.common.metrics.Percentiles;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.TriageResult;
 

@@ -1,7 +1,7 @@
 package org.lesiontriage.dashboard.queue;
 
 import java.util.Comparator;
-import org.lesiontriage.clinictools.viewer.QueueOrder;
+import org.lesiontriage.common.queue.QueueOrder;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
 

@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.lesiontriage.contracts.Topics;
-import org.lesiontriage.dashboard.auth.UsersFiles;
+import org.lesiontriage.security.UsersFiles;
 import org.lesiontriage.stack.KafkaBroker;
 import org.lesiontriage.stack.RegistryServer;
 
@@ -70,7 +70,7 @@ public final class DashboardStack implements AutoCloseable {
         for (String user : new String[] {CLINICIAN, OPERATOR, BOTH}) {
             String password = UUID.randomUUID().toString();
             passwords.put(user, password);
-            users.append(user).append('=').append(UsersFiles.digest(user, UsersFiles.DEFAULT_REALM, password.toCharArray())).append('\n');
+            users.append(user).append('=').append(UsersFiles.digest(user, password.toCharArray())).append('\n');
         }
         Files.writeString(usersFile(), users);
         Files.writeString(rolesFile(), CLINICIAN + "=clinician\n" + OPERATOR + "=operator\n" + BOTH

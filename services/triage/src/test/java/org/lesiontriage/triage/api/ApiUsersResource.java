@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes the two files an operator writes (users with hashed passwords, their roles) into a folder outside the jar
- * and points the service at them, as TRIAGE_USERS_FILE and TRIAGE_ROLES_FILE do (no rebuild: read at start).
+ * and points the service at them, as TRIAGE_USERS_FILE and TRIAGE_ROLES_FILE do (no rebuild: read at start, and
+ * again when they change).
  */
 public class ApiUsersResource implements QuarkusTestResourceLifecycleManager {
 

@@ -1,7 +1,7 @@
 package org.lesiontriage.triage.imaging;
 
 import org.lesiontriage.triage.testing.CraftedPngs;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;

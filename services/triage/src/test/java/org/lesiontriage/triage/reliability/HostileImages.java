@@ -1,7 +1,7 @@
 package org.lesiontriage.triage.reliability;
 
 import org.lesiontriage.triage.testing.CraftedPngs;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -3,7 +3,7 @@ package org.lesiontriage.triage.testing;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.UUID;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
 

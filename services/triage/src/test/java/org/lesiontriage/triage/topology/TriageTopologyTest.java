@@ -27,7 +27,7 @@ import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.testing.LesionEvents;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 import org.lesiontriage.triage.testing.TopologyHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;

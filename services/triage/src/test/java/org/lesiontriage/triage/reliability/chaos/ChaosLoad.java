@@ -13,7 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.contracts.RecordLimits;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.lesiontriage.clinictools.simulator.SyntheticLesions;
+import org.lesiontriage.testfixtures.SyntheticLesions;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.contracts.Topics;

@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.viewer;
+package org.lesiontriage.common.queue;
 
 import java.util.Comparator;
 import org.lesiontriage.contracts.TriagePriority;

@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.simulator;
+package org.lesiontriage.testfixtures;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -10,36 +10,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
 import javax.imageio.ImageIO;
-import org.lesiontriage.clinictools.labels.Label;
 
 /**
- * Lesion-like JPEGs drawn in memory (a brown irregular blob on skin-coloured noise, 256x256 like the ISIC
- * images), for exercising the pipeline without data. They look nothing like real lesions to the model: their
- * triage means nothing, and their label is unknown.
+ * Lesion-like JPEGs and PNGs drawn in memory (a brown irregular blob on skin-coloured noise, 256x256 like the ISIC
+ * images), for exercising the pipeline without data: the tests of every module, the benchmarks and the clinic
+ * simulator's {@code --synthetic} mode draw them. They look nothing like real lesions to the model: their triage
+ * means nothing, and their label is unknown.
  */
-public final class SyntheticLesions implements ImageSource {
+public final class SyntheticLesions {
 
     private static final int SIZE = 256;
 
-    private final int count;
-
-    public SyntheticLesions(int count) {
-        this.count = count;
-    }
-
-    @Override
-    public int size() {
-        return count;
-    }
-
-    @Override
-    public LesionImage load(int index) {
-        return new LesionImage(String.format("synthetic-%05d.jpg", index + 1), Label.UNKNOWN, jpeg(index));
-    }
-
-    @Override
-    public String describe() {
-        return count + " synthetic images";
+    private SyntheticLesions() {
     }
 
     /** A deterministic 256x256 image for a seed: the same seed always gives the same bytes. */
