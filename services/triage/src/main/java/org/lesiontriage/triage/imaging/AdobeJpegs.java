@@ -3,7 +3,6 @@ package org.lesiontriage.triage.imaging;
 import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageReader;
@@ -20,7 +19,6 @@ import javax.imageio.spi.ServiceRegistry;
  */
 final class AdobeJpegs {
 
-    private static final byte[] ADOBE = "Adobe".getBytes(StandardCharsets.ISO_8859_1);
     /** TwelveMonkeys' note that it converts without an ICC profile: the documented formula, not a sign of damage. */
     private static final String NO_PROFILE_WARNING = "No embedded ICC color profile";
     private static final int TRANSFORM_CMYK = 0;
@@ -31,21 +29,12 @@ final class AdobeJpegs {
 
     /** True for a JPEG whose frame has four components and whose Adobe marker declares CMYK or YCCK. */
     static boolean isCmykOrYcck(byte[] jpeg) {
-        int[] transform = {-1};
-        int[] components = {0};
-        JpegMetadata.walkHeader(jpeg, (marker, payload, end) -> {
-            if (marker == 0xEE && end - payload >= 12 && JpegMetadata.startsWith(jpeg, payload, end, ADOBE)) {
-                transform[0] = jpeg[payload + 11] & 0xFF;
-            } else if (isStartOfFrame(marker) && end - payload >= 6) {
-                components[0] = jpeg[payload + 5] & 0xFF;
-            }
-        });
-        return components[0] == 4 && (transform[0] == TRANSFORM_CMYK || transform[0] == TRANSFORM_YCCK);
+        return JpegHeaderReader.read(jpeg).isAdobeCmykOrYcck();
     }
 
-    /** SOF0-SOF15 less DHT (C4), JPG (C8) and DAC (CC). */
-    private static boolean isStartOfFrame(int marker) {
-        return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    /** The same, from the facts of the header ({@link ImageHeader}). */
+    static boolean isCmykOrYcck(int components, int adobeTransform) {
+        return components == 4 && (adobeTransform == TRANSFORM_CMYK || adobeTransform == TRANSFORM_YCCK);
     }
 
     static boolean isInformational(String warning) {

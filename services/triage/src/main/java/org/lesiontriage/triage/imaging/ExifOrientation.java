@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  *
  * <p>As in PIL, the Orientation tag (0x0112) of EXIF IFD0 wins; only when EXIF has no such tag does an
  * XMP {@code tiff:Orientation} count. A present value outside 1..8, or anything malformed, means no
- * transform (1). Where the metadata comes from per format is in {@link JpegMetadata} and {@link PngMetadata}.
+ * transform (1). The metadata is gathered per format while the header is read ({@link JpegHeaderReader},
+ * {@link PngHeaderReader}).
  */
 final class ExifOrientation {
 
@@ -25,20 +26,20 @@ final class ExifOrientation {
 
     /** Orientation 1..8 of a JPEG stream; 1 when absent. Never throws on malformed input. */
     static int readJpeg(byte[] jpeg) {
-        try {
-            return resolve(JpegMetadata.read(jpeg));
-        } catch (RuntimeException malformed) {
-            return NORMAL;
-        }
+        return JpegHeaderReader.read(jpeg).orientation();
     }
 
     /**
      * Orientation 1..8 of a PNG stream; 1 when absent or malformed.
      *
-     * @throws ImageRejectedException when a chunk fails its CRC or the stream is truncated ({@link PngMetadata})
+     * @throws ImageRejectedException when a chunk fails its CRC or the stream is truncated ({@link PngChunks})
      */
     static int readPng(byte[] png) throws ImageRejectedException {
-        OrientationSources sources = PngMetadata.read(png);
+        return PngHeaderReader.read(png).orientation();
+    }
+
+    /** Orientation 1..8 that the metadata declares; 1 when it declares none, or anything malformed. */
+    static int of(OrientationSources sources) {
         try {
             return resolve(sources);
         } catch (RuntimeException malformed) {

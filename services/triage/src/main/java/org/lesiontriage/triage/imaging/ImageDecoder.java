@@ -36,8 +36,15 @@ final class ImageDecoder {
     private ImageDecoder() {
     }
 
+    /** Reads the header first ({@link ImageHeader#read}: a PNG's CRCs are checked), then decodes. */
     static BufferedImage decode(byte[] bytes, ImageMediaType format, ImageLimits limits) throws ImageRejectedException {
-        boolean adobeCmyk = format == ImageMediaType.JPEG && AdobeJpegs.isCmykOrYcck(bytes);
+        return decode(bytes, ImageHeader.read(bytes, format), limits);
+    }
+
+    /** Decodes bytes whose header has been read: the reader is chosen from it, not from another look at the bytes. */
+    static BufferedImage decode(byte[] bytes, ImageHeader header, ImageLimits limits) throws ImageRejectedException {
+        ImageMediaType format = header.format();
+        boolean adobeCmyk = header.isAdobeCmykOrYcck();
         ImageReader reader = adobeCmyk ? AdobeJpegs.newReader() : jdkReader(format);
         List<String> warnings = new ArrayList<>();
         IIOReadWarningListener listener = (source, warning) -> {

@@ -31,11 +31,21 @@ import org.lesiontriage.contracts.ReasonCode;
  */
 public final class ImagePreprocessor {
 
+    /** How the header is read: {@link ImageHeader#read}, or in tests a reader that counts or stands in for it. */
+    interface HeaderReader {
+        ImageHeader read(byte[] bytes, ImageMediaType format) throws ImageRejectedException;
+    }
+
     private final ImageLimits limits;
     private final int height;
     private final int width;
+    private final HeaderReader headerReader;
 
     public ImagePreprocessor(ImageLimits limits, int height, int width) {
+        this(limits, height, width, ImageHeader::read);
+    }
+
+    ImagePreprocessor(ImageLimits limits, int height, int width, HeaderReader headerReader) {
         if (limits == null) {
             throw new IllegalArgumentException("limits are required");
         }
@@ -45,6 +55,7 @@ public final class ImagePreprocessor {
         this.limits = limits;
         this.height = height;
         this.width = width;
+        this.headerReader = headerReader;
     }
 
     /** 3 * H * W. */
@@ -71,13 +82,15 @@ public final class ImagePreprocessor {
 
     private float[] compute(byte[] bytes, String mediaType) throws ImageRejectedException {
         ImageMediaType format = checkEnvelope(bytes, mediaType);
-        // A PNG's chunks are checked (CRC, truncation) before any pixel is decoded; JPEG has no checksum to check.
-        int orientation = format == ImageMediaType.JPEG ? ExifOrientation.readJpeg(bytes) : ExifOrientation.readPng(bytes);
-        BufferedImage decoded = ImageDecoder.decode(bytes, format, limits);
+        // The one pass over the header. A PNG's chunks are checked (CRC, truncation) in it, before any pixel is
+        // decoded; JPEG has no checksum to check.
+        ImageHeader header = headerReader.read(bytes, format);
+        BufferedImage decoded = ImageDecoder.decode(bytes, header, limits);
         RgbRowSource rgb = RgbConverter.rowSource(decoded);
 
         // Area averaging commutes with flips and transposes, so resize the stored image to the
         // pre-rotation shape and orient the small result instead of the full-size image.
+        int orientation = header.orientation();
         boolean swap = ExifOrientation.swapsAxes(orientation);
         int storedHeight = swap ? width : height;
         int storedWidth = swap ? height : width;
