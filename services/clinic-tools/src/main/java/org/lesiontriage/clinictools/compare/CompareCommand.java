@@ -18,6 +18,8 @@ import org.lesiontriage.clinictools.cli.UsageException;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.clinictools.labels.LabelledEvent;
 import org.lesiontriage.clinictools.labels.LabelsFile;
+import org.lesiontriage.common.compare.ResultComparison;
+import org.lesiontriage.common.compare.ResultsTopicReader;
 import org.lesiontriage.common.labels.Label;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

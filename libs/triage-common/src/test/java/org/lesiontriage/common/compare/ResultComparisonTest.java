@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.compare;
+package org.lesiontriage.common.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
