@@ -5,10 +5,10 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.lesiontriage.clinictools.labels.Label;
 import org.lesiontriage.clinictools.simulator.ImageFolder;
 import org.lesiontriage.clinictools.simulator.LesionImage;
 import org.lesiontriage.clinictools.simulator.MediaTypes;
+import org.lesiontriage.common.labels.Label;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.imaging.ImagePreprocessor;
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics;
+import org.lesiontriage.common.metrics.BinaryTriageMetrics;
 import org.lesiontriage.triage.inference.LesionClassifier;
 
 /**

@@ -2,6 +2,7 @@ package org.lesiontriage.clinictools.compare;
 
 import java.util.List;
 import java.util.Locale;
+import org.lesiontriage.common.compare.ResultComparison;
 
 /** The comparison as Markdown: printed by bin/compare and written next to its plot. */
 final class ComparisonReport {

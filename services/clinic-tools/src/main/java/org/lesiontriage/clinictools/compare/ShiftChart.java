@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.lesiontriage.common.compare.ResultComparison;
 
 /** The two p(melanoma) histograms side by side per bin, as a PNG for the comparison report. */
 final class ShiftChart {

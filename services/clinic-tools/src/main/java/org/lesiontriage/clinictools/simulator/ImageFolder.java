@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.lesiontriage.clinictools.labels.Label;
+import org.lesiontriage.common.labels.Label;
 
 /**
  * The .jpg/.jpeg/.png files under a folder, recursively, in a stable order (sorted by file name, then by path

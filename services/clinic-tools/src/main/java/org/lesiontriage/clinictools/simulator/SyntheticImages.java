@@ -1,6 +1,6 @@
 package org.lesiontriage.clinictools.simulator;
 
-import org.lesiontriage.clinictools.labels.Label;
+import org.lesiontriage.common.labels.Label;
 import org.lesiontriage.testfixtures.SyntheticLesions;
 
 /**

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics;
+import org.lesiontriage.common.metrics.BinaryTriageMetrics;
 
 /**
  * Compares a run over the test split with the test metrics the training code wrote into the model card

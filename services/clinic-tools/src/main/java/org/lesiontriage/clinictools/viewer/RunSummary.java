@@ -11,9 +11,9 @@ import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.ModelRef;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
-import org.lesiontriage.clinictools.labels.Label;
 import org.lesiontriage.clinictools.labels.LabelledEvent;
-import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics;
+import org.lesiontriage.common.labels.Label;
+import org.lesiontriage.common.metrics.BinaryTriageMetrics;
 import org.lesiontriage.common.metrics.Percentiles;
 
 /** The end-of-run numbers, computed once from what the viewer counted. */

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics;
+import org.lesiontriage.common.metrics.BinaryTriageMetrics;
 import org.lesiontriage.common.metrics.Percentiles;
 
 /** The end-of-run summary as JSON, for scripts and CI. Undefined numbers (no positives, ...) are null. */

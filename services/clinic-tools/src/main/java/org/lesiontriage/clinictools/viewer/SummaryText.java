@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.lesiontriage.clinictools.cli.Durations;
-import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics;
+import org.lesiontriage.common.metrics.BinaryTriageMetrics;
 
 /** The end-of-run summary as text for people. */
 final class SummaryText {

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lesiontriage.clinictools.labels.Label;
+import org.lesiontriage.common.labels.Label;
 import org.lesiontriage.testfixtures.SyntheticLesions;
 
 @Tag("unit")

@@ -6,7 +6,7 @@ import java.io.ByteArrayInputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.clinictools.labels.Label;
+import org.lesiontriage.common.labels.Label;
 import org.lesiontriage.testfixtures.SyntheticLesions;
 
 @Tag("unit")

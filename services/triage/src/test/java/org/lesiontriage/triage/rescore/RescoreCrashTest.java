@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.lesiontriage.clinictools.compare.ResultsTopicReader;
+import org.lesiontriage.common.compare.ResultsTopicReader;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;

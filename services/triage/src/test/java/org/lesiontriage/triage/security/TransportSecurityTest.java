@@ -14,18 +14,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.clinictools.simulator.LesionEventPublisher;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.registry.RegistrySerdeException;
 import org.lesiontriage.stack.tls.ScramUser;
+import org.lesiontriage.triage.testing.ImageEventProducer;
 import org.lesiontriage.triage.testing.LesionEvents;
 import org.lesiontriage.triage.testing.TopicReader;
 import org.lesiontriage.triage.testing.TriageStack;
@@ -35,9 +35,10 @@ import org.lesiontriage.contracts.Topics;
 
 /**
  * The whole service against a SASL_SSL broker (SCRAM-SHA-512, TLS with a CA made for the run) and an HTTPS-only
- * registry, configured through the same keys a deployment sets. The simulator's publisher sends the events; every
- * one gets exactly one result, read back over SASL_SSL. A wrong password, a client without the CA and a serde
- * without the registry's CA each fail fast and say why; no secret reaches the service's log.
+ * registry, configured through the same keys a deployment sets. A clinic's producer (the tests' ImageEventProducer
+ * with the client security settings) sends the events; every one gets exactly one result, read back over SASL_SSL.
+ * A wrong password, a client without the CA and a serde without the registry's CA each fail fast and say why; no
+ * secret reaches the service's log.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TriageStackResource.class, restrictToAnnotatedClass = true,
@@ -57,12 +58,12 @@ class TransportSecurityTest {
     TriageStack stack;
 
     @Test
-    void simulatorEventsGetExactlyOneResultEachOverSaslSsl() throws Exception {
+    void clinicEventsGetExactlyOneResultEachOverSaslSsl() throws Exception {
         List<String> sent = new ArrayList<>();
-        try (LesionEventPublisher publisher = publisher(stack.clientSecurity(), stack.serdeConfig())) {
+        try (ImageEventProducer clinic = producer(stack.clientSecurity(), stack.serdeConfig())) {
             for (int i = 0; i < 4; i++) {
                 LesionImageEvent event = LesionEvents.jpeg(i);
-                publisher.publish(event, null).get(30, TimeUnit.SECONDS);
+                clinic.send(event).get(30, TimeUnit.SECONDS);
                 sent.add(event.getEventId().toString());
             }
         }
@@ -114,8 +115,8 @@ class TransportSecurityTest {
     private Throwable publishOne(Map<String, String> clientSecurity, Map<String, Object> serdeConfig) {
         long start = System.nanoTime();
         Throwable failure = null;
-        try (LesionEventPublisher publisher = publisher(clientSecurity, serdeConfig)) {
-            publisher.publish(LesionEvents.jpeg(99), null).get(FAST_MS, TimeUnit.MILLISECONDS);
+        try (ImageEventProducer clinic = producer(clientSecurity, serdeConfig)) {
+            clinic.send(LesionEvents.jpeg(99)).get(FAST_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             failure = e.getCause();
         } catch (Exception e) {
@@ -127,10 +128,11 @@ class TransportSecurityTest {
         return failure;
     }
 
-    private LesionEventPublisher publisher(Map<String, String> clientSecurity, Map<String, Object> serdeConfig) {
-        Properties producer = LesionEventPublisher.producerConfig(stack.bootstrapServers());
-        producer.putAll(clientSecurity);
-        return new LesionEventPublisher(producer, serdeConfig, Topics.LESION_IMAGES);
+    /** A clinic's producer with these security settings; max.block.ms 30 s, as the reference publisher sets it. */
+    private ImageEventProducer producer(Map<String, String> clientSecurity, Map<String, Object> serdeConfig) {
+        Map<String, Object> client = new HashMap<>(clientSecurity);
+        client.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        return new ImageEventProducer(stack.bootstrapServers(), serdeConfig, Topics.LESION_IMAGES, client);
     }
 
     private static String passwordOf(Map<String, String> clientSecurity) {

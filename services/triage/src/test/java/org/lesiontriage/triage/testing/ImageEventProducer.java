@@ -1,10 +1,13 @@
 package org.lesiontriage.triage.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.RecordLimits;
@@ -22,20 +25,35 @@ public final class ImageEventProducer implements AutoCloseable {
     }
 
     public ImageEventProducer(String bootstrapServers, Map<String, ?> serdeConfig, String topic) {
+        this(bootstrapServers, serdeConfig, topic, Map.of());
+    }
+
+    /**
+     * @param clientConfig further Kafka client settings on top of the defaults (security: {@code security.protocol},
+     *                     {@code sasl.*}, {@code ssl.*}), as a deployment's client properties file holds them
+     */
+    public ImageEventProducer(String bootstrapServers, Map<String, ?> serdeConfig, String topic,
+                              Map<String, ?> clientConfig) {
         this.serdeConfig = serdeConfig;
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.<String, Object>of(
+        Map<String, Object> config = new HashMap<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES), new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordLimits.MAX_IMAGE_RECORD_BYTES));
+        config.putAll(clientConfig);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    public void send(LesionImageEvent event) {
-        sendRaw(event.getCaseRef(), TopologyHarness.serialize(event, serdeConfig, topic));
+    /**
+     * Serializes at once (a registry failure is thrown here) and sends; the future says whether the broker
+     * stored the event.
+     */
+    public Future<RecordMetadata> send(LesionImageEvent event) {
+        return sendRaw(event.getCaseRef(), TopologyHarness.serialize(event, serdeConfig, topic));
     }
 
-    public void sendRaw(String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    public Future<RecordMetadata> sendRaw(String key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.metrics;
+package org.lesiontriage.common.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics.Observation;
+import org.lesiontriage.common.metrics.BinaryTriageMetrics.Observation;
 
 @Tag("unit")
 class BinaryTriageMetricsTest {

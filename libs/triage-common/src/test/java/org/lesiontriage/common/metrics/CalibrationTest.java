@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.metrics;
+package org.lesiontriage.common.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.compare;
+package org.lesiontriage.common.compare;
 
 import java.time.Duration;
 import java.util.ArrayList;

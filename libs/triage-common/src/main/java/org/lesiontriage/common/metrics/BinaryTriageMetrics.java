@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.metrics;
+package org.lesiontriage.common.metrics;
 
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.compare;
+package org.lesiontriage.common.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.clinictools.labels.Label;
+import org.lesiontriage.common.labels.Label;
 
 @Tag("unit")
 class ResultComparisonTest {

@@ -1,11 +1,11 @@
-package org.lesiontriage.clinictools.compare;
+package org.lesiontriage.common.compare;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.lesiontriage.clinictools.labels.Label;
-import org.lesiontriage.clinictools.metrics.BinaryTriageMetrics;
-import org.lesiontriage.clinictools.metrics.Calibration;
+import org.lesiontriage.common.labels.Label;
+import org.lesiontriage.common.metrics.BinaryTriageMetrics;
+import org.lesiontriage.common.metrics.Calibration;
 
 /**
  * A candidate model's results beside the baseline's, joined by event id: where the triage queue would change,

@@ -1,8 +1,11 @@
-package org.lesiontriage.clinictools.labels;
+package org.lesiontriage.common.labels;
 
 import java.util.Locale;
 
-/** The true class of a published image, as far as the simulator knows it. */
+/**
+ * The true class of an image, where it is known (a labelled folder, the simulator's labels file): what the
+ * screening metrics of a run or a comparison are computed against.
+ */
 public enum Label {
     MELANOMA("melanoma"),
     NON_MELANOMA("non_melanoma"),
