@@ -139,7 +139,10 @@ public final class KafkaBroker implements AutoCloseable {
         return clientSecurity;
     }
 
-    /** Creates the topics that do not exist yet (name to partition count). */
+    /**
+     * Creates the topics that do not exist yet (name to partition count), and returns once the broker serves all
+     * of them: each in its metadata with a leader for every partition (see {@link TopicAdmin}).
+     */
     public void createTopics(Map<String, Integer> partitionsByTopic) {
         TopicAdmin.createMissing(adminBootstrap, partitionsByTopic);
     }
