@@ -93,7 +93,7 @@ def build_metadata(report: dict, name: str, version: str, trained_at: str) -> di
         "model_name": name, "model_version": version,
         "architecture": f"{report['architecture']}: {report['description']}",
         "class_labels": json.dumps(contract.CLASS_LABELS),
-        "preprocessing": contract.contract_json(),
+        "preprocessing": contract.contract_json(*reversed(contract.of_config(report["config"]))),
         "threshold": repr(float(report["threshold"])),
         "temperature": repr(float(report["temperature"])),
         "data_manifest_sha256": report["data_manifest_sha256"],
