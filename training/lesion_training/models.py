@@ -134,7 +134,7 @@ class MobileNetV2Net(nn.Module):
     # trained in channels-last layout: PyTorch's CPU depthwise and 1x1 convolutions run ~2x faster in it
     channels_last = True
     # no bf16 training: ReLU6's backward has no bfloat16 kernel on the CPU (PyTorch 1.13), and with ReLU6
-    # written as a clamp the bf16 step was ~6x slower than fp32 here (training/tools/step_time.py)
+    # written as a clamp the bf16 step was ~3x slower than fp32 here (training/tools/step_time.py)
     bf16_training = False
 
     def __init__(self, width: float = 0.35, dropout: float = 0.2, colour: str = "none", tta: int = 1,

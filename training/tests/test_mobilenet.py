@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from lesion_training import consistency, contract, export, imagenet_weights as iw, models, utils
+from lesion_training.evaluate import evaluate
 from lesion_training.train import TrainConfig, make_optimizer, seed_everything, set_frozen, train, training_bf16
 from test_imagenet_weights import write_keras_file
 
@@ -200,3 +201,6 @@ def test_fine_tuning_run_freezes_then_resumes(synthetic_folder, weights_folder, 
     assert net.image_size == 64 and contract.of_config(ck_best["config"]) == (2, (64, 64))
     seed_everything(0)  # the checkpoint rebuilds without the weight file
     assert models.build_from_config(ck_best["config"]).width == 0.35
+    report = evaluate(run / "best.pt", str(synthetic_folder), run / "eval", None, n_boot=20, plots=False)
+    assert report["architecture"] == "mobilenet_v2-0.35-64px-sog-tta2" and report["test"]["n"] == 16
+    assert report["imagenet_weights"]["file"] == iw.weights_file(0.35).name
