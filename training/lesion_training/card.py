@@ -159,18 +159,33 @@ def write_comparison(reports: List[dict], out) -> dict:
     return {"versions": versions, "table": table, "claim": claim}
 
 
+def _fine_tuning(report: dict) -> dict:
+    """How ImageNet features were fine-tuned (nothing for a network trained from scratch)."""
+    cfg = report["config"]
+    if cfg["model"] != "mobilenet_v2" or not cfg.get("pretrained", True):
+        return {}
+    return {"fine_tuning": {"imagenet_weights": report.get("imagenet_weights"),
+                            "features_lr_factor": cfg.get("backbone_lr_factor", 1.0),
+                            "frozen_epochs": cfg.get("freeze_epochs", 0)}}
+
+
 def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) -> dict:
     t = report["test"]
     cfg = report["config"]
+    version, size = contract.of_config(cfg)
+    outputs = {"output": {"name": "probabilities", "type": "float32", "shape": ["N", 2],
+                          "class_labels": contract.CLASS_LABELS,
+                          "meaning": "calibrated softmax (temperature folded into the graph)"}}
+    if cfg["model"] == "mobilenet_v2":
+        from .export import CAM_METADATA, CAM_NAME
+        outputs["second_output"] = {"name": CAM_NAME, "type": "float32",
+                                    "shape": ["N"] + [-(-s // 32) for s in size], "meaning": CAM_METADATA}
     return {
         "model_name": metadata["model_name"], "model_version": metadata["model_version"],
         "architecture": report["architecture"], "description": report["description"],
         "parameters": report["parameters"],
         "artifact": {"file": "model.onnx", "sha256": onnx_sha256, "bytes": onnx_size, "opset": 17,
-                     "input": {"name": "image", "type": "float32", "shape": ["N", 3, 128, 128]},
-                     "output": {"name": "probabilities", "type": "float32", "shape": ["N", 2],
-                                "class_labels": contract.CLASS_LABELS,
-                                "meaning": "calibrated softmax (temperature folded into the graph)"}},
+                     "input": {"name": "image", "type": "float32", "shape": ["N", 3, *size]}, **outputs},
         "intended_use": INTENDED_USE, "not_for_diagnosis": True,
         "decision_rule": {"threshold": report["threshold"], "rule": report["threshold_rule"],
                           "urgent_if": "probabilities[1] >= threshold"},
@@ -179,7 +194,7 @@ def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) ->
                         "test_ece_before": t["ece_uncalibrated"], "test_ece_after": t["ece"],
                         "validation_ece_before": report["validation"]["ece_uncalibrated"],
                         "validation_ece_after": report["validation"]["ece"], "ece_bins": t["ece_bins"]},
-        "preprocessing": contract.contract_description(),
+        "preprocessing": contract.contract_description(size, version),
         "data": {"name": "ISIC 2017 challenge, part 3 (melanoma vs. nevus + seborrheic keratosis)"
                          + (" + HAM10000 (training only)" if len(report.get("train_counts_by_source") or {}) > 1
                             else ""),
@@ -191,7 +206,8 @@ def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) ->
                                 "melanoma": report["validation"]["n_melanoma"]},
                  "test": {"images": t["n"], "melanoma": t["n_melanoma"],
                           "note": "official ISIC 2017 test set, held out until evaluation"}},
-        "training": {"optimizer": "Adam", "lr": cfg["lr"], "weight_decay": cfg["weight_decay"],
+        "training": {"optimizer": {"adam": "Adam", "adamw": "AdamW"}[cfg.get("optimizer", "adam")],
+                     "lr": cfg["lr"], "weight_decay": cfg["weight_decay"], **_fine_tuning(report),
                      "schedule": f"{cfg['warmup_epochs']} epoch linear warm-up then {cfg['schedule']}",
                      "epochs": cfg["epochs"], "best_epoch": report["best_epoch"], "batch_size": cfg["batch_size"],
                      "imbalance": "class-weighted cross-entropy (inverse frequency)" if cfg["balance"] == "weights"
@@ -257,7 +273,7 @@ def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str 
         f"({cj['data']['validation']['melanoma']}), test {cj['data']['test']['images']} "
         f"({cj['data']['test']['melanoma']}).", "",
         "## Training", "",
-        f"Adam lr {cj['training']['lr']}, weight decay {cj['training']['weight_decay']}, "
+        f"{cj['training']['optimizer']} lr {cj['training']['lr']}, weight decay {cj['training']['weight_decay']}, "
         f"{cj['training']['schedule']}, {cj['training']['epochs']} epochs, batch {cj['training']['batch_size']}, "
         f"{cj['training']['imbalance']}, checkpoint = {cj['training']['checkpoint_selection']} "
         f"(epoch {cj['training']['best_epoch']}), seed {cj['training']['seed']}, "

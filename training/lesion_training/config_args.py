@@ -1,6 +1,6 @@
 """Command-line options generated from a config dataclass, so each option is written once (its field).
 
-Booleans that default to True become --no-NAME, those that default to False become --NAME; a field's
+Booleans that default to True become --NAME/--no-NAME, those that default to False become --NAME; a field's
 metadata may carry "help" and "choices"; Optional[...] fields take '' for None.
 """
 from __future__ import annotations
@@ -32,8 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser, cls, defaults: dict = None, o
         help_text = f.metadata.get("help", "")
         if _base_type(tp) is bool:
             if default:
-                parser.add_argument("--no-" + f.name.replace("_", "-"), dest=f.name, action="store_false",
-                                    help=help_text or f"turn {f.name} off")
+                parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
+                                    help=help_text or f"--no-{f.name.replace('_', '-')} turns {f.name} off")
             else:
                 parser.add_argument(flag, dest=f.name, action="store_true", help=help_text)
             parser.set_defaults(**{f.name: default})

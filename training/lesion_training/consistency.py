@@ -23,15 +23,27 @@ def check(model_dir, data_root=None, test_eval: bool = True) -> dict:
     meta = export.read_metadata(onnx_path)
     problems = [f"metadata key {k} missing" for k in export.METADATA_KEYS if k not in meta]
     sig = export.io_signature(onnx_path)
+    outputs = [o["name"] for o in sig["outputs"]]
+    # output 0 is what the service reads; a model may add its activation map as output 1
     if [i["name"] for i in sig["inputs"]] != [export.INPUT_NAME] or \
-            [o["name"] for o in sig["outputs"]] != [export.OUTPUT_NAME]:
+            outputs not in ([export.OUTPUT_NAME], [export.OUTPUT_NAME, export.CAM_NAME]):
         problems.append(f"unexpected inputs/outputs {sig}")
-    if sig["inputs"][0]["shape"][1:] != [3, 128, 128] or sig["outputs"][0]["shape"][1:] != [2]:
+    in_shape = sig["inputs"][0]["shape"]
+    size = tuple(in_shape[2:])
+    if len(in_shape) != 4 or in_shape[1] != 3 or not all(isinstance(d, int) and d > 0 for d in size) or \
+            sig["outputs"][0]["shape"][1:] != [2]:
         problems.append(f"unexpected shapes {sig}")
+    if len(outputs) == 2 and (len(sig["outputs"][1]["shape"]) != 3 or export.CAM_NAME not in meta):
+        problems.append(f"unexpected activation map output {sig['outputs'][1]} (or no '{export.CAM_NAME}' metadata)")
     if json.loads(meta.get("class_labels", "[]")) != contract.CLASS_LABELS:
         problems.append("class_labels differ from the contract")
-    if json.loads(meta.get("preprocessing", "{}")) != contract.contract_description():
-        problems.append("preprocessing metadata differs from this package's contract")
+    declared = json.loads(meta.get("preprocessing", "{}"))
+    try:  # the contract this package writes for the declared version at the model's input size
+        expected = contract.contract_description(size, declared.get("contract_version"))
+    except (ValueError, TypeError) as e:
+        expected = {"error": str(e)}
+    if declared != expected:
+        problems.append(f"preprocessing metadata differs from this package's contract at the input size {size}")
     for node in quantize.saturating_nodes(onnx.load(str(onnx_path))):
         problems.append(f"{node['op']} {node['node']}: int8 weights up to {node['largest_weight']} can saturate the "
                         "16-bit sums of CPUs without VNNI (its probabilities would depend on the CPU)")
@@ -55,7 +67,7 @@ def check(model_dir, data_root=None, test_eval: bool = True) -> dict:
         if sha != meta.get("data_manifest_sha256"):
             problems.append(f"model was trained on manifest {meta.get('data_manifest_sha256')}, data folder has {sha}")
         elif test_eval:
-            test = data_mod.load_split(data_root, "test", None, verify_first=True)
+            test = data_mod.load_split(data_root, "test", None, verify_first=True, size=size)
             probs = np.concatenate([onnx_eval.run(str(onnx_path), {"image": test.images[i:i + 50]})["probabilities"]
                                     for i in range(0, len(test), 50)])
             p = probs[:, 1].astype(np.float32)

@@ -1,4 +1,4 @@
-"""Preprocessing contract v1: image bytes -> float32 tensor [3, 128, 128].
+"""Preprocessing contract: image bytes -> float32 tensor [3, 128, 128] (v1) or [3, S, S] (v2).
 
 This is the single definition of how an image becomes model input. Training,
 evaluation, golden files and the serving side (a Java reimplementation) all
@@ -9,8 +9,12 @@ Steps:
   b. apply the EXIF Orientation tag (ImageOps.exif_transpose semantics);
   c. convert to 8-bit RGB: grayscale replicated, palette expanded, alpha
      dropped (not composited), 16-bit samples -> v >> 8 (done in numpy);
-  d. resize to 128x128 by exact area averaging (separable, float64);
+  d. resize to 128x128 (v2: the model's input size) by exact area averaging (separable, float64);
   e. scale by 1/255, cast to float32, layout CHW, channels R, G, B.
+
+Version 2 is version 1's steps with step d resizing to the model's input size, which the model declares
+(the ONNX input shape and the `resize` entry of its `preprocessing` metadata). Models whose training
+config records `image_size` declare version 2, older ones version 1 (always 128x128).
 """
 from __future__ import annotations
 
@@ -21,8 +25,10 @@ from typing import Union
 import numpy as np
 from PIL import Image, ImageOps
 
-CONTRACT_VERSION = 1
-INPUT_SIZE = (128, 128)  # (height, width)
+CONTRACT_VERSION = 1          # the fixed 128x128 contract of the models trained before the size option
+SIZED_CONTRACT_VERSION = 2    # v1's steps at the input size the model declares
+CONTRACT_VERSIONS = (CONTRACT_VERSION, SIZED_CONTRACT_VERSION)
+INPUT_SIZE = (128, 128)  # (height, width): v1's size and the default
 CLASS_LABELS = ["non_melanoma", "melanoma"]
 SUPPORTED_MEDIA_TYPES = ["image/jpeg", "image/png"]
 
@@ -31,16 +37,33 @@ class UnsupportedImageError(ValueError):
     """The bytes are not an image this contract accepts."""
 
 
-def contract_description() -> dict:
+def square(side: int) -> tuple:
+    return (int(side), int(side))
+
+
+def of_config(cfg: dict) -> tuple:
+    """(contract version, (height, width)) of a model from its training config: a config with `image_size`
+    was trained with the size option and declares version 2 (at any size, 128 included); one without is v1."""
+    if "image_size" not in cfg:
+        return CONTRACT_VERSION, INPUT_SIZE
+    return SIZED_CONTRACT_VERSION, square(cfg["image_size"])
+
+
+def contract_description(size=INPUT_SIZE, version: int = CONTRACT_VERSION) -> dict:
     """Machine-readable summary of the contract (stored in ONNX metadata)."""
-    return {
-        "contract_version": CONTRACT_VERSION,
+    size = tuple(size)
+    if version not in CONTRACT_VERSIONS:
+        raise ValueError(f"unknown contract version {version}")
+    if version == CONTRACT_VERSION and size != INPUT_SIZE:
+        raise ValueError(f"contract v1 is {INPUT_SIZE[0]}x{INPUT_SIZE[1]}; another size is version 2")
+    d = {
+        "contract_version": version,
         "decode": "PIL (JPEG baseline/progressive, PNG)",
         "media_types": SUPPORTED_MEDIA_TYPES,
         "exif_orientation": "applied (PIL ImageOps.exif_transpose semantics)",
         "color": "8-bit RGB; gray replicated to 3 channels; palette expanded; alpha dropped "
                  "(not composited); 16-bit samples v >> 8",
-        "resize": {"height": INPUT_SIZE[0], "width": INPUT_SIZE[1],
+        "resize": {"height": size[0], "width": size[1],
                    "method": "exact area averaging, separable, float64, out = Wh @ img @ Ww^T; "
                              "W[i][j] = |[j*m,(j+1)*m) & [i*n,(i+1)*n)| / n (n input size, m output size)",
                    "aspect_ratio": "not preserved (stretch)"},
@@ -49,10 +72,13 @@ def contract_description() -> dict:
         "channel_order": "RGB",
         "normalization": "none outside the network",
     }
+    if version == SIZED_CONTRACT_VERSION:
+        d["input_size"] = "resize.height x resize.width, equal to the model input's height and width"
+    return d
 
 
-def contract_json() -> str:
-    return json.dumps(contract_description(), sort_keys=True)
+def contract_json(size=INPUT_SIZE, version: int = CONTRACT_VERSION) -> str:
+    return json.dumps(contract_description(size, version), sort_keys=True)
 
 
 def decode(data: bytes) -> Image.Image:
@@ -120,17 +146,24 @@ def resize_area(rgb: np.ndarray, size=INPUT_SIZE) -> np.ndarray:
     return np.stack([wh @ chw[c] @ ww.T for c in range(chw.shape[0])])
 
 
-def preprocess_image(img: Image.Image) -> np.ndarray:
+def preprocess_image(img: Image.Image, size=INPUT_SIZE) -> np.ndarray:
     """Steps c-e for an already decoded, orientation-corrected image."""
-    out = resize_area(to_rgb8(img)) / 255.0
+    out = resize_area(to_rgb8(img), tuple(size)) / 255.0
     return np.ascontiguousarray(out.astype(np.float32))
 
 
-def preprocess_bytes(data: bytes) -> np.ndarray:
-    """The whole contract: bytes -> float32 [3, 128, 128]."""
-    return preprocess_image(decode(data))
+def preprocess_bytes(data: bytes, size=INPUT_SIZE) -> np.ndarray:
+    """The whole contract: bytes -> float32 [3, height, width] (v1: [3, 128, 128])."""
+    return preprocess_image(decode(data), size)
 
 
-def preprocess_file(path: Union[str, "os.PathLike"]) -> np.ndarray:
+def preprocess_file(path: Union[str, "os.PathLike"], size=INPUT_SIZE) -> np.ndarray:
     with open(path, "rb") as fh:
-        return preprocess_bytes(fh.read())
+        return preprocess_bytes(fh.read(), size)
+
+
+def cache_key_text(size=INPUT_SIZE) -> str:
+    """What a preprocessed-tensor cache keys on besides the images: the steps' version and the size. The
+    128x128 key is v1's text, so caches written before the size option stay valid (the tensors are equal)."""
+    size = tuple(size)
+    return f"\ncontract={CONTRACT_VERSION}" + ("" if size == INPUT_SIZE else f"\nsize={size[0]}x{size[1]}")

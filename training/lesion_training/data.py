@@ -166,7 +166,7 @@ def select_entries(entries: Sequence[Entry], limit: Optional[int], seed: int = 0
 
 @dataclass
 class SplitData:
-    images: np.ndarray  # float32 [N, 3, 128, 128], contract output
+    images: np.ndarray  # float32 [N, 3, H, W], contract output
     labels: np.ndarray  # int64 [N]
     files: List[str]
 
@@ -175,14 +175,15 @@ class SplitData:
 
 
 def load_split(root, split: str, cache_dir=None, limit: Optional[int] = None,
-               verify_first: bool = True, progress: bool = False) -> SplitData:
-    """Preprocess one split with the contract; cache the result keyed on manifest + contract."""
+               verify_first: bool = True, progress: bool = False, size=contract.INPUT_SIZE) -> SplitData:
+    """Preprocess one split with the contract at `size`; cache the result keyed on manifest, contract, size."""
+    size = tuple(size)
     root = Path(root)
     if verify_first:
         verify(root, splits=(split,))
     entries = select_entries([e for e in read_manifest(root) if e.split == split], limit)
     key = hashlib.sha256(("\n".join(f"{e.relpath}\t{e.sha256}" for e in entries)
-                          + f"\ncontract={contract.CONTRACT_VERSION}").encode()).hexdigest()[:16]
+                          + contract.cache_key_text(size)).encode()).hexdigest()[:16]
     cache_file = Path(cache_dir) / f"{split}-{key}.npz" if cache_dir else None
     if cache_file is not None and cache_file.is_file():
         z = np.load(cache_file)
@@ -191,8 +192,8 @@ def load_split(root, split: str, cache_dir=None, limit: Optional[int] = None,
     if progress:
         from tqdm import tqdm
         it = tqdm(entries, desc=f"preprocess {split}", unit="img")
-    images = np.stack([contract.preprocess_file(root / e.relpath) for e in it]) if entries \
-        else np.zeros((0, 3) + contract.INPUT_SIZE, np.float32)
+    images = np.stack([contract.preprocess_file(root / e.relpath, size) for e in it]) if entries \
+        else np.zeros((0, 3) + size, np.float32)
     labels = np.array([e.label for e in entries], dtype=np.int64)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)

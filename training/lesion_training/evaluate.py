@@ -142,18 +142,18 @@ def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot:
     if tta is not None:  # an ablation of the flipped views on the same weights
         net.tta = tta
         c = ck["config"] = {**ck["config"], "tta": tta}
-        ck["architecture"] = models.architecture_name(c["model"], c["batchnorm"], c.get("head", "flatten"),
-                                                      c.get("colour", "none"), tta)
+        ck["architecture"] = models.name_from_config(c)
+    size = contract.of_config(ck["config"])[1]  # the model's input size
     isic = sources.catalogue(sources.ISIC2017, data_root)
     if verify:
         sources.verify_items(data_root, [i for i in isic if i.split in ("validation", "test")], sources.ISIC2017)
-    val = sources.load_arrays(sources.select(isic, "validation", limit), cache_dir)
-    sets = {"isic2017-test": sources.load_arrays(sources.select(isic, "test", limit), cache_dir)}
+    val = sources.load_arrays(sources.select(isic, "validation", limit), cache_dir, size=size)
+    sets = {"isic2017-test": sources.load_arrays(sources.select(isic, "test", limit), cache_dir, size=size)}
     if external_root:
         ext = sources.catalogue(sources.ISIC2018_TEST, external_root)
         if verify:
             sources.verify_items(external_root, ext, sources.ISIC2018_TEST)
-        sets["isic2018-test"] = sources.load_arrays(sources.select(ext, "test", limit), cache_dir)
+        sets["isic2018-test"] = sources.load_arrays(sources.select(ext, "test", limit), cache_dir, size=size)
 
     val_logits = predict_logits(net, val.images)
     temperature = metrics.fit_temperature(val.labels, val_logits)
@@ -198,7 +198,7 @@ def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot:
     report = {
         "model": ck["config"]["model"], "architecture": ck["architecture"], "description": ck["description"],
         "parameters": ck["parameters"], "config": ck["config"], "augment": ck.get("augment"),
-        "class_weights": ck.get("class_weights"),
+        "class_weights": ck.get("class_weights"), "imagenet_weights": ck.get("imagenet_weights"),
         "best_epoch": ck["epoch"], "epochs_run": len(history), "best_val_auc_uncalibrated": ck["val_auc"],
         "train_time_s": float(sum(h["time_s"] for h in history)),
         "mean_epoch_time_s": float(np.mean([h["time_s"] for h in history])) if history else None,
@@ -294,11 +294,12 @@ def evaluate_onnx(model_dir, data_root, external_root=None, cache_dir=None, n_bo
     folder = Path(model_dir)
     meta = export.read_metadata(folder / "model.onnx")
     threshold = float(meta["threshold"])
+    size = export.declared_contract(folder / "model.onnx")[1]
     isic = sources.catalogue(sources.ISIC2017, data_root)
-    sets = {"isic2017-test": sources.load_arrays(sources.select(isic, "test"), cache_dir)}
+    sets = {"isic2017-test": sources.load_arrays(sources.select(isic, "test"), cache_dir, size=size)}
     if external_root:
         ext = sources.catalogue(sources.ISIC2018_TEST, external_root)
-        sets["isic2018-test"] = sources.load_arrays(sources.select(ext, "test"), cache_dir)
+        sets["isic2018-test"] = sources.load_arrays(sources.select(ext, "test"), cache_dir, size=size)
     blocks, per_dx, scores = {}, {}, {}
     for name, arrays in sets.items():
         p = np.concatenate([onnx_eval.run(str(folder / "model.onnx"), {"image": arrays.images[i:i + batch]})

@@ -1,4 +1,10 @@
-"""ONNX export: calibrated softmax head, dynamic batch, metadata_props; a run exported into a model folder."""
+"""ONNX export: calibrated softmax head, dynamic batch, metadata_props; a run exported into a model folder.
+
+Output 0 is always `probabilities` [N, 2], what the service reads. A model with an activation map
+(mobilenet_v2) adds output 1, `cam` [N, h, w]: the class activation map of the melanoma logit over the last
+feature map (uncalibrated logit units; its mean over h, w plus the head's melanoma bias is the melanoma
+logit), computed in the same forward pass.
+"""
 from __future__ import annotations
 
 import json
@@ -15,6 +21,10 @@ from . import card, contract, golden, models, utils
 
 INPUT_NAME = "image"
 OUTPUT_NAME = "probabilities"
+CAM_NAME = "cam"
+CAM_METADATA = ("class activation map of the melanoma logit over the last feature map, [N, h, w] (h, w = input "
+                "side / 32, rounded up), row 0 at the top of the image; logit units before the temperature: "
+                "mean over h, w plus the head's melanoma bias is the melanoma logit")
 OPSET = 17
 METADATA_KEYS = ("model_name", "model_version", "architecture", "class_labels", "preprocessing",
                  "threshold", "temperature", "data_manifest_sha256", "test_metrics", "trained_at")
@@ -23,15 +33,23 @@ MACHINE_PATHS = ("data", "ham10000", "output_dir", "cache_dir")
 
 
 class CalibratedClassifier(nn.Module):
-    """image [N,3,128,128] -> probabilities [N,2] = softmax(logits / temperature)."""
+    """image [N,3,S,S] -> probabilities [N,2] = softmax(logits / temperature); with cam=True also the
+    activation map of a model that has one (`has_cam`)."""
 
-    def __init__(self, net: nn.Module, temperature: float = 1.0):
+    def __init__(self, net: nn.Module, temperature: float = 1.0, cam: bool = False):
         super().__init__()
-        self.net = net
+        self.net, self.cam = net, cam
         self.register_buffer("inv_temperature", torch.tensor(1.0 / float(temperature), dtype=torch.float32))
 
     def forward(self, image):
+        if self.cam:
+            logits, cam = self.net.logits_and_cam(image)
+            return torch.softmax(logits * self.inv_temperature, dim=1), cam
         return torch.softmax(self.net(image) * self.inv_temperature, dim=1)
+
+
+def input_size(net: nn.Module) -> tuple:
+    return contract.square(getattr(net, "image_size", contract.INPUT_SIZE[0]))
 
 
 def load_checkpoint(path):
@@ -46,18 +64,28 @@ def load_checkpoint(path):
 def export_onnx(net: nn.Module, temperature: float, path, metadata: dict, doc: str = "") -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wrapper = CalibratedClassifier(net, temperature).eval()
-    dummy = torch.zeros(1, 3, *contract.INPUT_SIZE)
+    cam = getattr(net, "has_cam", False)
+    wrapper = CalibratedClassifier(net, temperature, cam=cam).eval()
+    dummy = torch.zeros(1, 3, *input_size(net))
     tmp = path.with_name(path.name + ".tmp")
+    outputs = [OUTPUT_NAME] + ([CAM_NAME] if cam else [])
     with torch.no_grad():
-        torch.onnx.export(wrapper, dummy, str(tmp), input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
-                          dynamic_axes={INPUT_NAME: {0: "N"}, OUTPUT_NAME: {0: "N"}},
+        torch.onnx.export(wrapper, dummy, str(tmp), input_names=[INPUT_NAME], output_names=outputs,
+                          dynamic_axes={INPUT_NAME: {0: "N"}, **{o: {0: "N"} for o in outputs}},
                           opset_version=OPSET, do_constant_folding=True)
     m = onnx.load(str(tmp))
     tmp.unlink()
+    if cam:  # the padding arithmetic of the stride-2 convolutions leaves the map's sides symbolic: state them
+        with torch.no_grad():
+            side = wrapper(dummy)[1].shape[1:]
+        for dim, value in zip(m.graph.output[1].type.tensor_type.shape.dim[1:], side):
+            dim.Clear()
+            dim.dim_value = int(value)
     missing = [k for k in METADATA_KEYS if k not in metadata]
     if missing:
         raise ValueError(f"metadata lacks {missing}")
+    if cam:
+        metadata = {**metadata, CAM_NAME: CAM_METADATA}
     del m.metadata_props[:]
     for k, v in metadata.items():
         e = m.metadata_props.add()
@@ -67,6 +95,14 @@ def export_onnx(net: nn.Module, temperature: float, path, metadata: dict, doc: s
     onnx.checker.check_model(m)
     onnx.save(m, str(path))
     return path
+
+
+def declared_contract(path) -> tuple:
+    """(contract version, (height, width)) that a model.onnx declares in its `preprocessing` metadata."""
+    pre = json.loads(read_metadata(path).get("preprocessing", "{}"))
+    version = pre.get("contract_version", contract.CONTRACT_VERSION)
+    resize = pre.get("resize", {})
+    return version, (resize.get("height", contract.INPUT_SIZE[0]), resize.get("width", contract.INPUT_SIZE[1]))
 
 
 def read_metadata(path) -> dict:
@@ -107,7 +143,7 @@ def build_metadata(report: dict, name: str, version: str, trained_at: str) -> di
         "model_name": name, "model_version": version,
         "architecture": f"{report['architecture']}: {report['description']}",
         "class_labels": json.dumps(contract.CLASS_LABELS),
-        "preprocessing": contract.contract_json(),
+        "preprocessing": contract.contract_json(*reversed(contract.of_config(report["config"]))),
         "threshold": repr(float(report["threshold"])),
         "temperature": repr(float(report["temperature"])),
         "data_manifest_sha256": report["data_manifest_sha256"],

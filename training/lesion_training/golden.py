@@ -1,7 +1,8 @@
 """Golden files for the serving side: synthetic images, their contract tensors and probabilities.
 
 models/<name>/<version>/golden/index.json lists every image with its expected
-float32 tensor (raw little-endian [3,128,128], C order) and the probabilities
+float32 tensor (raw little-endian [3,H,W] at the size the model declares, [3,128,128] under
+contract v1, C order) and the probabilities
 of the exported model. The probabilities come from the PyTorch module with the
 exported weights and temperature (eval mode) and are cross-checked against a
 NumPy evaluation of model.onnx itself.
@@ -74,13 +75,14 @@ def write_golden(net, temperature: float, onnx_path, out_dir, tolerance: float =
     """Golden files whose probabilities come from the PyTorch module, cross-checked against model.onnx."""
     from .export import torch_probabilities
     cases = golden_images()
-    tensors = np.stack([contract.preprocess_bytes(c[3]) for c in cases])
+    version, size = declared(onnx_path)
+    tensors = np.stack([contract.preprocess_bytes(c[3], size) for c in cases])
     probs = torch_probabilities(net, temperature, tensors)
     ref = onnx_eval.run(str(onnx_path), {"image": tensors})["probabilities"]
     diff = float(np.abs(ref - probs).max())
     if diff > tolerance:
         raise RuntimeError(f"ONNX graph and PyTorch disagree by {diff:.2e} on golden images")
-    index = _write_files(cases, tensors, probs, onnx_path, out_dir, SERVED_NOTE)
+    index = _write_files(cases, tensors, probs, onnx_path, out_dir, SERVED_NOTE, version)
     return {"index": index, "onnx_vs_torch_max_abs_diff": diff}
 
 
@@ -101,6 +103,12 @@ def regenerate(model_dir, run) -> dict:
     return write_golden(net, meta_t, folder / "model.onnx", folder / "golden")
 
 
+def declared(onnx_path) -> tuple:
+    """The contract version and size the model declares: the golden tensors follow them."""
+    from .export import declared_contract
+    return declared_contract(onnx_path)
+
+
 SERVED_NOTE = ("Tolerances for reimplementations: 1/255 per tensor element, 1e-4 per probability. Regenerate with "
                "`training/cli.sh golden`.")
 QUANTIZED_NOTE = ("The probabilities are those of the QDQ graph evaluated in float64 (NumPy evaluator); ONNX "
@@ -113,12 +121,14 @@ def write_golden_from_onnx(onnx_path, out_dir, note: str = SERVED_NOTE) -> dict:
     """Golden files whose probabilities are model.onnx's own (NumPy evaluator, float64): for a graph with no
     PyTorch module behind it, such as a quantised variant. Returns the index."""
     cases = golden_images()
-    tensors = np.stack([contract.preprocess_bytes(c[3]) for c in cases])
+    version, size = declared(onnx_path)
+    tensors = np.stack([contract.preprocess_bytes(c[3], size) for c in cases])
     probs = onnx_eval.run(str(onnx_path), {"image": tensors})["probabilities"]
-    return _write_files(cases, tensors, probs, onnx_path, out_dir, note)
+    return _write_files(cases, tensors, probs, onnx_path, out_dir, note, version)
 
 
-def _write_files(cases, tensors, probs, onnx_path, out_dir, note: str) -> dict:
+def _write_files(cases, tensors, probs, onnx_path, out_dir, note: str,
+                 version: int = contract.CONTRACT_VERSION) -> dict:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for old in list(out.glob("*")):
@@ -132,12 +142,14 @@ def _write_files(cases, tensors, probs, onnx_path, out_dir, note: str) -> dict:
         entries.append({"name": name, "file": file, "media_type": media, "width": w, "height": h,
                         "tensor": f"{name}.f32", "probabilities": [float(p[0]), float(p[1])]})
         readme.append(f"| `{file}` | {w}x{h} | {desc} |")
-    index = {"contract_version": contract.CONTRACT_VERSION, "input_size": list(contract.INPUT_SIZE),
+    shape = list(tensors.shape[1:])
+    index = {"contract_version": version, "input_size": shape[1:],
              "model_sha256": utils.sha256_path(onnx_path), "entries": entries}
     utils.write_json(out / "index.json", index)
     (out / "README.md").write_text(
-        "# Golden files\n\nSynthetic images (not data-set images) with the tensor the preprocessing contract v1 "
-        "produces (`<name>.f32`: raw little-endian float32, shape [3,128,128], C order) and the probabilities "
+        f"# Golden files\n\nSynthetic images (not data-set images) with the tensor the preprocessing contract "
+        f"v{version} produces (`<name>.f32`: raw little-endian float32, shape [{','.join(map(str, shape))}], C order) "
+        "and the probabilities "
         "[p_non_melanoma, p_melanoma] of `../model.onnx` (sha256 in `index.json`). `width` and `height` are "
         f"the stored pixel size, before EXIF orientation. {note}\n\n"
         "| file | stored size | what it exercises |\n|---|---|---|\n" + "\n".join(readme) + "\n")
@@ -155,7 +167,7 @@ def check_golden(golden_dir, onnx_path=None, tensor_tol: float = 1.0 / 255, prob
     tensors, expected = [], []
     for e in index["entries"]:
         want = np.fromfile(g / e["tensor"], dtype="<f4").reshape(3, *index["input_size"])
-        got = contract.preprocess_bytes((g / e["file"]).read_bytes())
+        got = contract.preprocess_bytes((g / e["file"]).read_bytes(), tuple(index["input_size"]))
         t_err = max(t_err, float(np.abs(got - want).max()))
         tensors.append(want)
         expected.append(e["probabilities"])

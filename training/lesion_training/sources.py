@@ -126,7 +126,7 @@ def manifest_sha256(root) -> str:
 @dataclass
 class ItemArrays:
     items: List[Item]
-    images: np.ndarray   # float32 [N, 3, 128, 128], contract output
+    images: np.ndarray   # float32 [N, 3, H, W], contract output (128x128 unless the model's size differs)
     labels: np.ndarray   # int64 [N]
 
     def __len__(self):
@@ -143,11 +143,13 @@ class ItemArrays:
         return ItemArrays([self.items[i] for i in idx], self.images[idx], self.labels[idx])
 
 
-def load_arrays(items: Sequence[Item], cache_dir=None, progress: bool = False) -> ItemArrays:
-    """Preprocess items with the contract; cache keyed on the items' hashes and the contract version."""
-    items = list(items)
+def load_arrays(items: Sequence[Item], cache_dir=None, progress: bool = False,
+                size=contract.INPUT_SIZE) -> ItemArrays:
+    """Preprocess items with the contract at `size` (height, width); cache keyed on the items' hashes, the
+    contract's steps and the size."""
+    items, size = list(items), tuple(size)
     key = hashlib.sha256(("\n".join(f"{i.source}/{i.split}/{i.image_id}\t{i.sha256}" for i in items)
-                          + f"\ncontract={contract.CONTRACT_VERSION}").encode()).hexdigest()[:16]
+                          + contract.cache_key_text(size)).encode()).hexdigest()[:16]
     labels = np.array([i.label for i in items], dtype=np.int64)
     cache_file = Path(cache_dir) / f"items-{key}.npy" if cache_dir else None
     if cache_file is not None and cache_file.is_file():
@@ -156,8 +158,9 @@ def load_arrays(items: Sequence[Item], cache_dir=None, progress: bool = False) -
     if progress:
         from tqdm import tqdm
         it = tqdm(items, desc="preprocess", unit="img")
-    images = np.stack([contract.preprocess_file(i.path) for i in it]) if items \
-        else np.zeros((0, 3) + contract.INPUT_SIZE, np.float32)
+    images = np.empty((len(items), 3) + size, np.float32)  # filled in place: no second copy (GBs at 224 px)
+    for k, i in enumerate(it):
+        images[k] = contract.preprocess_file(i.path, size)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_name(cache_file.name + f".tmp{os.getpid()}.npy")

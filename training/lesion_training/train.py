@@ -1,10 +1,12 @@
 """Training loop (after torchvision's classification reference train.py, much reduced).
 
-Adam + cross-entropy; class imbalance handled by inverse-frequency class
+Adam (or AdamW) + cross-entropy; class imbalance handled by inverse-frequency class
 weights in the loss (default) or by a balanced sampler; linear warm-up then
 cosine decay of the learning rate; the best checkpoint is the epoch with the
 highest validation ROC AUC (accuracy would reward predicting the majority
 class on this ~19 % melanoma data). Fixed seeds; resumable with --resume.
+Fine-tuning (mobilenet_v2): the features learn at lr x backbone_lr_factor and can
+stay frozen for the first freeze_epochs epochs.
 """
 from __future__ import annotations
 
@@ -22,10 +24,11 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from . import data as data_mod
+from . import contract, data as data_mod
 from . import metrics, models, presets, sources, utils
 
 BALANCE_MODES = ("weights", "sampler", "source_sampler", "none")
+OPTIMIZERS = ("adam", "adamw")
 
 
 @dataclass
@@ -44,10 +47,25 @@ class TrainConfig:
         "choices": models.COLOURS, "help": "colour constancy in the graph (shades of gray against camera casts)"})
     tta: int = field(default=1, metadata={
         "choices": models.TTA_VIEWS, "help": "flipped views averaged in the graph at inference (1: none)"})
+    image_size: int = field(default=128, metadata={
+        "help": "model input side in pixels, a multiple of 32: images are resized to it by the preprocessing "
+                "contract (version 2 at any size; docs/preprocessing.md)"})
+    width: float = field(default=0.35, metadata={
+        "choices": models.WIDTHS, "help": "mobilenet_v2: width multiplier of the features"})
+    pretrained: bool = field(default=True, metadata={
+        "help": "mobilenet_v2: start from the ImageNet features (../shared/weights/imagenet); "
+                "--no-pretrained: from scratch"})
     dropout: float = 0.5
     epochs: int = 30
     batch_size: int = 32
+    optimizer: str = field(default="adam", metadata={
+        "choices": OPTIMIZERS, "help": "adam (weight decay added to the gradient) or adamw (decoupled)"})
     lr: float = 1e-3
+    backbone_lr_factor: float = field(default=1.0, metadata={
+        "help": "the features (every model's `features`) learn at lr x this factor, the rest at lr"})
+    freeze_epochs: int = field(default=0, metadata={
+        "help": "the features stay frozen (no gradient, batch norm statistics still updated) for the first "
+                "N epochs"})
     weight_decay: float = 1e-4
     warmup_epochs: float = 1.0
     schedule: str = field(default="cosine", metadata={"choices": ("cosine", "constant")})
@@ -142,28 +160,66 @@ def lr_factor(step: int, total: int, warmup: int, schedule: str, min_ratio: floa
     return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * min(1.0, t)))
 
 
+def param_groups(model, backbone_lr_factor: float) -> list:
+    """The features at lr x factor, every other parameter at lr; one group when the factor is 1 (as before,
+    so older checkpoints resume). Each group carries its `lr_scale`."""
+    if backbone_lr_factor == 1.0:
+        return [{"params": list(model.parameters()), "lr_scale": 1.0}]
+    backbone = list(model.features.parameters())
+    ids = {id(p) for p in backbone}
+    return [{"params": backbone, "lr_scale": backbone_lr_factor},
+            {"params": [p for p in model.parameters() if id(p) not in ids], "lr_scale": 1.0}]
+
+
+def make_optimizer(model, cfg: "TrainConfig"):
+    groups = param_groups(model, cfg.backbone_lr_factor)
+    kind = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[cfg.optimizer]
+    return kind(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
+def training_bf16(model, precision: str) -> bool:
+    """bf16 autocast for this model? `auto` follows the CPU (utils.use_bf16) except for a model that does not
+    train in bf16 (`bf16_training = False`), which `bf16` refuses."""
+    if getattr(model, "bf16_training", True):
+        return utils.use_bf16(precision)
+    if precision == "bf16":
+        raise ValueError(f"{type(model).__name__} does not train in bf16 on the CPU; use --precision auto or fp32")
+    return False
+
+
+def set_frozen(model, frozen: bool) -> None:
+    for p in model.features.parameters():
+        p.requires_grad_(not frozen)
+
+
 def run_dir(cfg: TrainConfig) -> Path:
     return Path(cfg.output_dir) / (cfg.run_name or cfg.model)
 
 
 def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True) -> dict:
     torch.set_num_threads(cfg.threads)
-    bf16 = utils.use_bf16(cfg.precision)
     seed_everything(cfg.seed)
     out = run_dir(cfg)
     out.mkdir(parents=True, exist_ok=True)
     train_items, val_items, manifests = training_items(cfg)
-    train_d = sources.load_arrays(train_items, cfg.cache_dir or None, progress=progress)
-    val_d = sources.load_arrays(val_items, cfg.cache_dir or None, progress=progress)
+    size = contract.square(cfg.image_size)
+    train_d = sources.load_arrays(train_items, cfg.cache_dir or None, progress=progress, size=size)
+    val_d = sources.load_arrays(val_items, cfg.cache_dir or None, progress=progress, size=size)
 
     model = models.build_from_config(cfg.to_dict())
-    with torch.no_grad():  # input statistics after colour constancy, on a fixed sample
-        sample = torch.from_numpy(train_d.images[np.random.default_rng(cfg.seed).permutation(n_all := len(train_d))
-                                                 [:min(n_all, 2000)]])
-        seen_in = model.colour(sample)
-    model.normalize.mean.copy_(seen_in.mean(dim=(0, 2, 3)).view(1, 3, 1, 1))
-    model.normalize.std.copy_(seen_in.std(dim=(0, 2, 3)).view(1, 3, 1, 1))
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    imagenet = models.load_imagenet(model) if cfg.model == "mobilenet_v2" and cfg.pretrained else None
+    if not getattr(model, "fixed_input_scaling", False):
+        with torch.no_grad():  # input statistics after colour constancy, on a fixed sample
+            sample = torch.from_numpy(train_d.images[np.random.default_rng(cfg.seed).permutation(
+                n_all := len(train_d))[:min(n_all, 2000)]])
+            seen_in = model.colour(sample)
+        model.normalize.mean.copy_(seen_in.mean(dim=(0, 2, 3)).view(1, 3, 1, 1))
+        model.normalize.std.copy_(seen_in.std(dim=(0, 2, 3)).view(1, 3, 1, 1))
+    bf16 = training_bf16(model, cfg.precision)
+    channels_last = getattr(model, "channels_last", False)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    opt = make_optimizer(model, cfg)
     weights = torch.from_numpy(data_mod.class_weights(train_d.labels)) if cfg.balance == "weights" else None
     draw = sampling_weights(train_d, cfg.balance)
     augment = presets.BatchAugment(presets.AugmentConfig() if cfg.augment else presets.NO_AUGMENT)
@@ -186,8 +242,8 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
     per_source = {s: [int(((train_d.sources() == s) & (train_d.labels == c)).sum()) for c in (0, 1)]
                   for s in sorted(set(train_d.sources()))}
     meta = {"config": cfg.to_dict(), "bf16_autocast": bf16,
-            "architecture": models.architecture_name(cfg.model, cfg.batchnorm, cfg.head, cfg.colour, cfg.tta),
-            "description": models.describe(cfg.model, cfg.batchnorm, cfg.dropout, cfg.head, cfg.colour, cfg.tta),
+            "architecture": models.name_from_config(cfg.to_dict()),
+            "description": models.describe_from_config(cfg.to_dict()), "imagenet_weights": imagenet,
             "parameters": models.count_parameters(model), "data_manifest_sha256": manifests[sources.ISIC2017],
             "manifests": manifests, "train_counts_by_source": per_source,
             "train_counts": np.bincount(train_d.labels, minlength=2).tolist(),
@@ -196,11 +252,16 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
     print(f"{meta['architecture']}: {meta['parameters']:,} parameters; train {n} "
           f"(melanoma {int(train_d.labels.sum())}; by source {per_source}), validation {len(val_d)}; "
           f"{cfg.epochs} epochs, balance {cfg.balance}, {'bf16 autocast' if bf16 else 'fp32'} "
-          f"(precision {cfg.precision})", flush=True)
+          f"(precision {cfg.precision}), {cfg.image_size} px, {cfg.optimizer} lr {cfg.lr:g}"
+          + (f", features x{cfg.backbone_lr_factor:g}" if cfg.backbone_lr_factor != 1.0 else "")
+          + (f", features frozen for {cfg.freeze_epochs} epoch(s)" if cfg.freeze_epochs else "")
+          + (f"; ImageNet features {imagenet['file']}" if imagenet else ""), flush=True)
 
     for epoch in range(start_epoch, cfg.epochs):
         t0 = time.time()
         model.train()
+        if cfg.freeze_epochs:
+            set_frozen(model, epoch < cfg.freeze_epochs)
         if draw is not None:
             order = torch.multinomial(torch.from_numpy(draw), n, replacement=True, generator=gen)
         else:
@@ -213,8 +274,11 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
             x = torch.from_numpy(train_d.images[idx])
             y = torch.from_numpy(train_d.labels[idx])
             x = augment(x, gen)
+            if channels_last:
+                x = x.contiguous(memory_format=torch.channels_last)
+            factor = lr_factor(step, total_steps, warmup, cfg.schedule, cfg.min_lr_ratio)
             for g in opt.param_groups:
-                g["lr"] = cfg.lr * lr_factor(step, total_steps, warmup, cfg.schedule, cfg.min_lr_ratio)
+                g["lr"] = cfg.lr * g.get("lr_scale", 1.0) * factor
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 logits = model(x)
             logits = logits.float()
@@ -226,23 +290,27 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
             tot_loss += loss.item() * len(y)
             tot_correct += int((logits.argmax(1) == y).sum())
             seen += len(y)
-            bar.set_postfix(loss=f"{tot_loss / seen:.4f}", lr=f"{opt.param_groups[0]['lr']:.2e}")
+            bar.set_postfix(loss=f"{tot_loss / seen:.4f}", lr=f"{opt.param_groups[-1]['lr']:.2e}")
+        t_val = time.time()
         vlogits = predict_logits(model, val_d.images)
         vprob = metrics.softmax(vlogits)[:, 1]
         vpred = vlogits.argmax(1)
-        rec = {"epoch": epoch + 1, "lr": opt.param_groups[0]["lr"],
+        rec = {"epoch": epoch + 1, "lr": opt.param_groups[-1]["lr"],
                "train_loss": tot_loss / max(1, seen), "train_acc": tot_correct / max(1, seen),
                "val_loss": float(F.cross_entropy(torch.from_numpy(vlogits), torch.from_numpy(val_d.labels))),
                "val_acc": metrics.accuracy(val_d.labels, vpred),
                "val_balanced_acc": metrics.balanced_accuracy(val_d.labels, vpred),
                "val_auc": metrics.roc_auc(val_d.labels, vprob),
-               "val_prob_std": float(vprob.std()), "time_s": time.time() - t0}
+               "val_prob_std": float(vprob.std()), "time_s": time.time() - t0, "val_time_s": time.time() - t_val}
         history.append(rec)
         collapsed = rec["val_prob_std"] < 1e-3
         improved = not math.isnan(rec["val_auc"]) and rec["val_auc"] > best_auc
         msg = (f"epoch {epoch + 1:3d}/{cfg.epochs} loss {rec['train_loss']:.4f} acc {rec['train_acc']:.3f} | "
                f"val loss {rec['val_loss']:.4f} acc {rec['val_acc']:.3f} bal {rec['val_balanced_acc']:.3f} "
-               f"auc {rec['val_auc']:.4f} | {rec['time_s']:.1f}s" + (" *" if improved else "")
+               f"auc {rec['val_auc']:.4f} | {rec['time_s']:.1f}s (validation {rec['val_time_s']:.1f}s)"
+               + (" *" if improved else "")
+               + (f" | ~{rec['time_s'] * (cfg.epochs - epoch - 1) / 60:.0f} min left" if epoch + 1 < cfg.epochs
+                  else "")
                + ("  WARNING: constant output (collapse?)" if collapsed else ""))
         tqdm.write(msg) if progress else print(msg, flush=True)
         if improved:

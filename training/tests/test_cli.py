@@ -8,11 +8,12 @@ from lesion_training import cli
 
 # every command's options as scripts call them (-h left out); changing one breaks someone's script
 OPTIONS = {
-    "train": {"--balance", "--batch-size", "--cache-dir", "--colour", "--data", "--dropout", "--epochs", "--ham10000",
-              "--head", "--label-smoothing", "--limit-train", "--limit-val", "--lr", "--min-lr-ratio", "--model",
-              "--no-augment", "--no-batchnorm", "--no-progress", "--no-verify-hashes", "--output-dir", "--precision",
-              "--resume", "--run-name", "--schedule", "--seed", "--threads", "--tta", "--warmup-epochs",
-              "--weight-decay"},
+    "train": {"--augment", "--backbone-lr-factor", "--balance", "--batch-size", "--batchnorm", "--cache-dir",
+              "--colour", "--data", "--dropout", "--epochs", "--freeze-epochs", "--ham10000", "--head", "--image-size",
+              "--label-smoothing", "--limit-train", "--limit-val", "--lr", "--min-lr-ratio", "--model", "--no-augment",
+              "--no-batchnorm", "--no-pretrained", "--no-progress", "--no-verify-hashes", "--optimizer",
+              "--output-dir", "--precision", "--pretrained", "--resume", "--run-name", "--schedule", "--seed",
+              "--threads", "--tta", "--verify-hashes", "--warmup-epochs", "--weight-decay", "--width"},
     "verify-data": {"--data", "--external", "--ham10000", "--no-hashes"},
     "evaluate": {"--bootstrap", "--cache-dir", "--data", "--external", "--limit", "--out", "--run", "--tta"},
     "export": {"--comparison", "--docs-card", "--note", "--notes", "--out", "--report", "--run", "--version"},

@@ -33,3 +33,13 @@ def test_every_field_is_an_option():
 def test_command_line_defaults_override_the_dataclass():
     assert parse(defaults={"data": "/d", "threads": 1}).data == "/d"
     assert parse(defaults={"threads": 1}).threads == 1
+
+
+def test_version_3_options():
+    cfg = parse("--model", "mobilenet_v2", "--width", "0.5", "--image-size", "160", "--no-pretrained",
+                "--optimizer", "adamw", "--backbone-lr-factor", "0.1", "--freeze-epochs", "1")
+    assert cfg.model == "mobilenet_v2" and cfg.width == 0.5 and cfg.image_size == 160 and cfg.pretrained is False
+    assert cfg.optimizer == "adamw" and cfg.backbone_lr_factor == 0.1 and cfg.freeze_epochs == 1
+    assert parse("--pretrained").pretrained is True and parse().pretrained is True
+    assert parse().image_size == 128 and parse().optimizer == "adam" and parse().backbone_lr_factor == 1.0
+    assert parse("--batchnorm").batchnorm is True and parse("--no-batchnorm").batchnorm is False

@@ -93,3 +93,29 @@ def test_rejects_other_formats_and_garbage():
         contract.preprocess_bytes(buf.getvalue())
     with pytest.raises(contract.UnsupportedImageError):
         contract.preprocess_bytes(b"not an image")
+
+
+def test_version_2_is_version_1_at_the_models_size():
+    arr = synthetic.lesion_rgb(150, 200, 3)
+    t = contract.preprocess_bytes(png(arr), (160, 160))
+    assert t.shape == (3, 160, 160) and t.dtype == np.float32
+    np.testing.assert_array_equal(t, (contract.resize_area(arr, (160, 160)) / 255.0).astype(np.float32))
+    np.testing.assert_array_equal(contract.preprocess_bytes(png(arr)), contract.preprocess_bytes(png(arr), (128, 128)))
+    assert contract.of_config({"model": "triagenet"}) == (1, (128, 128))  # trained before the size option
+    assert contract.of_config({"image_size": 128}) == (2, (128, 128))
+    assert contract.of_config({"image_size": 224}) == (2, (224, 224))
+    v2 = contract.contract_description((224, 224), 2)
+    v1 = contract.contract_description()
+    assert v2["contract_version"] == 2 and v2["resize"]["height"] == v2["resize"]["width"] == 224
+    assert {k: v for k, v in v2.items() if k not in ("contract_version", "resize", "input_size")} == \
+        {k: v for k, v in v1.items() if k not in ("contract_version", "resize")}
+    assert v1["contract_version"] == 1 and "input_size" not in v1
+    with pytest.raises(ValueError):
+        contract.contract_description((224, 224), 1)
+    with pytest.raises(ValueError):
+        contract.contract_description((128, 128), 3)
+
+
+def test_cache_key_names_the_size_and_keeps_v1_keys():
+    assert contract.cache_key_text() == f"\ncontract={contract.CONTRACT_VERSION}"  # caches written before
+    assert contract.cache_key_text((160, 160)) != contract.cache_key_text((224, 224)) != contract.cache_key_text()

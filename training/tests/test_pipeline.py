@@ -1,5 +1,6 @@
 """One-epoch training on a synthetic folder, resume, evaluation, export, ONNX checks, golden files, cards."""
 import json
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -58,7 +59,8 @@ def test_onnx_checker_metadata_and_signature(exported):
     meta = export.read_metadata(path)
     assert set(export.METADATA_KEYS) <= set(meta)
     assert json.loads(meta["class_labels"]) == ["non_melanoma", "melanoma"]
-    assert json.loads(meta["preprocessing"])["contract_version"] == 1
+    # trained with the size option (at its default, 128): contract version 2, which states the size
+    assert json.loads(meta["preprocessing"]) == contract.contract_description((128, 128), 2)
     assert float(meta["threshold"]) == report["threshold"]
     assert float(meta["temperature"]) == report["temperature"]
     assert json.loads(meta["test_metrics"])["auc"] == report["test"]["auc"]
@@ -88,6 +90,7 @@ def test_golden_files(exported):
     index = json.loads((g / "index.json").read_text())
     assert set(index) == {"contract_version", "input_size", "model_sha256", "entries"}
     assert index["input_size"] == [128, 128] and len(index["entries"]) >= 12
+    assert index["contract_version"] == 2
     media = {e["media_type"] for e in index["entries"]}
     assert media == {"image/jpeg", "image/png"}
     for e in index["entries"]:
@@ -142,6 +145,17 @@ def test_golden_regenerate(exported, tmp_path):
 def test_consistency_check(exported):
     _, path, _ = exported
     assert "threshold" in consistency.check(path.parent)["metadata_keys"]
+
+
+@pytest.mark.parametrize("folder", ["proposed/1.0.0", "triagenet/2.0.0", "triagenet/2.0.0-int8"])
+def test_committed_models_still_declare_contract_v1(folder):
+    """Models trained before the size option keep contract v1, and the folder check still accepts them."""
+    path = Path(__file__).resolve().parents[2] / "models" / folder / "model.onnx"
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    assert export.declared_contract(path) == (1, (128, 128))
+    assert json.loads(export.read_metadata(path)["preprocessing"]) == contract.contract_description()
+    consistency.check(path.parent)
 
 
 def test_numpy_evaluator_refuses_unknown_ops():

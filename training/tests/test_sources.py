@@ -46,6 +46,9 @@ def test_any_image_size_goes_through_the_contract_and_is_cached(ham_folder, exte
     assert len(list((tmp_path / "cache").iterdir())) == 1
     b = sources.load_arrays(items, tmp_path / "cache")
     np.testing.assert_array_equal(a.images, b.images)
+    c = sources.load_arrays(items, tmp_path / "cache", size=(160, 160))  # another size: another cache file
+    assert c.images.shape == (len(items), 3, 160, 160) and len(list((tmp_path / "cache").iterdir())) == 2
+    np.testing.assert_array_equal(c.images[0], contract.preprocess_file(items[0].path, (160, 160)))
 
 
 def test_stratified_subset_is_deterministic(ham_folder):
