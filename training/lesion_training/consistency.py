@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 import onnx
 
 from . import contract, data as data_mod, export, metrics, onnx_eval, quantize, utils

@@ -297,9 +297,9 @@ def quantize_folder(model_dir, out_dir, data_root, count: int) -> dict:
 def evaluate_variant(model_dir, out_dir, data_root, summary: dict, cache_dir=None, external_root=None,
                      n_boot: int = 2000) -> dict:
     """Scores OUT_DIR/model.onnx on the ISIC 2017 test split and, given its folder, the ISIC 2018 test set (NumPy
-    evaluation of the QDQ graph); its own test
-    figures replace the source's in its metadata and its model-card.json, so the folder passes the same
-    consistency check as any exported model. Returns the evaluation."""
+    evaluation of the QDQ graph); its own test figures replace the source's in its metadata and its
+    model-card.json, so the folder passes the same consistency check as any exported model. Returns the
+    evaluation."""
     from .evaluate import evaluate_onnx
     from .export import test_metrics_json
     source, out = Path(model_dir), Path(out_dir)
@@ -323,8 +323,9 @@ def quantize_file(source, out, images: np.ndarray, note: dict) -> dict:
     plan = plan_qdq(model)
     ranges = calibrate(model, plan, images)
     q = quantize_model(model, plan, ranges)
-    if saturating_nodes(q):  # cannot happen with WEIGHT_MAX; a guard should the scheme ever change
-        raise ValueError(f"quantised graph can saturate 16-bit sums on CPUs without VNNI: {saturating_nodes(q)}")
+    unsafe = saturating_nodes(q)
+    if unsafe:  # cannot happen with WEIGHT_MAX; a guard should the scheme ever change
+        raise ValueError(f"quantised graph can saturate 16-bit sums on CPUs without VNNI: {unsafe}")
     meta = {p.key: p.value for p in q.metadata_props}
     summary = dict(note, scheme=f"QDQ static: uint8 asymmetric activations (min/max), symmetric per-channel "
                                 f"weights within +-{WEIGHT_MAX} (7 bits: no 16-bit saturation on CPUs without "

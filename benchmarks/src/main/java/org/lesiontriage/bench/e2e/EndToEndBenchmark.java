@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
 import org.lesiontriage.bench.common.BenchCommand;
@@ -106,11 +107,11 @@ public final class EndToEndBenchmark {
 
         /** Options left out take the service's value, so that the report shows what ran. */
         void fillInServed(ServedSettings served) {
-            threads = threads != null ? threads : served.intraOpThreads();
-            maxBatch = maxBatch != null ? maxBatch : served.maxBatch();
-            streamThreads = streamThreads != null ? streamThreads : served.streamThreads();
-            maxDelayMs = maxDelayMs != null ? maxDelayMs : Math.toIntExact(served.maxDelay().toMillis());
-            commitIntervalMs = commitIntervalMs != null ? commitIntervalMs : served.commitIntervalMs();
+            threads = Objects.requireNonNullElse(threads, served.intraOpThreads());
+            maxBatch = Objects.requireNonNullElse(maxBatch, served.maxBatch());
+            streamThreads = Objects.requireNonNullElse(streamThreads, served.streamThreads());
+            maxDelayMs = Objects.requireNonNullElse(maxDelayMs, Math.toIntExact(served.maxDelay().toMillis()));
+            commitIntervalMs = Objects.requireNonNullElse(commitIntervalMs, served.commitIntervalMs());
         }
 
         /** The service settings this run tries instead of the served ones (none: as served). */

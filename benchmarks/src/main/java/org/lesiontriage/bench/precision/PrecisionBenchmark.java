@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.lesiontriage.bench.common.BenchCommand;
 import org.lesiontriage.bench.common.CpuClock;
 import org.lesiontriage.bench.common.JsonReport;
@@ -58,7 +59,7 @@ public final class PrecisionBenchmark extends BenchCommand {
     @Override
     protected void run() throws Exception {
         Map<String, Object> report = new LinkedHashMap<>();
-        threads = threads != null ? threads : ServedSettings.read().intraOpThreads();
+        threads = Objects.requireNonNullElseGet(threads, () -> ServedSettings.read().intraOpThreads());
         try (LesionClassifier reference = LesionClassifier.load(modelDir(), InferenceOptions.cpu(threads));
              LesionClassifier variant = LesionClassifier.load(variantDir, InferenceOptions.cpu(threads))) {
             report.put("reference", describe(modelDir(), reference));

@@ -3,6 +3,7 @@ package org.lesiontriage.triage.failures;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.registry.RegistrySerdeException;
@@ -116,12 +117,14 @@ public final class FailureHandler<R> {
     /**
      * Runs the model on a batch. When it fails, a model that still answers a probe failed on these records: the
      * failure is counted against each (in careful mode the one record was counted already); a model that answers
-     * nothing takes the blame itself. Either way the task fails and the batch is retried after the restart.
+     * nothing takes the blame itself. Either way the task fails and the batch is retried after the restart. The
+     * batch's records are asked for only then, so that a model run that succeeds costs nothing here.
      */
-    public <T> T score(List<R> batch, ModelRun<T> run, BooleanSupplier modelAnswersAProbe) {
+    public <T> T score(Supplier<List<R>> records, ModelRun<T> run, BooleanSupplier modelAnswersAProbe) {
         try {
             return run.run();
         } catch (Exception | Error failure) {
+            List<R> batch = records.get();
             boolean modelSound = modelAnswersAProbe.getAsBoolean();
             outlet.modelFailed(modelSound);
             if (attempts.careful()) {

@@ -214,7 +214,7 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         }
         long startedAtMs = context.currentSystemTimeMs();
         long started = System.nanoTime();
-        float[][] probabilities = failures.score(batch.stream().map(PendingImage::source).toList(),
+        float[][] probabilities = failures.score(() -> batch.stream().map(PendingImage::source).toList(),
                 () -> components.classifier().classify(batchBuffer, batch.size()),
                 components.classifier()::answersAProbe);
         long inferenceNanos = System.nanoTime() - started;

@@ -179,13 +179,13 @@ class FailureHandlerTest {
         FailureHandler<Long> task = task();
         task.arrived(10L);
 
-        assertThatThrownBy(() -> task.score(List.of(10L, 11L), () -> {
+        assertThatThrownBy(() -> task.score(() -> List.of(10L, 11L), () -> {
             throw new IllegalArgumentException("bad tensor");
         }, () -> true)).isInstanceOf(IllegalStateException.class).hasMessageContaining("batch of 2");
         assertThat(triesOf(10)).isEqualTo(1);
         assertThat(triesOf(11)).isEqualTo(1);
 
-        assertThatThrownBy(() -> task.score(List.of(12L), () -> {
+        assertThatThrownBy(() -> task.score(() -> List.of(12L), () -> {
             throw new IllegalStateException("session closed");
         }, () -> false)).isInstanceOf(IllegalStateException.class);
         assertThat(triesOf(12)).as("a model that answers nothing is not the input's fault").isZero();
@@ -198,7 +198,7 @@ class FailureHandlerTest {
         FailureHandler<Long> again = task();
         again.arrived(10L);
 
-        assertThatThrownBy(() -> again.alone(10L, () -> again.score(List.of(10L), () -> {
+        assertThatThrownBy(() -> again.alone(10L, () -> again.score(() -> List.of(10L), () -> {
             throw new IllegalStateException("session closed");
         }, () -> false))).isInstanceOf(IllegalStateException.class);
 
@@ -210,7 +210,7 @@ class FailureHandlerTest {
         FailureHandler<Long> task = task();
         task.arrived(10L);
 
-        assertThat(task.score(List.of(10L), () -> new float[][] {{0.2f, 0.8f}}, () -> true)[0]).containsExactly(0.2f, 0.8f);
+        assertThat(task.score(() -> List.of(10L), () -> new float[][] {{0.2f, 0.8f}}, () -> true)[0]).containsExactly(0.2f, 0.8f);
         assertThat(modelFailures).isEmpty();
     }
 }
