@@ -19,8 +19,19 @@ public final class Topics {
      * of every case, so the dashboard's queue survives a restart and every dashboard instance agrees.
      */
     public static final String REVIEWS = "triage-reviews";
+    /** Model releases (ModelRelease), keyed by name:version, compacted: every version ever published, once. */
+    public static final String MODELS = "triage-models";
+    /** What each service instance reports about each release (ModelStatus), keyed by instance/name:version. */
+    public static final String MODEL_STATUS = "triage-model-status";
+    /**
+     * Activations and rollbacks (ModelRollout), keyed by rollout id, one partition so that their order is the
+     * order every input partition saw their markers in; compacted with unique keys, so the whole history stays.
+     */
+    public static final String ROLLOUTS = "triage-rollouts";
     /** The topics whose cleanup policy is compaction: the latest record per key is what counts. */
-    public static final Set<String> COMPACTED = java.util.Set.of(REVIEWS);
+    public static final Set<String> COMPACTED = java.util.Set.of(REVIEWS, MODELS, MODEL_STATUS, ROLLOUTS);
+    /** The model lifecycle's topics, each with one partition (docs/model-lifecycle.md). */
+    public static final Set<String> LIFECYCLE = java.util.Set.of(MODELS, MODEL_STATUS, ROLLOUTS);
 
     private Topics() {
     }
