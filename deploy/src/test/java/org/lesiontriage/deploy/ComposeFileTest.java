@@ -127,9 +127,11 @@ class ComposeFileTest {
     void theTopicsOfTheContractsAreCreatedWithTheirRecordSize() throws IllegalAccessException {
         String script = String.join("\n", Objects.strings(SERVICES.at("/topics/command")));
         Map<String, String> created = new LinkedHashMap<>();
+        Map<String, Integer> partitions = new LinkedHashMap<>();
         Matcher create = Pattern.compile("(?m)^\\s*create (\\S+) (\\d+)(.*)$").matcher(script);
         while (create.find()) {
             created.put(create.group(1), create.group(3));
+            partitions.put(create.group(1), Integer.parseInt(create.group(2)));
         }
 
         assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(KafkaResourcesTest.contractTopics());
@@ -142,6 +144,11 @@ class ComposeFileTest {
         for (String topic : Topics.COMPACTED) {
             assertThat(created.get(topic)).contains("cleanup.policy=compact");
         }
+        for (String topic : Topics.LIFECYCLE) {
+            assertThat(partitions.get(topic)).as(topic).isEqualTo(1);
+        }
+        // a model release carries its ONNX bytes inline
+        assertThat(created.get(Topics.MODELS)).contains("max.message.bytes=" + RecordLimits.MAX_DERIVED_RECORD_BYTES);
         assertThat(Long.parseLong(environment("kafka").get("KAFKA_MESSAGE_MAX_BYTES"))).isGreaterThanOrEqualTo(producerLimit);
     }
 

@@ -107,6 +107,37 @@ class KafkaResourcesTest {
     }
 
     @Test
+    void theLifecycleTopicsHaveOnePartitionEachAndAreReplicatedLikeTheFlow() {
+        JsonNode images = topic(SETTINGS.triage().topics().images());
+        assertThat(Topics.LIFECYCLE).isNotEmpty();
+        for (String name : Topics.LIFECYCLE) {
+            JsonNode topic = topic(name);
+            // one order of releases, statuses and rollouts for every reader (docs/model-lifecycle.md)
+            assertThat(topic.at("/spec/partitions").asInt()).as(name).isEqualTo(1);
+            assertThat(Topics.COMPACTED).as(name).contains(name);
+            assertThat(topic.at("/spec/replicas").asInt()).as(name).isEqualTo(images.at("/spec/replicas").asInt());
+            assertThat(topic.at("/spec/config/min.insync.replicas").asString()).as(name)
+                    .isEqualTo(images.at("/spec/config/min.insync.replicas").asString());
+        }
+    }
+
+    @Test
+    void theModelsTopicTakesAReleaseWithItsModelInline() {
+        long models = topic(Topics.MODELS).at("/spec/config/max.message.bytes").asLong();
+        // a release carries its ONNX bytes (up to an image record's size) in an envelope, like the derived records
+        assertThat(models).isGreaterThanOrEqualTo(RecordLimits.MAX_DERIVED_RECORD_BYTES)
+                .isEqualTo(topic(SETTINGS.triage().topics().failures()).at("/spec/config/max.message.bytes").asLong());
+    }
+
+    @Test
+    void theRolloutHistoryIsNeverDeleted() {
+        JsonNode config = topic(Topics.ROLLOUTS).at("/spec/config");
+        // compaction alone (no "delete") keeps every rollout id; no retention, should "delete" ever be added
+        assertThat(config.path("cleanup.policy").asString()).isEqualTo("compact");
+        assertThat(config.path("retention.ms").asLong(0)).isEqualTo(-1);
+    }
+
+    @Test
     void resultsArePartitionedLikeTheirInput() {
         assertThat(topic(SETTINGS.triage().topics().results()).at("/spec/partitions").asInt())
                 .isEqualTo(topic(SETTINGS.triage().topics().images()).at("/spec/partitions").asInt());

@@ -13,9 +13,13 @@ import org.lesiontriage.contracts.Topics;
 record StackOptions(int kafkaPort, int registryPort, int registryManagementPort, Path dataDir,
                     Map<String, Integer> topics, boolean smoke, boolean help) {
 
-    /** The triage topics with their partition counts; the service reads the same names from its configuration. */
+    /**
+     * The triage topics with their partition counts; the service reads the same names from its configuration. The
+     * model lifecycle's topics have one partition each (Topics.LIFECYCLE).
+     */
     static final String DEFAULT_TOPICS = Topics.LESION_IMAGES + ":3," + Topics.TRIAGE_RESULTS + ":3,"
-            + Topics.TRIAGE_FAILURES + ":1," + Topics.REVIEWS + ":1";
+            + Topics.TRIAGE_FAILURES + ":1," + Topics.REVIEWS + ":1," + Topics.MODELS + ":1,"
+            + Topics.MODEL_STATUS + ":1," + Topics.ROLLOUTS + ":1";
 
     @Command(name = "bin/stack", mixinStandardHelpOptions = true, sortOptions = false,
             description = "A real Kafka broker (KRaft) and a real schema registry on 127.0.0.1; Ctrl-C stops both.")

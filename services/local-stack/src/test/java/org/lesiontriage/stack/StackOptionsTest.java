@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.lesiontriage.contracts.Topics;
 
 @Tag("unit")
 class StackOptionsTest {
@@ -16,6 +17,10 @@ class StackOptionsTest {
         assertThat(options.registryPort()).isEqualTo(8081);
         assertThat(options.topics()).containsEntry("lesion-images", 3).containsEntry("triage-results", 3)
                 .containsEntry("triage-failures", 1).containsEntry("triage-reviews", 1);
+        // the model lifecycle's topics, one partition each
+        for (String topic : Topics.LIFECYCLE) {
+            assertThat(options.topics()).containsEntry(topic, 1);
+        }
     }
 
     @Test
