@@ -23,6 +23,9 @@ public final class AgreedNames {
     public static final String PASSWORD_KEY = "password";
     public static final String CLUSTER_CA_SECRET = KAFKA_CLUSTER + "-cluster-ca-cert";
     public static final String CA_CERT_KEY = "ca.crt";
+    /** The KafkaUser bin/models logs in as on the secured cluster, and the one transactional id it produces with. */
+    public static final String MODELS_ADMIN_USER = "triage-models-admin";
+    public static final String MODELS_ADMIN_TRANSACTIONAL_ID = "lesion-triage-models-admin";
 
     private AgreedNames() {
     }

@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * The Kafka side against the service: a KafkaTopic for every topic of the contracts with the record size the
  * service produces, KEDA scaling the service's consumer group on its input within the partition count, and each
  * KafkaUser holding exactly the ACLs its client needs, derived from the service's settings (application id, topic
- * names) and the re-score jobs' naming.
+ * names), the re-score jobs' naming and the model lifecycle's topics (Topics.LIFECYCLE).
  */
 @Tag("unit")
 class KafkaResourcesTest {
@@ -178,6 +178,10 @@ class KafkaResourcesTest {
         expected.addAll(allow("topic", "literal", topics.images(), "Read", "Describe"));
         expected.addAll(allow("topic", "literal", topics.results(), "Write", "Describe"));
         expected.addAll(allow("topic", "literal", topics.failures(), "Write", "Describe"));
+        // the model lifecycle: reads releases and rollouts, writes its status and reads the board back
+        expected.addAll(allow("topic", "literal", Topics.MODELS, "Read", "Describe"));
+        expected.addAll(allow("topic", "literal", Topics.ROLLOUTS, "Read", "Describe"));
+        expected.addAll(allow("topic", "literal", Topics.MODEL_STATUS, "Read", "Write", "Describe"));
         expected.addAll(allow("group", "literal", appId, "Read", "Describe"));
         // Kafka Streams' internal topics (the pending-images changelog) and exactly-once v2's transactional ids
         expected.addAll(allow("topic", "prefix", appId + "-", "Create", "Read", "Write", "Describe", "DescribeConfigs"));
@@ -207,6 +211,51 @@ class KafkaResourcesTest {
         assertThat(acls(ProjectFiles.rendered(ProjectFiles.SECURED).get("KafkaUser", "triage-rescore")))
                 .containsExactlyElementsOf(expected);
         assertThat(appPrefix).startsWith(SETTINGS.applicationId() + "-").isNotEqualTo(SETTINGS.applicationId() + "-");
+    }
+
+    @Test
+    void theModelsAdminMayPublishActivateAndReadTheBoardAndNothingElse() {
+        Set<String> expected = new TreeSet<>();
+        // publish: a release; activate and roll back: a rollout, read back to know the active version
+        expected.addAll(allow("topic", "literal", Topics.MODELS, "Read", "Write", "Describe"));
+        expected.addAll(allow("topic", "literal", Topics.ROLLOUTS, "Read", "Write", "Describe"));
+        // the board: which instance has which release READY
+        expected.addAll(allow("topic", "literal", Topics.MODEL_STATUS, "Read", "Describe"));
+        // an activation's marker into every input partition, in one transaction with the rollout
+        expected.addAll(allow("topic", "literal", SETTINGS.triage().topics().images(), "Write", "Describe"));
+        expected.addAll(allow("transactionalId", "literal", AgreedNames.MODELS_ADMIN_TRANSACTIONAL_ID, "Write", "Describe"));
+        expected.addAll(allow("cluster", "", "", "IdempotentWrite"));
+        // the service's live instances (members of its group) and the group's committed offsets; no group of its own
+        expected.addAll(allow("group", "literal", SETTINGS.applicationId(), "Describe"));
+
+        JsonNode user = ProjectFiles.rendered(ProjectFiles.SECURED).get("KafkaUser", AgreedNames.MODELS_ADMIN_USER);
+        assertThat(acls(user)).containsExactlyElementsOf(expected);
+        assertThat(user.at("/spec/authentication/type").asString()).isEqualTo("scram-sha-512");
+    }
+
+    @Test
+    void onlyTheModelsAdminPublishesOrActivatesModels() {
+        for (JsonNode user : ProjectFiles.rendered(ProjectFiles.SECURED).all("KafkaUser")) {
+            if (Objects.name(user).equals(AgreedNames.MODELS_ADMIN_USER)) {
+                continue;
+            }
+            for (String topic : List.of(Topics.MODELS, Topics.ROLLOUTS)) {
+                assertThat(acls(user)).as(Objects.name(user) + " on " + topic).noneMatch(acl -> grants(acl, "topic", topic, "Write"));
+            }
+        }
+        assertThat(acls(ProjectFiles.rendered(ProjectFiles.SECURED).get("KafkaUser", AgreedNames.MODELS_ADMIN_USER)))
+                .anyMatch(acl -> grants(acl, "topic", Topics.ROLLOUTS, "Write"));
+    }
+
+    /** Whether an ACL entry of {@link #acls} allows {@code operation} on the resource, literally or by prefix. */
+    static boolean grants(String acl, String type, String name, String operation) {
+        String[] parts = acl.split(" ");
+        if (!parts[1].equals(operation) || !parts[0].startsWith(type + ":")) {
+            return false;
+        }
+        String resource = parts[0].substring(type.length() + 1);
+        return resource.equals("literal:" + name)
+                || resource.startsWith("prefix:") && name.startsWith(resource.substring("prefix:".length()));
     }
 
     @Test
