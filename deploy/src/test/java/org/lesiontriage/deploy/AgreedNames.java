@@ -23,6 +23,8 @@ public final class AgreedNames {
     public static final String PASSWORD_KEY = "password";
     public static final String CLUSTER_CA_SECRET = KAFKA_CLUSTER + "-cluster-ca-cert";
     public static final String CA_CERT_KEY = "ca.crt";
+    /** bin/models, the model admin CLI, in the service's image (docs/model-lifecycle.md). */
+    public static final String MODELS_COMMAND = "org.lesiontriage.triage.lifecycle.cli.ModelsCommand";
     /** The KafkaUser bin/models logs in as on the secured cluster, and the one transactional id it produces with. */
     public static final String MODELS_ADMIN_USER = "triage-models-admin";
     public static final String MODELS_ADMIN_TRANSACTIONAL_ID = "lesion-triage-models-admin";

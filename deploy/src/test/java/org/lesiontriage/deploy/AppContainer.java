@@ -8,7 +8,7 @@ import org.lesiontriage.deploy.kube.RenderedManifests;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One application container of a render (the service's, the dashboard's, the re-score Job's), with the workload
+ * One application container of a render (the service's, the dashboard's, a re-score or model Job's), with the workload
  * that runs it and the environment it starts with.
  */
 record AppContainer(RenderedManifests manifests, JsonNode workload, JsonNode container) {
@@ -23,6 +23,11 @@ record AppContainer(RenderedManifests manifests, JsonNode workload, JsonNode con
 
     static AppContainer rescoreJob(RenderedManifests manifests) {
         return of(manifests, "Job", "triage-rescore", "rescore");
+    }
+
+    /** The container of a model admin Job (publish or activate: one per kustomization). */
+    static AppContainer modelsJob(RenderedManifests manifests) {
+        return of(manifests, "Job", "triage-models", "models");
     }
 
     private static AppContainer of(RenderedManifests manifests, String kind, String app, String container) {

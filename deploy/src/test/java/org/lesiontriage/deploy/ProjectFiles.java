@@ -17,7 +17,15 @@ public final class ProjectFiles {
     public static final String SECURED = "k8s/overlays/secured";
     public static final String RESCORE = "k8s/jobs/rescore";
     public static final String SECURED_RESCORE = "k8s/overlays/secured/rescore";
-    public static final java.util.List<String> APPLIED = java.util.List.of(CPU, GPU, SECURED, RESCORE, SECURED_RESCORE);
+    /** The model admin's Jobs (bin/models publish, activate), on the plaintext and on the secured cluster. */
+    public static final String MODELS_PUBLISH = "k8s/jobs/models/publish";
+    public static final String MODELS_ACTIVATE = "k8s/jobs/models/activate";
+    public static final String SECURED_MODELS_PUBLISH = "k8s/overlays/secured/models/publish";
+    public static final String SECURED_MODELS_ACTIVATE = "k8s/overlays/secured/models/activate";
+    public static final java.util.List<String> MODEL_JOBS = java.util.List.of(MODELS_PUBLISH, MODELS_ACTIVATE,
+            SECURED_MODELS_PUBLISH, SECURED_MODELS_ACTIVATE);
+    public static final java.util.List<String> APPLIED = java.util.List.of(CPU, GPU, SECURED, RESCORE, SECURED_RESCORE,
+            MODELS_PUBLISH, MODELS_ACTIVATE, SECURED_MODELS_PUBLISH, SECURED_MODELS_ACTIVATE);
     /** The overlays that run the service. */
     public static final java.util.List<String> SERVICE_OVERLAYS = java.util.List.of(CPU, GPU, SECURED);
 

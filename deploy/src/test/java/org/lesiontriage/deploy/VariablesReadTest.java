@@ -28,6 +28,10 @@ class VariablesReadTest {
         check(manifests, "Deployment", "triage-service", AppContainer::service, ServiceConfiguration.triage(), checked);
         check(manifests, "Deployment", "triage-dashboard", AppContainer::dashboard, ServiceConfiguration.dashboard(), checked);
         check(manifests, "Job", "triage-rescore", AppContainer::rescoreJob, ServiceConfiguration.triage(), checked);
+        // bin/models runs in the service's image with the service's settings
+        for (String job : List.of("triage-models-publish", "triage-models-activate")) {
+            check(manifests, "Job", job, AppContainer::modelsJob, ServiceConfiguration.triage(), checked);
+        }
 
         assertThat(checked).as("application containers in " + kustomization).isNotEmpty();
     }
