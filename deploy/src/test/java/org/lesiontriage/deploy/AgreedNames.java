@@ -27,7 +27,7 @@ public final class AgreedNames {
     public static final String MODELS_COMMAND = "org.lesiontriage.triage.lifecycle.cli.ModelsCommand";
     /** The KafkaUser bin/models logs in as on the secured cluster, and the one transactional id it produces with. */
     public static final String MODELS_ADMIN_USER = "triage-models-admin";
-    public static final String MODELS_ADMIN_TRANSACTIONAL_ID = "lesion-triage-models-admin";
+    public static final String MODELS_ADMIN_TRANSACTIONAL_ID = "triage-models-admin";
 
     private AgreedNames() {
     }

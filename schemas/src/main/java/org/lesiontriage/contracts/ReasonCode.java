@@ -35,6 +35,11 @@ public enum ReasonCode {
     REGISTRY_UNAUTHORIZED(true),
     /** The TLS handshake with the registry failed (certificate not trusted). */
     REGISTRY_TLS(true),
+    /**
+     * A control record (header lesion-triage-control) that names no rollout of the rollout history: a forged or
+     * orphaned model-switch marker; it switches nothing.
+     */
+    UNKNOWN_CONTROL_RECORD,
     /** No image bytes. */
     IMAGE_EMPTY,
     /** More encoded bytes than the service accepts. */

@@ -11,9 +11,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
+import org.lesiontriage.triage.lifecycle.ModelLifecycle;
+import org.lesiontriage.triage.lifecycle.ScoringModels;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Readiness: the model is loaded and warmed up (the Kafka Streams extension adds its own check that the streams
+ * Readiness: the model is loaded and warmed up, and no partition waits for a version being prepared (the Kafka Streams extension adds its own check that the streams
  * are RUNNING). Also publishes triage_model_info{name,version,sha256,device} = 1.
  */
 @Readiness
@@ -22,6 +26,12 @@ public class ModelReadiness implements HealthCheck {
 
     @Inject
     LesionClassifier classifier;
+
+    @Inject
+    ScoringModels models;
+
+    @Inject
+    Optional<ModelLifecycle> lifecycle;
 
     void publishModelInfo(@Observes StartupEvent started, MeterRegistry meters) {
         ModelDescriptor model = classifier.descriptor();
@@ -34,14 +44,20 @@ public class ModelReadiness implements HealthCheck {
                 .register(meters);
     }
 
+    /** DOWN while a partition waits for a version this instance is still preparing (it scores nothing meanwhile). */
     @Override
     public HealthCheckResponse call() {
-        ModelDescriptor model = classifier.descriptor();
-        return HealthCheckResponse.named("model")
+        ModelDescriptor model = models.current().descriptor();
+        var response = HealthCheckResponse.named("model")
                 .up()
                 .withData("name", model.name())
                 .withData("version", model.version())
-                .withData("device", classifier.device().name().toLowerCase())
-                .build();
+                .withData("device", classifier.device().name().toLowerCase());
+        Map<Integer, String> waiting = lifecycle.map(l -> l.models().waiting()).orElse(Map.of());
+        if (!waiting.isEmpty()) {
+            response.down();
+            waiting.forEach((partition, why) -> response.withData("partition " + partition, why));
+        }
+        return response.build();
     }
 }

@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
+import org.lesiontriage.triage.lifecycle.ScoringModels;
 
-/** GET /model: the loaded model's card, so an operator can see what triages the images right now. */
+/** GET /model: the card of the version that scores new input now, so an operator can see what triages the images. */
 @Path("/model")
 public class ModelResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
-    LesionClassifier classifier;
+    ScoringModels models;
 
     /** The card as served: identity, device, threshold, classes, input and the training report's metrics. */
     public record ModelCard(String name, String version, String sha256, String architecture, String device,
@@ -33,6 +34,7 @@ public class ModelResource {
     @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
     public ModelCard card() {
+        LesionClassifier classifier = models.current().classifier();
         ModelDescriptor model = classifier.descriptor();
         Map<String, Object> metadata = new LinkedHashMap<>();
         // Metadata values that are JSON documents (metrics, contract) are shown as JSON, not as escaped strings.

@@ -47,7 +47,7 @@ public class RescoreResource {
      * @param from  range start (default earliest); to: range end (default latest at the first start)
      */
     public record StartRequest(String jobId, String model, String from, String to, String sourceTopic,
-                               String resultsTopic, String failuresTopic) {
+                               String resultsTopic, String failuresTopic, Boolean asLive) {
     }
 
     @POST
@@ -55,13 +55,16 @@ public class RescoreResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(StartRequest body) {
         try {
-            if (body == null || body.model() == null) {
-                throw new IllegalArgumentException("'model' is required: a model folder under " + config.rescore().modelRoot());
+            boolean asLive = body != null && Boolean.TRUE.equals(body.asLive());
+            if (body == null || (body.model() == null && !asLive)) {
+                throw new IllegalArgumentException("'model' is required (a model folder under "
+                        + config.rescore().modelRoot() + "), or 'asLive': true");
             }
             RescoreRequest request = new RescoreRequest(body.jobId(), body.sourceTopic() == null ? config.topics().images() : body.sourceTopic(),
                     RangeBound.parse(body.from() == null ? "earliest" : body.from()),
-                    RangeBound.parse(body.to() == null ? "latest" : body.to()), modelFolder(body.model()),
-                    body.resultsTopic(), body.failuresTopic());
+                    RangeBound.parse(body.to() == null ? "latest" : body.to()),
+                    body.model() == null ? java.nio.file.Path.of(config.model().dir()) : modelFolder(body.model()),
+                    body.resultsTopic(), body.failuresTopic(), asLive);
             RescoreStatus status = jobs.start(request);
             return Response.accepted(status).location(URI.create("/rescore/" + request.jobId())).build();
         } catch (IllegalArgumentException e) {
@@ -104,7 +107,7 @@ public class RescoreResource {
         return folder;
     }
 
-    private static Response problem(Response.Status status, String message) {
+    static Response problem(Response.Status status, String message) {
         return Response.status(status).entity(Map.of("error", message)).build();
     }
 }

@@ -37,6 +37,41 @@ public interface TriageConfig {
 
     Preprocess preprocess();
 
+    Lifecycle lifecycle();
+
+    /** Models delivered on triage-models and switched at recorded offsets (docs/model-lifecycle.md). */
+    interface Lifecycle {
+        /** Off: the configured model scores everything and the lifecycle topics are not read (re-score jobs, benchmarks). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Where released model files are written to be loaded; unset: a folder under java.io.tmpdir. */
+        Optional<String> cacheDir();
+
+        /**
+         * Resident memory all loaded model versions may take together, MiB; a release that would exceed it is FAILED.
+         * A version of triagenet 2.0.0 adds about 60 MiB (docs/model-lifecycle.md, "Memory").
+         */
+        @WithDefault("1024")
+        long memoryBudgetMb();
+
+        /** How long a task waits for a version being prepared before its thread is replaced (and waits again). */
+        @WithDefault("2m")
+        Duration maxWait();
+
+        /** How long start-up may take to read the lifecycle topics and load the live version. */
+        @WithDefault("2m")
+        Duration startTimeout();
+
+        /** How often committed offsets are checked to complete a switch and retire versions no partition needs. */
+        @WithDefault("5s")
+        Duration retirementInterval();
+
+        /** How long a version stays loaded after the last partition passed it (a quick rollback needs no reload). */
+        @WithDefault("5m")
+        Duration retirementGrace();
+    }
+
     /** Image decoding beside the stream threads (docs/architecture.md, "Decoding beside the model"). */
     interface Preprocess {
         /** Threads that decode and preprocess images while the stream threads batch and run the model; 0: decode on the stream thread. */

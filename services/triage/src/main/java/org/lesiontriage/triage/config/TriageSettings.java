@@ -95,4 +95,26 @@ public record TriageSettings(TriageConfig triage, String bootstrapServers, Strin
             throw new UncheckedIOException("cannot read application.properties", e);
         }
     }
+
+    /** A Kafka client properties file in the service's keys: registry keys to triage.schema-registry.*, the rest
+     * to the Kafka clients (kafka-streams.*). */
+    public static Map<String, String> fromClientProperties(java.util.Properties file) {
+        Map<String, String> registryKeys = Map.of(
+                org.lesiontriage.registry.RegistrySerdeConfig.SCHEMA_REGISTRY_URL, "url",
+                org.lesiontriage.registry.RegistrySerdeConfig.BASIC_AUTH_USER_INFO, "basic-auth-user-info",
+                org.lesiontriage.registry.RegistrySerdeConfig.AUTO_REGISTER_SCHEMAS, "auto-register",
+                org.lesiontriage.registry.RegistrySerdeConfig.SSL_TRUSTSTORE_LOCATION, "truststore-location",
+                org.lesiontriage.registry.RegistrySerdeConfig.SSL_TRUSTSTORE_PASSWORD, "truststore-password",
+                org.lesiontriage.registry.RegistrySerdeConfig.SSL_TRUSTSTORE_TYPE, "truststore-type");
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (String key : file.stringPropertyNames()) {
+            String value = file.getProperty(key);
+            if (registryKeys.containsKey(key)) {
+                settings.put("triage.schema-registry." + registryKeys.get(key), value);
+            } else if (!org.lesiontriage.registry.RegistrySerdeConfig.isSerdeKey(key)) {
+                settings.put("kafka-streams." + key, value);
+            }
+        }
+        return settings;
+    }
 }

@@ -69,7 +69,13 @@ public final class PreprocessingPool implements AutoCloseable {
 
     /** Starts decoding {@code bytes}; the caller must not change them afterwards. */
     public PendingTensor submit(byte[] bytes, String mediaType) {
-        FutureTask<float[]> task = new FutureTask<>(() -> decoding.tensor(bytes, mediaType));
+        return submit(preprocessor, bytes, mediaType);
+    }
+
+    /** Starts decoding {@code bytes} for a model of another input size ({@code target}), on the same threads. */
+    public PendingTensor submit(ImagePreprocessor target, byte[] bytes, String mediaType) {
+        Decoding decode = target == preprocessor ? decoding : target::preprocess;
+        FutureTask<float[]> task = new FutureTask<>(() -> decode.tensor(bytes, mediaType));
         if (executor == null) {
             task.run();
         } else {

@@ -29,11 +29,14 @@ public final class LesionClassifier implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LesionClassifier.class);
     static final String MODEL_FILE = "model.onnx";
+    /** The preprocessing contract version this service implements (docs/preprocessing.md). */
+    public static final int SUPPORTED_CONTRACT_VERSION = ModelMetadata.SUPPORTED_CONTRACT_VERSION;
 
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ModelDescriptor descriptor;
     private final InferenceDevice device;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private LesionClassifier(OrtEnvironment env, OrtSession session, ModelDescriptor descriptor, InferenceDevice device) {
         this.env = env;
@@ -171,9 +174,12 @@ public final class LesionClassifier implements AutoCloseable {
         }
     }
 
+    /** Idempotent: a retired version and its owner may both close it. */
     @Override
     public void close() {
-        closeQuietly(session);
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(session);
+        }
     }
 
     private static void closeQuietly(OrtSession session) {

@@ -16,6 +16,8 @@ import org.lesiontriage.triage.failures.PoisonPolicy;
 import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.inference.InferenceOptions;
 import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.lifecycle.ModelLifecycle;
+import org.lesiontriage.triage.lifecycle.ScoringModels;
 import org.lesiontriage.triage.topology.OffsetWindow;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
@@ -56,8 +58,40 @@ public final class PipelineAssembly {
      * and the ledger of failed attempts that sets a record aside after {@code triage.poison.max-attempts}.
      */
     public TriageComponents components(LesionClassifier classifier, MeterRegistry meters, AttemptLedger attempts) {
-        return TriageComponents.assemble(classifier, limits(), batching(), serdeConfig(), meters, attempts,
-                poisonPolicy(), config().deadLetters().maxOriginalBytes(), config().preprocess().threads());
+        return components(TriageComponents.fixedModel(classifier, limits()), meters, attempts);
+    }
+
+    /** The components around the versions the lifecycle serves (see {@link #startLifecycle}). */
+    public TriageComponents components(ScoringModels models, MeterRegistry meters, AttemptLedger attempts) {
+        return TriageComponents.assemble(models, batching(), serdeConfig(), meters, attempts, poisonPolicy(),
+                config().deadLetters().maxOriginalBytes(), config().preprocess().threads());
+    }
+
+    /**
+     * This instance's name: its Kafka Streams {@code client.id} ({@code kafka-streams.client.id}, the pod name in a
+     * cluster), under which it also reports model statuses, so that an activation can match group members to reports.
+     */
+    public String instanceId() {
+        String clientId = settings.kafkaStreams().get(StreamsConfig.CLIENT_ID_CONFIG);
+        if (clientId != null && !clientId.isBlank()) {
+            return clientId;
+        }
+        return settings.applicationId() + "-" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * Starts this instance's part in the model lifecycle with {@code bootstrap} (the configured model) as the version
+     * before any rollout: returns once the rollout history is read and the live version loaded.
+     */
+    public ModelLifecycle startLifecycle(LesionClassifier bootstrap) throws InterruptedException {
+        TriageConfig.Lifecycle lifecycle = config().lifecycle();
+        Path cache = lifecycle.cacheDir().map(Path::of).orElseGet(() ->
+                Path.of(System.getProperty("java.io.tmpdir"), "lesion-triage-models", instanceId()));
+        var models = new ModelLifecycle.Settings(instanceId(), settings.applicationId(), topics().images(), cache,
+                inference(), limits(), lifecycle.memoryBudgetMb() << 20, lifecycle.maxWait(),
+                lifecycle.startTimeout(), lifecycle.retirementInterval(), lifecycle.retirementGrace());
+        ScoringModels fixed = TriageComponents.fixedModel(bootstrap, limits());
+        return ModelLifecycle.start(models, fixed.current(), kafkaClientConfig(), serdeConfig());
     }
 
     /** The durable attempt ledger of the Kafka Streams application {@code applicationId}, on its own topic. */
@@ -92,6 +126,9 @@ public final class PipelineAssembly {
         props.putAll(settings.kafkaStreams());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        if (!applicationId.equals(settings.applicationId())) {
+            props.remove(StreamsConfig.CLIENT_ID_CONFIG); // the service's instance name is not a re-score job's
+        }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         return props;
     }

@@ -11,7 +11,10 @@ import org.jboss.logging.Logger;
 import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.failures.AttemptLedger;
+import java.util.Optional;
 import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.lifecycle.ModelLifecycle;
+import org.lesiontriage.triage.lifecycle.ScoringModels;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.rescore.RescoreSettings;
 import org.lesiontriage.triage.topology.DeadLetterTopicLimit;
@@ -42,9 +45,34 @@ public class TriageProducers {
         classifier.close();
     }
 
+    /**
+     * The model lifecycle, started before the topology: the rollout history read and the live version loaded before
+     * any record is scored. Absent when {@code triage.lifecycle.enabled=false}.
+     */
     @Produces
     @Singleton
-    TriageComponents components(PipelineAssembly pipeline, LesionClassifier classifier, MeterRegistry meters,
+    Optional<ModelLifecycle> lifecycle(PipelineAssembly pipeline, LesionClassifier classifier) throws InterruptedException {
+        if (!pipeline.config().lifecycle().enabled()) {
+            LOG.info("Model lifecycle off: the configured model scores every record");
+            return Optional.empty();
+        }
+        return Optional.of(pipeline.startLifecycle(classifier));
+    }
+
+    void close(@Disposes Optional<ModelLifecycle> lifecycle) {
+        lifecycle.ifPresent(ModelLifecycle::close);
+    }
+
+    @Produces
+    @Singleton
+    ScoringModels models(PipelineAssembly pipeline, LesionClassifier classifier, Optional<ModelLifecycle> lifecycle) {
+        return lifecycle.<ScoringModels>map(ModelLifecycle::models)
+                .orElseGet(() -> TriageComponents.fixedModel(classifier, pipeline.limits()));
+    }
+
+    @Produces
+    @Singleton
+    TriageComponents components(PipelineAssembly pipeline, ScoringModels models, MeterRegistry meters,
                                 AttemptLedger attempts) {
         BatchPolicy batching = pipeline.batching();
         LOG.infof("Micro-batching: a batch runs at %d images or when its oldest waited %d ms; results committed %s; "
@@ -52,7 +80,7 @@ public class TriageProducers {
                 batching.maxSize(), batching.maxDelay().toMillis(),
                 batching.commitEachBatch() ? "with each batch" : "at the commit interval",
                 pipeline.config().preprocess().threads());
-        TriageComponents components = pipeline.components(classifier, meters, attempts);
+        TriageComponents components = pipeline.components(models, meters, attempts);
         DeadLetterTopicLimit.apply(pipeline.kafkaClientConfig(), pipeline.config().topics().failures(),
                 components.deadLetters());
         return components;

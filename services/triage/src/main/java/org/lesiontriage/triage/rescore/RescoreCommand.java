@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.lesiontriage.registry.RegistrySerdeConfig;
 import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.inference.InferenceDevice;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
@@ -39,8 +38,13 @@ public final class RescoreCommand implements Callable<Integer> {
     @Option(names = "--job", required = true, description = "names the job; the same id resumes it after a crash or a cancel")
     String job;
 
-    @Option(names = "--model", required = true, description = "folder with the model.onnx to score with")
+    @Option(names = "--model", description = "folder with the model.onnx to score with (with --as-live: the version "
+            + "before the first rollout; default the service's triage.model.dir)")
     Path model;
+
+    @Option(names = "--as-live", description = "score each offset with the version that was live for it, as the "
+            + "rollout history on triage-rollouts records (docs/model-lifecycle.md)")
+    boolean asLive;
 
     @Option(names = "--from", defaultValue = "earliest", description = "first record: earliest (default), an ISO "
             + "instant such as 2026-11-01T00:00:00Z, or partition:offset pairs such as 0:1200,1:1180")
@@ -94,7 +98,12 @@ public final class RescoreCommand implements Callable<Integer> {
 
     RescoreRequest request(RescoreSettings settings) {
         String topic = source != null ? source : settings.pipeline().config().topics().images();
-        return new RescoreRequest(job, topic, RangeBound.parse(from), RangeBound.parse(to), model, output, failures);
+        if (model == null && !asLive) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "give --model DIR, or --as-live");
+        }
+        Path modelDir = model != null ? model : Path.of(settings.pipeline().config().model().dir());
+        return new RescoreRequest(job, topic, RangeBound.parse(from), RangeBound.parse(to), modelDir, output, failures,
+                asLive);
     }
 
     /** Only what was given: an option left out keeps the service's setting. */
@@ -113,29 +122,7 @@ public final class RescoreCommand implements Callable<Integer> {
             settings.put("triage.model.device", device.name().toLowerCase(Locale.ROOT));
         }
         if (kafkaConfig != null) {
-            settings.putAll(clientConfigAsSettings(load(kafkaConfig)));
-        }
-        return settings;
-    }
-
-    /** A Kafka client properties file in the service's keys: registry keys to triage.schema-registry.*, the rest
-     * to the Kafka clients (kafka-streams.*). */
-    static Map<String, String> clientConfigAsSettings(Properties file) {
-        Map<String, String> registryKeys = Map.of(
-                RegistrySerdeConfig.SCHEMA_REGISTRY_URL, "url",
-                RegistrySerdeConfig.BASIC_AUTH_USER_INFO, "basic-auth-user-info",
-                RegistrySerdeConfig.AUTO_REGISTER_SCHEMAS, "auto-register",
-                RegistrySerdeConfig.SSL_TRUSTSTORE_LOCATION, "truststore-location",
-                RegistrySerdeConfig.SSL_TRUSTSTORE_PASSWORD, "truststore-password",
-                RegistrySerdeConfig.SSL_TRUSTSTORE_TYPE, "truststore-type");
-        Map<String, String> settings = new HashMap<>();
-        for (String key : file.stringPropertyNames()) {
-            String value = file.getProperty(key);
-            if (registryKeys.containsKey(key)) {
-                settings.put("triage.schema-registry." + registryKeys.get(key), value);
-            } else if (!RegistrySerdeConfig.isSerdeKey(key)) {
-                settings.put("kafka-streams." + key, value);
-            }
+            settings.putAll(TriageSettings.fromClientProperties(load(kafkaConfig)));
         }
         return settings;
     }

@@ -26,6 +26,8 @@ import org.jboss.logging.Logger;
 import org.lesiontriage.triage.failures.AttemptLedger;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
+import org.lesiontriage.triage.lifecycle.AsLiveModels;
+import org.lesiontriage.triage.lifecycle.ScoringModels;
 import org.lesiontriage.triage.topology.DeadLetterTopicLimit;
 import org.lesiontriage.triage.topology.TriageComponents;
 import org.lesiontriage.triage.topology.TriageTopics;
@@ -107,17 +109,29 @@ public final class RescoreJob {
         }
         try (Admin admin = Admin.create(settings.pipeline().kafkaClientConfig());
              LesionClassifier classifier = settings.pipeline().loadModel(request.modelDir());
-             AttemptLedger attempts = settings.pipeline().attemptLedger(request.applicationId())) {
+             AttemptLedger attempts = settings.pipeline().attemptLedger(request.applicationId());
+             AsLiveModels asLive = request.asLive() ? openAsLive(classifier, dir) : null) {
             RescorePlan plan = planOnce(admin, planFile);
             RescoreTopics.createOutputs(admin, plan);
             RescoreOffsets.refuseIfRunningElsewhere(admin, request.applicationId());
             boolean resumed = RescoreOffsets.startOrResume(admin, request.applicationId(), plan, dir.resolve("offsets"));
-            LOG.infof("Re-score job %s: %d events of %s with model %s %s into %s (%s)", request.jobId(), plan.total(),
-                    plan.sourceTopic(), classifier.descriptor().name(), classifier.descriptor().version(),
-                    plan.resultsTopic(), resumed ? "resumed" : "new");
-            return stream(admin, plan, classifier.descriptor(), components(classifier, attempts), resumed, dir,
+            ScoringModels models = asLive != null ? asLive.models()
+                    : TriageComponents.fixedModel(classifier, settings.pipeline().limits());
+            LOG.infof("Re-score job %s: %d events of %s with %s into %s (%s)", request.jobId(), plan.total(),
+                    plan.sourceTopic(), asLive != null ? "the versions live for each offset ("
+                            + asLive.history().all().size() + " rollouts)" : "model " + classifier.descriptor().name()
+                            + " " + classifier.descriptor().version(), plan.resultsTopic(), resumed ? "resumed" : "new");
+            return stream(admin, plan, classifier.descriptor(), components(models, attempts), resumed, dir,
                     reportFile);
         }
+    }
+
+    /** The rollout history and the releases, for a replay "as live"; the configured model is the first version. */
+    private AsLiveModels openAsLive(LesionClassifier bootstrap, Path dir) throws Exception {
+        var pipeline = settings.pipeline();
+        return AsLiveModels.open(request.sourceTopic(), TriageComponents.fixedModel(bootstrap, pipeline.limits()).current(),
+                dir.resolve("models"), pipeline.inference(), pipeline.limits(), pipeline.kafkaClientConfig(),
+                pipeline.serdeConfig(), Duration.ofMinutes(2));
     }
 
     private RescorePlan planOnce(Admin admin, Path planFile) throws Exception {
@@ -136,8 +150,8 @@ public final class RescoreJob {
         }
     }
 
-    private TriageComponents components(LesionClassifier classifier, AttemptLedger attempts) {
-        TriageComponents components = settings.pipeline().components(classifier, new SimpleMeterRegistry(), attempts);
+    private TriageComponents components(ScoringModels models, AttemptLedger attempts) {
+        TriageComponents components = settings.pipeline().components(models, new SimpleMeterRegistry(), attempts);
         DeadLetterTopicLimit.apply(settings.pipeline().kafkaClientConfig(), request.failuresTopic(),
                 components.deadLetters());
         return components;

@@ -14,7 +14,7 @@ import org.lesiontriage.triage.topology.OffsetWindow;
  */
 public record RescorePlan(String jobId, String sourceTopic, String from, String to, String modelDir,
                          String resultsTopic, String failuresTopic, Instant plannedAt,
-                         List<PartitionRange> partitions) implements OffsetWindow {
+                         List<PartitionRange> partitions, boolean asLive) implements OffsetWindow {
 
     public record PartitionRange(int partition, long start, long end) {
 
@@ -46,7 +46,7 @@ public record RescorePlan(String jobId, String sourceTopic, String from, String 
     boolean matches(RescoreRequest request) {
         return sourceTopic.equals(request.sourceTopic()) && from.equals(request.from().toString())
                 && to.equals(request.to().toString()) && resultsTopic.equals(request.resultsTopic())
-                && failuresTopic.equals(request.failuresTopic())
+                && failuresTopic.equals(request.failuresTopic()) && asLive == request.asLive()
                 && Path.of(modelDir).toAbsolutePath().normalize().equals(request.modelDir().toAbsolutePath().normalize());
     }
 

@@ -42,7 +42,7 @@ final class RescorePlanner {
         }
         return new RescorePlan(request.jobId(), topic, request.from().toString(), request.to().toString(),
                 request.modelDir().toAbsolutePath().normalize().toString(), request.resultsTopic(),
-                request.failuresTopic(), Instant.now(), ranges);
+                request.failuresTopic(), Instant.now(), ranges, request.asLive());
     }
 
     /**

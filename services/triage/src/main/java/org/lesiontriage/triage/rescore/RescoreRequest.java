@@ -13,9 +13,17 @@ import java.util.Objects;
  * @param modelDir      folder with the model.onnx of the model version to score with
  * @param resultsTopic  re-scored results; never the live results topic
  * @param failuresTopic dead letters of the replay
+ * @param asLive        score each offset with the version the rollout history says was live for it; modelDir is
+ *                      then the version before the first rollout (the service's configured model)
  */
 public record RescoreRequest(String jobId, String sourceTopic, RangeBound from, RangeBound to, Path modelDir,
-                            String resultsTopic, String failuresTopic) {
+                            String resultsTopic, String failuresTopic, boolean asLive) {
+
+    /** A replay with one named version. */
+    public RescoreRequest(String jobId, String sourceTopic, RangeBound from, RangeBound to, Path modelDir,
+                          String resultsTopic, String failuresTopic) {
+        this(jobId, sourceTopic, from, to, modelDir, resultsTopic, failuresTopic, false);
+    }
 
     /** Job ids become consumer group ids, topic-name parts and folder names. */
     private static final String JOB_ID_PATTERN = "[A-Za-z0-9._-]{1,100}";

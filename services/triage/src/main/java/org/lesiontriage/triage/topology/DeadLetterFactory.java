@@ -18,11 +18,9 @@ import org.lesiontriage.triage.failures.RejectedInputException;
  */
 public final class DeadLetterFactory {
 
-    private final ModelRef model;
     private volatile long maxOriginalBytes;
 
-    public DeadLetterFactory(ModelRef model, long maxOriginalBytes) {
-        this.model = model;
+    public DeadLetterFactory(long maxOriginalBytes) {
         this.maxOriginalBytes = maxOriginalBytes;
     }
 
@@ -35,7 +33,8 @@ public final class DeadLetterFactory {
         return maxOriginalBytes;
     }
 
-    public DeadLetter create(SourceRecord source, RejectedInputException why, long failedAtMs) {
+    /** @param model the version live at the record's offset (it would have scored the record) */
+    public DeadLetter create(SourceRecord source, RejectedInputException why, long failedAtMs, ModelRef model) {
         byte[] value = source.value();
         boolean omitted = value != null && value.length > maxOriginalBytes;
         String message = why.getMessage();

@@ -12,14 +12,16 @@ import org.lesiontriage.triage.imaging.ImagePreprocessor;
 import org.lesiontriage.triage.imaging.PreprocessingPool;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.inference.ModelDescriptor;
+import org.lesiontriage.triage.lifecycle.ModelKey;
+import org.lesiontriage.triage.lifecycle.ScoringModel;
+import org.lesiontriage.triage.lifecycle.ScoringModels;
 
 /** What the triage topology is made of; shared by all stream tasks (each part is thread-safe). */
 public record TriageComponents(
         LesionEventReader eventReader,
         PreprocessingPool preprocessing,
-        LesionClassifier classifier,
+        ScoringModels models,
         BatchPolicy batchPolicy,
-        TriageResultFactory results,
         DeadLetterFactory deadLetters,
         TriageMetrics metrics,
         AttemptLedger attemptLedger,
@@ -28,26 +30,31 @@ public record TriageComponents(
     /** Images that may wait for a decoding thread, in batches: enough for the next batch while one runs. */
     private static final int QUEUED_IMAGES_PER_BATCH = 2;
 
+    /** The preprocessing of the model that scores new input now. */
     public ImagePreprocessor preprocessor() {
-        return preprocessing.preprocessor();
+        return models.current().preprocessor();
+    }
+
+    /** One model for every record: see {@link ScoringModels#fixed}. */
+    public static ScoringModels fixedModel(LesionClassifier classifier, ImageLimits limits) {
+        ModelDescriptor model = classifier.descriptor();
+        return ScoringModels.fixed(new ScoringModel(new ModelKey(model.name(), model.version()), classifier,
+                new ImagePreprocessor(limits, model.inputHeight(), model.inputWidth()), 0));
     }
 
     /**
-     * The components around a loaded model: the live service, a re-score job and the tests assemble them the
+     * The components around the models that score: the live service, a re-score job and the tests assemble them the
      * same way, so a replay scores exactly as the live path does.
      */
-    public static TriageComponents assemble(LesionClassifier classifier, ImageLimits limits, BatchPolicy batching,
-                                            Map<String, ?> serdeConfig, MeterRegistry meters,
-                                            AttemptLedger attemptLedger, PoisonPolicy poisonPolicy,
+    public static TriageComponents assemble(ScoringModels models, BatchPolicy batching, Map<String, ?> serdeConfig,
+                                            MeterRegistry meters, AttemptLedger attemptLedger, PoisonPolicy poisonPolicy,
                                             long deadLetterMaxOriginalBytes, int preprocessThreads) {
-        ModelDescriptor model = classifier.descriptor();
         var deserializer = new SpecificAvroDeserializer<>(LesionImageEvent.class);
         deserializer.configure(serdeConfig, false);
         return new TriageComponents(new LesionEventReader(deserializer),
-                new PreprocessingPool(new ImagePreprocessor(limits, model.inputHeight(), model.inputWidth()),
-                        preprocessThreads, QUEUED_IMAGES_PER_BATCH * batching.maxSize()),
-                classifier, batching,
-                new TriageResultFactory(model), new DeadLetterFactory(TriageResultFactory.modelRef(model), deadLetterMaxOriginalBytes),
+                new PreprocessingPool(models.current().preprocessor(), preprocessThreads,
+                        QUEUED_IMAGES_PER_BATCH * batching.maxSize()),
+                models, batching, new DeadLetterFactory(deadLetterMaxOriginalBytes),
                 new TriageMetrics(meters), attemptLedger, poisonPolicy);
     }
 }

@@ -6,7 +6,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,12 +18,18 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.lesiontriage.contracts.LesionImageEvent;
+import org.lesiontriage.contracts.ModelRef;
+import org.lesiontriage.contracts.ReasonCode;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.batching.MicroBatcher;
 import org.lesiontriage.triage.failures.FailureHandler;
 import org.lesiontriage.triage.failures.RejectedInputException;
 import org.lesiontriage.triage.imaging.ImageRejectedException;
 import org.lesiontriage.triage.imaging.PreprocessingPool;
+import org.lesiontriage.triage.lifecycle.ModelKey;
+import org.lesiontriage.triage.lifecycle.ModelNotReadyException;
+import org.lesiontriage.triage.lifecycle.RolloutMarker;
+import org.lesiontriage.triage.lifecycle.ScoringModel;
 
 /**
  * Reads image events, prepares their images, batches them, scores each batch and forwards the results. What a
@@ -30,6 +39,10 @@ import org.lesiontriage.triage.imaging.PreprocessingPool;
  * <p>Each image waiting for its batch is also kept, as its raw record, in a changelogged store keyed by offset.
  * Under exactly-once the store's changes commit together with the input offsets, so after a crash the restored
  * store holds exactly the records that were read but not yet answered, and they are batched again.
+ *
+ * <p>Which model version scores a record is asked of {@link org.lesiontriage.triage.lifecycle.ScoringModels} by
+ * partition and offset, before the record's failures are counted (a version not ready yet is no fault of the record).
+ * A batch holds one version: a record of another version, or a model-switch marker, first sends the batch out.
  *
  * <p>Images are decoded by the {@link PreprocessingPool} while this thread reads on and runs the model; a full
  * batch waits until the next one has been handed to the pool (so that it decodes while the model runs), and the
@@ -46,7 +59,11 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      * one decodes while the other runs; the backlog means that costs no latency. Caught up, a full batch runs at once.
      */
     private final boolean lookAhead;
-    private final FloatBuffer batchBuffer;
+    /** One reusable input buffer and one result maker per model version this task has scored with. */
+    private final Map<ModelKey, FloatBuffer> batchBuffers = new HashMap<>();
+    private final Map<ModelKey, TriageResultFactory> resultFactories = new HashMap<>();
+    /** The version of the images in the batcher (null when it is empty). */
+    private ScoringModel batchModel;
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, SourceRecord> pending;
     /** Decides what each failure means for this task's records (see {@link #failures(SourceRecord)}). */
@@ -58,7 +75,8 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      * An image on its way to the model: its record without the value (the store holds the bytes), the event without
      * the image, and the tensor being decoded.
      */
-    private record PendingImage(SourceRecord source, LesionImageEvent event, PreprocessingPool.PendingTensor tensor) {
+    private record PendingImage(SourceRecord source, ScoringModel model, LesionImageEvent event,
+                                PreprocessingPool.PendingTensor tensor) {
 
         /** The decoded tensor, or the decoder's refusal as this event's rejection. */
         float[] decodedTensor() throws RejectedInputException {
@@ -74,13 +92,18 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         this.components = components;
         this.batcher = new MicroBatcher<>(components.batchPolicy());
         this.lookAhead = components.preprocessing().decodesAside();
-        this.batchBuffer = components.classifier().newBatchBuffer(components.batchPolicy().maxSize());
     }
 
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.pending = context.getStateStore(TriageTopologyFactory.PENDING_STORE);
+        try {
+            components.models().catchUp(); // a partition switched elsewhere is never scored with the old version here
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelNotReadyException("interrupted while reading the rollout history");
+        }
         requeueRestoredImages();
         Duration tick = TriageTopologyFactory.punctuationInterval(components.batchPolicy());
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
@@ -94,17 +117,42 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
                 context.currentSystemTimeMs(), record.key(), record.value());
         failures(source).arrived(source);
         processDeferred();
-        if (failures.careful()) {
+        if (RolloutMarker.isControl(record.headers())) {
+            passControlRecord(source, record.headers());
+        } else if (failures.careful()) {
             processAlone(source);
         } else {
             processInBatch(source);
         }
     }
 
+    /**
+     * A model-switch marker: everything before it goes out with the version it was read for, and nothing after it is
+     * scored before the rollout it names is known. A control record that names no known rollout switches nothing and
+     * becomes a dead letter.
+     */
+    private void passControlRecord(SourceRecord source, Headers headers) {
+        flush();
+        String rolloutId = RolloutMarker.rolloutId(headers, source.value()).orElse(null);
+        boolean known;
+        try {
+            known = rolloutId != null && components.models().knowsRollout(rolloutId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelNotReadyException("interrupted while waiting for rollout " + rolloutId);
+        }
+        if (!known) {
+            forgetAndDeadLetter(source, new RejectedInputException(ReasonCode.UNKNOWN_CONTROL_RECORD,
+                    "Control record names no rollout of the history (" + (rolloutId == null ? "no rollout id"
+                            : "rollout " + rolloutId) + "); it switches nothing", null));
+        }
+    }
+
     private void processInBatch(SourceRecord source) {
-        failures.attempt(source, () -> prepare(source)).ifPresent(image -> {
+        ScoringModel model = modelFor(source);
+        failures.attempt(source, () -> prepare(source, model)).ifPresent(image -> {
             pending.put(source.offset(), source);
-            batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
+            enqueue(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
             if (batcher.isFull() && !(lookAhead && batcher.isBehind() && batcher.size() < 2 * batcher.policy().maxSize())) {
                 flush();
             }
@@ -117,22 +165,43 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      */
     private void processAlone(SourceRecord source) {
         flush(); // whatever waits goes first, in its own model run
+        ScoringModel model = modelFor(source);
         failures.alone(source, () -> {
-            PendingImage image = prepare(source);
+            PendingImage image = prepare(source, model);
             pending.put(source.offset(), source);
-            batcher.add(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
+            enqueue(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
             flush();
             return image;
         });
         context.commit();
     }
 
-    /** Reads the event (its rejections are immediate) and hands its image to the pool. */
-    private PendingImage prepare(SourceRecord source) throws RejectedInputException {
+    /** The version live at the record's offset; waits while it is being prepared here (never counted against it). */
+    private ScoringModel modelFor(SourceRecord source) {
+        try {
+            return components.models().modelFor(source.partition(), source.offset());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelNotReadyException("interrupted while waiting for the model of offset " + source.offset());
+        }
+    }
+
+    /** Reads the event (its rejections are immediate) and hands its image to the pool, sized for its model. */
+    private PendingImage prepare(SourceRecord source, ScoringModel model) throws RejectedInputException {
         LesionImageEvent event = components.eventReader().read(source.topic(), source.value());
-        var tensor = components.preprocessing().submit(imageBytes(event.getImage()), event.getMediaType());
+        var tensor = components.preprocessing().submit(model.preprocessor(), imageBytes(event.getImage()),
+                event.getMediaType());
         event.setImage(NO_IMAGE); // the pool has the bytes; the waiting event need not keep them
-        return new PendingImage(source.withoutValue(), event, tensor);
+        return new PendingImage(source.withoutValue(), model, event, tensor);
+    }
+
+    /** Adds an image to the batch; an image of another version first sends the batch out (a batch has one version). */
+    private void enqueue(PendingImage image, long receivedAtMs, long waitedMs) {
+        if (batchModel != null && batchModel != image.model()) {
+            flush();
+        }
+        batchModel = image.model();
+        batcher.add(image, receivedAtMs, waitedMs);
     }
 
     /** The image's bytes: the decoder's own array when the buffer spans it (Avro's does), else a copy. */
@@ -166,8 +235,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             return;
         }
         for (SourceRecord source : restored) {
-            failures.attempt(source, () -> prepare(source))
-                    .ifPresent(image -> batcher.add(image, context.currentSystemTimeMs()));
+            ScoringModel model = modelFor(source);
+            failures.attempt(source, () -> prepare(source, model))
+                    .ifPresent(image -> enqueue(image, context.currentSystemTimeMs(), 0));
         }
     }
 
@@ -208,22 +278,26 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         if (batcher.isEmpty()) {
             return;
         }
-        List<PendingImage> batch = tensorsOf(batcher.drain());
+        ScoringModel model = batchModel;
+        FloatBuffer batchBuffer = batchBuffers.computeIfAbsent(model.key(),
+                key -> model.classifier().newBatchBuffer(components.batchPolicy().maxSize()));
+        List<PendingImage> batch = tensorsOf(batcher.drain(), batchBuffer);
+        batchModel = null;
         if (batch.isEmpty()) {
             return;
         }
         long startedAtMs = context.currentSystemTimeMs();
         long started = System.nanoTime();
         float[][] probabilities = failures.score(() -> batch.stream().map(PendingImage::source).toList(),
-                () -> components.classifier().classify(batchBuffer, batch.size()),
-                components.classifier()::answersAProbe);
+                () -> model.classifier().classify(batchBuffer, batch.size()),
+                model.classifier()::answersAProbe);
         long inferenceNanos = System.nanoTime() - started;
         long scoredAtMs = context.currentSystemTimeMs();
         components.metrics().batch(batch.size(), inferenceNanos);
         var timing = new TriageResultFactory.BatchTiming(startedAtMs, scoredAtMs, inferenceNanos / 1e6, batch.size());
         for (int i = 0; i < batch.size(); i++) {
             PendingImage image = batch.get(i);
-            TriageResult result = components.results().create(image.event(), image.source().receivedAtMs(),
+            TriageResult result = resultsOf(model).create(image.event(), image.source().receivedAtMs(),
                     probabilities[i], timing);
             context.forward(new Record<byte[], Object>(image.source().key(), result, image.source().timestamp()),
                     TriageTopologyFactory.RESULTS_SINK);
@@ -240,7 +314,11 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      * Collects the drained images' tensors, in order, into the batch buffer; images the decoder rejected become
      * dead letters. Returns the images that go to the model.
      */
-    private List<PendingImage> tensorsOf(List<PendingImage> drained) {
+    private TriageResultFactory resultsOf(ScoringModel model) {
+        return resultFactories.computeIfAbsent(model.key(), key -> new TriageResultFactory(model.descriptor()));
+    }
+
+    private List<PendingImage> tensorsOf(List<PendingImage> drained, FloatBuffer batchBuffer) {
         List<PendingImage> batch = new ArrayList<>(drained.size());
         batchBuffer.clear();
         for (PendingImage image : drained) {
@@ -250,6 +328,19 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             });
         }
         return batch;
+    }
+
+    /** The version live at the record's offset, named in its dead letter (the current one if it cannot be had). */
+    private ModelRef modelRefAt(SourceRecord source) {
+        try {
+            return TriageResultFactory.modelRef(components.models().modelFor(source.partition(), source.offset())
+                    .descriptor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ModelNotReadyException e) {
+            // a dead letter is never held back for a model
+        }
+        return TriageResultFactory.modelRef(components.models().current().descriptor());
     }
 
     /**
@@ -262,7 +353,8 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             pending.delete(source.offset());
         }
         SourceRecord original = stored != null ? stored : source;
-        var letter = components.deadLetters().create(original, why, context.currentSystemTimeMs());
+        var letter = components.deadLetters().create(original, why, context.currentSystemTimeMs(),
+                modelRefAt(original));
         context.forward(new Record<byte[], Object>(original.key(), letter, original.timestamp()),
                 TriageTopologyFactory.DEAD_LETTER_SINK);
         components.metrics().deadLetter(why.reason().name());

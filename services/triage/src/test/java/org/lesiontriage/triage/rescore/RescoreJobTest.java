@@ -200,7 +200,7 @@ class RescoreJobTest {
         Files.createDirectories(settings.jobDir("retained"));
         new RescorePlan("retained", "retained-images", "earliest", "latest", TestModel.dir().toAbsolutePath().normalize()
                 .toString(), "rescored-retained", "rescored-retained-failures", Instant.now(),
-                List.of(new RescorePlan.PartitionRange(0, 0, 6))).save(settings.jobDir("retained").resolve("plan.json"));
+                List.of(new RescorePlan.PartitionRange(0, 0, 6)), false).save(settings.jobDir("retained").resolve("plan.json"));
         try (Admin admin = admin()) {
             admin.deleteRecords(Map.of(new TopicPartition("retained-images", 0),
                     RecordsToDelete.beforeOffset(3))).all().get();

@@ -18,7 +18,7 @@ class RescorePlanTest {
     private final RescorePlan plan = new RescorePlan("job-1", "lesion-images", "earliest", "0:10",
             Path.of("models/proposed/1.0.0").toAbsolutePath().toString(), "triage-rescore-job-1",
             "triage-rescore-job-1-failures", Instant.parse("2026-11-26T10:00:00Z"),
-            List.of(new RescorePlan.PartitionRange(0, 4, 10), new RescorePlan.PartitionRange(1, 7, 7)));
+            List.of(new RescorePlan.PartitionRange(0, 4, 10), new RescorePlan.PartitionRange(1, 7, 7)), false);
 
     @Test
     void admitsExactlyTheOffsetsOfItsRanges() {

@@ -1,0 +1,133 @@
+package org.lesiontriage.triage.api;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.Context;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.lesiontriage.contracts.ModelRollout;
+import org.lesiontriage.contracts.RolloutKind;
+import org.lesiontriage.triage.lifecycle.ActivationRefusedException;
+import org.lesiontriage.triage.lifecycle.ModelActivation;
+import org.lesiontriage.triage.lifecycle.ModelKey;
+import org.lesiontriage.triage.lifecycle.ModelLifecycle;
+import org.lesiontriage.triage.pipeline.PipelineAssembly;
+
+/**
+ * The model lifecycle over HTTP: GET /models shows releases, instance reports, the rollout history and any partition
+ * waiting for a model; POST /models/activate and /models/rollback (role {@value #ROLE}) do what {@code bin/models}
+ * does, with the same checks.
+ */
+@Path("/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelLifecycleResource {
+
+    public static final String ROLE = "models";
+    private static final Duration WAIT_FOR_READY = Duration.ofSeconds(60);
+
+    @Inject
+    Optional<ModelLifecycle> lifecycle;
+
+    @Inject
+    PipelineAssembly pipeline;
+
+    public record Release(String name, String version, String sha256, int contractVersion, double threshold,
+                          String cardSummary, int goldenImages, String publishedAt, String publishedBy) {
+    }
+
+    public record InstanceReport(String instance, String name, String version, String state, String reason,
+                                 long memoryBytes, String reportedAt) {
+    }
+
+    public record Rollout(String rolloutId, String kind, String name, String version, String previousVersion,
+                          Map<Integer, Long> fromOffsets, List<String> readyInstances, String requestedBy,
+                          String requestedAt, String reason) {
+    }
+
+    public record Overview(String instance, String live, List<Release> releases, List<InstanceReport> instances,
+                           List<Rollout> rollouts, Map<Integer, String> waiting) {
+    }
+
+    public record ActivateRequest(String name, String version, String reason) {
+    }
+
+    @GET
+    @PermitAll
+    public Response overview() {
+        if (lifecycle.isEmpty()) {
+            return RescoreResource.problem(Response.Status.NOT_FOUND, "the model lifecycle is off (triage.lifecycle.enabled)");
+        }
+        ModelLifecycle models = lifecycle.get();
+        var view = models.view();
+        return Response.ok(new Overview(models.instance(), view.history().current().toString(),
+                view.catalog().all().stream().map(r -> new Release(r.getName(), r.getVersion(), r.getSha256(),
+                        r.getContractVersion(), r.getThreshold(), r.getCardSummary(), r.getGolden().size(),
+                        r.getPublishedAt().toString(), r.getPublishedBy())).toList(),
+                view.statuses().all().stream().map(s -> new InstanceReport(s.getInstance(), s.getName(), s.getVersion(),
+                        s.getState().name(), s.getReason(), s.getMemoryBytes(), s.getReportedAt().toString())).toList(),
+                view.history().all().stream().map(ModelLifecycleResource::rollout).toList(),
+                models.models().waiting())).build();
+    }
+
+    @POST
+    @RolesAllowed(ROLE)
+    @Path("/activate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response activate(ActivateRequest body, @Context SecurityContext caller) {
+        if (body == null || body.name() == null || body.version() == null) {
+            return RescoreResource.problem(Response.Status.BAD_REQUEST, "'name' and 'version' are required");
+        }
+        return write(activation -> activation.activate(new ModelKey(body.name(), body.version()), RolloutKind.ACTIVATE,
+                body.reason(), caller.getUserPrincipal().getName(), WAIT_FOR_READY));
+    }
+
+    @POST
+    @RolesAllowed(ROLE)
+    @Path("/rollback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response rollback(ActivateRequest body, @Context SecurityContext caller) {
+        return write(activation -> activation.rollback(body == null ? null : body.reason(),
+                caller.getUserPrincipal().getName(), WAIT_FOR_READY));
+    }
+
+    private interface Step {
+        ModelRollout run(ModelActivation activation) throws Exception;
+    }
+
+    private Response write(Step step) {
+        if (lifecycle.isEmpty()) {
+            return RescoreResource.problem(Response.Status.NOT_FOUND, "the model lifecycle is off (triage.lifecycle.enabled)");
+        }
+        try (Admin admin = Admin.create(pipeline.kafkaClientConfig())) {
+            var activation = new ModelActivation(lifecycle.get().view(), admin, pipeline.settings().applicationId(),
+                    pipeline.kafkaClientConfig(), pipeline.serdeConfig());
+            return Response.ok(rollout(step.run(activation))).build();
+        } catch (ActivationRefusedException refused) {
+            return RescoreResource.problem(Response.Status.CONFLICT, refused.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RescoreResource.problem(Response.Status.SERVICE_UNAVAILABLE, "interrupted");
+        } catch (Exception e) {
+            return RescoreResource.problem(Response.Status.INTERNAL_SERVER_ERROR, e.getMessage());
+        }
+    }
+
+    private static Rollout rollout(ModelRollout r) {
+        Map<Integer, Long> from = new java.util.TreeMap<>();
+        r.getOffsets().forEach(at -> from.put(at.getPartition(), at.getFromOffset()));
+        return new Rollout(r.getRolloutId(), r.getKind().name(), r.getName(), r.getVersion(), r.getPreviousVersion(),
+                from, r.getReadyInstances(), r.getRequestedBy(), r.getRequestedAt().toString(), r.getReason());
+    }
+}

@@ -1,0 +1,175 @@
+package org.lesiontriage.triage.lifecycle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jboss.logging.Logger;
+import org.lesiontriage.contracts.ModelRelease;
+import org.lesiontriage.contracts.ModelRollout;
+import org.lesiontriage.contracts.ModelState;
+import org.lesiontriage.contracts.ModelStatus;
+import org.lesiontriage.contracts.PartitionOffset;
+import org.lesiontriage.contracts.RolloutKind;
+import org.lesiontriage.contracts.Topics;
+import org.lesiontriage.registry.SpecificAvroSerializer;
+
+/**
+ * Activates a published version: refuses unless every live instance reported it READY, then writes, in one
+ * transaction, a marker into every input partition and the rollout record naming each marker's offset + 1. Either
+ * all of it becomes visible to the service (read_committed) or none. All activations use one transactional id, so a
+ * second activator fences the first and rollouts are ordered the same on the rollout topic and in every partition.
+ */
+public final class ModelActivation {
+
+    private static final Logger LOG = Logger.getLogger(ModelActivation.class);
+    public static final String TRANSACTIONAL_ID = "triage-models-admin";
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final LifecycleView view;
+    private final Admin admin;
+    private final String applicationId;
+    private final Map<String, Object> kafkaClient;
+    private final Map<String, ?> serdeConfig;
+
+    public ModelActivation(LifecycleView view, Admin admin, String applicationId, Map<String, Object> kafkaClient,
+                           Map<String, ?> serdeConfig) {
+        this.view = view;
+        this.admin = admin;
+        this.applicationId = applicationId;
+        this.kafkaClient = kafkaClient;
+        this.serdeConfig = serdeConfig;
+    }
+
+    /**
+     * @param waitForReady how long to wait for instances still PREPARING (an instance that retired the version, or
+     *                     never heard of it, is asked to prepare it by publishing its release again)
+     */
+    public ModelRollout activate(ModelKey key, RolloutKind kind, String reason, String requestedBy, Duration waitForReady)
+            throws ActivationRefusedException, InterruptedException {
+        try {
+            view.catchUp(Duration.ofSeconds(30));
+            RolloutHistory history = view.history();
+            ModelRelease release = view.catalog().release(key).orElseThrow(() ->
+                    new ActivationRefusedException(key + " is not published (bin/models publish its folder first)"));
+            if (history.current().equals(key)) {
+                throw new ActivationRefusedException(key + " is already the live version");
+            }
+            Set<String> instances = awaitReady(release, waitForReady);
+            ModelRollout rollout = write(release, kind, history.current(), instances, reason, requestedBy);
+            LOG.infof("Rollout %s: %s %s live from offsets %s", rollout.getRolloutId(), kind, key, rollout.getOffsets());
+            return rollout;
+        } catch (ActivationRefusedException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ActivationRefusedException("activation of " + key + " failed before anything was written: " + e);
+        }
+    }
+
+    /** Rollback: an activation of the version live before the latest rollout, recorded as a ROLLBACK. */
+    public ModelRollout rollback(String reason, String requestedBy, Duration waitForReady)
+            throws ActivationRefusedException, InterruptedException {
+        try {
+            view.catchUp(Duration.ofSeconds(30));
+        } catch (Exception e) {
+            throw new ActivationRefusedException("the lifecycle topics cannot be read: " + e);
+        }
+        ModelRollout latest = view.history().latest().orElseThrow(() ->
+                new ActivationRefusedException("nothing to roll back: no rollout has been made"));
+        if (latest.getPreviousVersion() == null) {
+            throw new ActivationRefusedException("the latest rollout names no previous version");
+        }
+        return activate(ModelKey.parse(latest.getPreviousVersion()), RolloutKind.ROLLBACK, reason, requestedBy,
+                waitForReady);
+    }
+
+    private Set<String> awaitReady(ModelRelease release, Duration wait) throws Exception {
+        ModelKey key = ModelKey.of(release);
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean askedAgain = false;
+        while (true) {
+            Set<String> instances = LiveInstances.of(admin, applicationId);
+            List<String> notReady = new ArrayList<>();
+            boolean someoneLacksIt = false;
+            for (String instance : instances) {
+                ModelStatus status = view.statuses().status(instance, key).orElse(null);
+                if (status == null || status.getState() != ModelState.READY
+                        || !release.getSha256().equals(status.getSha256())) {
+                    notReady.add(instance + ": " + describe(status));
+                    someoneLacksIt |= status == null || status.getState() == ModelState.RETIRED;
+                }
+            }
+            if (notReady.isEmpty()) {
+                return instances;
+            }
+            if (someoneLacksIt && !askedAgain && !wait.isZero() && !wait.isNegative()) {
+                new ReleasePublisher(kafkaClient, serdeConfig).publishAgain(release);
+                askedAgain = true;
+            }
+            if (System.nanoTime() > deadline || notReady.stream().anyMatch(line -> line.contains(ModelState.FAILED.name()))) {
+                throw new ActivationRefusedException("not every live instance has " + key + " READY: "
+                        + String.join("; ", notReady));
+            }
+            Thread.sleep(POLL.toMillis());
+            view.catchUp(Duration.ofSeconds(30));
+        }
+    }
+
+    private static String describe(ModelStatus status) {
+        if (status == null) {
+            return "no report";
+        }
+        return status.getState() + (status.getReason() == null ? "" : " (" + status.getReason() + ")");
+    }
+
+    private ModelRollout write(ModelRelease release, RolloutKind kind, ModelKey previous, Set<String> instances,
+                               String reason, String requestedBy) throws Exception {
+        String inputTopic = view.history().inputTopic();
+        String rolloutId = "rollout-" + Instant.now().toEpochMilli() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(4);
+        Map<String, Object> config = new HashMap<>(kafkaClient);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        var values = new SpecificAvroSerializer<ModelRollout>();
+        values.configure(serdeConfig, false);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            try {
+                List<PartitionOffset> offsets = new ArrayList<>();
+                for (PartitionInfo partition : producer.partitionsFor(inputTopic)) {
+                    RecordMetadata marker = producer.send(
+                            RolloutMarker.record(inputTopic, partition.partition(), rolloutId)).get();
+                    offsets.add(new PartitionOffset(partition.partition(), marker.offset() + 1));
+                }
+                offsets.sort((a, b) -> Integer.compare(a.getPartition(), b.getPartition()));
+                ModelRollout rollout = ModelRollout.newBuilder()
+                        .setRolloutId(rolloutId).setName(release.getName()).setVersion(release.getVersion())
+                        .setSha256(release.getSha256()).setKind(kind)
+                        .setPreviousVersion(previous.toString()).setInputTopic(inputTopic).setOffsets(offsets)
+                        .setReadyInstances(List.copyOf(instances)).setRequestedBy(requestedBy)
+                        .setRequestedAt(Instant.now()).setReason(reason).build();
+                producer.send(new ProducerRecord<>(Topics.ROLLOUTS, rolloutId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        values.serialize(Topics.ROLLOUTS, rollout))).get();
+                producer.commitTransaction();
+                return rollout;
+            } catch (Exception e) {
+                producer.abortTransaction();
+                throw e;
+            }
+        }
+    }
+}

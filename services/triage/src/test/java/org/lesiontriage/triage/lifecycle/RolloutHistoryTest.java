@@ -1,0 +1,84 @@
+package org.lesiontriage.triage.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.lesiontriage.triage.testing.Rollouts;
+
+/** The rule every scoring decision follows: the last rollout whose offset for the partition is at or below the record's. */
+@Tag("unit")
+class RolloutHistoryTest {
+
+    private static final ModelKey V2 = new ModelKey("triagenet", "2.0.0");
+    private static final ModelKey INT8 = new ModelKey("triagenet", "2.0.0-int8");
+    private static final ModelKey V3 = new ModelKey("triagenet", "3.0.0");
+
+    private final RolloutHistory history = new RolloutHistory("lesion-images", V2);
+
+    @Test
+    void beforeAnyRolloutTheConfiguredModelScoresEverything() {
+        assertThat(history.versionAt(0, 0)).isEqualTo(V2);
+        assertThat(history.versionAt(1, Long.MAX_VALUE)).isEqualTo(V2);
+        assertThat(history.current()).isEqualTo(V2);
+    }
+
+    @Test
+    void eachPartitionSwitchesAtItsOwnOffset() {
+        history.add(Rollouts.of("r1", "lesion-images", INT8, Map.of(0, 100L, 1, 40L)));
+
+        assertThat(history.versionAt(0, 99)).isEqualTo(V2);
+        assertThat(history.versionAt(0, 100)).isEqualTo(INT8);
+        assertThat(history.versionAt(1, 39)).isEqualTo(V2);
+        assertThat(history.versionAt(1, 40)).isEqualTo(INT8);
+        assertThat(history.current()).isEqualTo(INT8);
+    }
+
+    @Test
+    void aRollbackIsJustTheNextRollout() {
+        history.add(Rollouts.of("r1", "lesion-images", INT8, Map.of(0, 100L)));
+        history.add(Rollouts.of("r2", "lesion-images", V2, Map.of(0, 150L)));
+
+        assertThat(history.versionAt(0, 120)).isEqualTo(INT8);
+        assertThat(history.versionAt(0, 150)).isEqualTo(V2);
+        assertThat(history.versionsFrom(0, 120)).containsExactly(INT8, V2);
+        assertThat(history.versionsFrom(0, 150)).containsExactly(V2);
+    }
+
+    @Test
+    void versionsStillNeededIncludeLaterRolloutsOnly() {
+        history.add(Rollouts.of("r1", "lesion-images", INT8, Map.of(0, 100L)));
+        history.add(Rollouts.of("r2", "lesion-images", V3, Map.of(0, 200L)));
+
+        assertThat(history.versionsFrom(0, 50)).containsExactly(V2, INT8, V3);
+        assertThat(history.versionsFrom(0, 100)).containsExactly(INT8, V3);
+        assertThat(history.versionsFrom(0, 250)).containsExactly(V3);
+    }
+
+    @Test
+    void aPartitionAddedAfterTheRolloutIsScoredByItFromItsFirstRecord() {
+        history.add(Rollouts.of("r1", "lesion-images", INT8, Map.of(0, 100L)));
+
+        assertThat(history.versionAt(5, 0)).isEqualTo(INT8);
+    }
+
+    @Test
+    void rolloutsOfAnotherTopicAndRepeatsAreIgnored() {
+        history.add(Rollouts.of("r1", "other-images", INT8, Map.of(0, 0L)));
+        history.add(Rollouts.of("r2", "lesion-images", V3, Map.of(0, 10L)));
+        history.add(Rollouts.of("r2", "lesion-images", INT8, Map.of(0, 20L)));
+
+        assertThat(history.all()).extracting(r -> r.getRolloutId()).containsExactly("r2");
+        assertThat(history.versionAt(0, 30)).isEqualTo(V3);
+        assertThat(history.contains("r1")).isFalse();
+    }
+
+    @Test
+    void modelKeysReadAndWriteNameColonVersion() {
+        assertThat(ModelKey.parse("triagenet:2.0.0-int8")).isEqualTo(INT8);
+        assertThat(INT8.toString()).isEqualTo("triagenet:2.0.0-int8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelKey.parse("triagenet"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
