@@ -46,8 +46,9 @@ final class StageProfile {
         serializer.configure(serdeConfig, false);
         float[] probabilities = {0.7f, 0.3f};
         var timing = new TriageResultFactory.BatchTiming(0, 1, 1.0, maxBatch);
+        var results = new TriageResultFactory(classifier.descriptor());
         msPerImage.put("result_build_serialize", timePerItem(secondsPerStage, i -> serializer.serialize("bench",
-                components.results().create(events[i % n], 0, probabilities, timing))));
+                results.create(events[i % n], 0, probabilities, timing))));
         return msPerImage;
     }
 

@@ -70,7 +70,8 @@ public final class ClinicSimulator {
             err.println("NOTE: publishing " + options.synthetic() + " SYNTHETIC images. They are drawn blobs, not"
                     + " lesions: their triage means nothing and they have no label.");
         }
-        int total = Math.min(source.size(), options.limit());
+        int first = Math.min(source.size(), options.skip());
+        int total = Math.min(source.size() - first, options.limit());
         err.printf("Publishing %d of %s to %s at %s over %d clinic(s)%n", total, source.describe(),
                 options.topic(), options.rate() > 0 ? options.rate() + " events/s" : "full speed", options.clinics());
 
@@ -87,7 +88,7 @@ public final class ClinicSimulator {
             progress = new ProgressBar(total, err, interactive);
             for (int i = 0; i < total; i++) {
                 pace(start, i);
-                LesionImage image = source.load(i);
+                LesionImage image = source.load(first + i);
                 String clinicId = "clinic-" + (i % options.clinics() + 1);
                 LesionImageEvent event = LesionEventPublisher.newEvent(clinicId,
                         CaseRefs.pseudonym(clinicId, image.fileName()), Instant.now(), image.bytes(), DEVICE);

@@ -23,6 +23,7 @@ public record SimulatorOptions(
         int clinics,
         double rate,
         int limit,
+        int skip,
         Path labelsOut,
         ClientSettings clientSettings) {
 
@@ -61,6 +62,10 @@ public record SimulatorOptions(
         @Option(names = "--limit", paramLabel = "N", description = "publish at most N images (default: all)")
         int limit = Integer.MAX_VALUE;
 
+        @Option(names = "--skip", paramLabel = "N", description = "start at the (N+1)th image, e.g. to send a second half "
+                + "after --limit N (default: 0)")
+        int skip;
+
         @Option(names = "--labels-out", paramLabel = "FILE", description = "write event_id<TAB>label<TAB>file for every "
                 + "event sent (label = class folder name melanoma/non_melanoma, else empty), for bin/viewer --labels")
         Path labelsOut;
@@ -93,7 +98,7 @@ public record SimulatorOptions(
         return new SimulatorOptions(help, spec.connection.bootstrapServers(env), spec.connection.registryUrl(env),
                 spec.topic, images, synthetic == null ? 0 : synthetic, CommandLines.positive(spec.clinics, "--clinics"),
                 CommandLines.nonNegative(spec.rate, "--rate"), CommandLines.positive(spec.limit, "--limit"),
-                spec.labelsOut, spec.connection.clientSettings(env));
+                (int) CommandLines.nonNegative(spec.skip, "--skip"), spec.labelsOut, spec.connection.clientSettings(env));
     }
 
     public boolean isSynthetic() {

@@ -65,6 +65,22 @@ class DashboardBackendTest {
     }
 
     @Test
+    void eachRowNamesTheModelVersionThatScoredItAcrossASwitchAndARollback() {
+        String clinic = "clinic-" + UUID.randomUUID();
+        try (TriageTopicsPublisher publisher = stack.publisher()) {
+            publisher.triaged("before-" + clinic, clinic, 0.9, "2.0.0");
+            publisher.triaged("switched-" + clinic, clinic, 0.8, "2.0.0-int8");
+            publisher.triaged("rolled-back-" + clinic, clinic, 0.7, "2.0.0");
+        }
+        String nurse = login(DashboardStack.CLINICIAN);
+        JsonPath queue = Eventually.await(WAIT, () -> queue(nurse, clinic, "open"),
+                view -> assertThat(view.getList("rows")).hasSize(3));
+
+        assertThat(queue.getList("rows.model")).containsExactly("triagenet 2.0.0", "triagenet 2.0.0-int8",
+                "triagenet 2.0.0");
+    }
+
+    @Test
     void aClinicianSeesTheQueueUrgentFirstWithThumbnailsAndAnOperatorDoesNot() throws Exception {
         String clinic = "clinic-" + UUID.randomUUID();
         String routine;

@@ -42,6 +42,11 @@ public final class TriageTopicsPublisher implements AutoCloseable {
 
     /** An image and its result; returns the event id. */
     public String triaged(String caseRef, String clinic, double pMelanoma) {
+        return triaged(caseRef, clinic, pMelanoma, "2.0.0");
+    }
+
+    /** An image and its result, scored by version {@code modelVersion} of triagenet. */
+    public String triaged(String caseRef, String clinic, double pMelanoma, String modelVersion) {
         UUID eventId = UUID.randomUUID();
         long timestamp = System.currentTimeMillis();
         Instant now = Instant.ofEpochMilli(timestamp);
@@ -55,6 +60,7 @@ public final class TriageTopicsPublisher implements AutoCloseable {
                 .build();
         send(Topics.LESION_IMAGES, caseRef, timestamp, images.serialize(Topics.LESION_IMAGES, image));
         TriageResult result = Results.result(eventId, caseRef, clinic, pMelanoma, now);
+        result.getModel().setVersion(modelVersion);
         send(Topics.TRIAGE_RESULTS, caseRef, timestamp, results.serialize(Topics.TRIAGE_RESULTS, result));
         return eventId.toString();
     }

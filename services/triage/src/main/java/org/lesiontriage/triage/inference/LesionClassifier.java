@@ -71,7 +71,7 @@ public final class LesionClassifier implements AutoCloseable {
             ModelDescriptor descriptor = describe(file, session);
             LesionClassifier classifier = new LesionClassifier(env, session, descriptor, device);
             classifier.warmUp(Math.max(1, options.warmUpBatch()));
-            LOG.infof("Serving model %s %s (sha256 %s) on %s, threshold %.4f", descriptor.name(), descriptor.version(),
+            LOG.infof("Loaded model %s %s (sha256 %s) on %s, threshold %.4f", descriptor.name(), descriptor.version(),
                     descriptor.sha256().substring(0, 12), device, descriptor.threshold());
             return classifier;
         } catch (OrtException | RuntimeException e) {

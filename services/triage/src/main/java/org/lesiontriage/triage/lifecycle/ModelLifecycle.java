@@ -55,9 +55,17 @@ public final class ModelLifecycle implements AutoCloseable {
                 settings.memoryBudgetBytes(), bootstrap.key());
         Admin admin = Admin.create(kafkaClient);
         try {
+            // Releases read during start-up wait until it is over; from then on each is prepared as it arrives.
+            java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+            view.catalog().onPublished(release -> {
+                if (started.get()) {
+                    preparer.prepare(release);
+                }
+            });
             view.start(settings.startTimeout());
             preparer.adopt(bootstrap);
-            view.catalog().onPublished(preparer::prepare);
+            started.set(true);
+            candidates(view).forEach(preparer::prepare);
             LiveModels models = new LiveModels(view.history(), view.rolloutFollower(), view.catalog(), preparer,
                     settings.maxWait());
             ModelKey current = view.history().current();
@@ -67,7 +75,8 @@ public final class ModelLifecycle implements AutoCloseable {
                 models.modelFor(0, Long.MAX_VALUE);
             }
             ModelRetirement retirement = new ModelRetirement(admin, settings.applicationId(), view.history(), preparer,
-                    settings.retirementGrace());
+                    settings.retirementGrace(), () -> candidates(view).stream().map(ModelKey::of)
+                            .collect(java.util.stream.Collectors.toSet()));
             retirement.start(settings.retirementInterval());
             return new ModelLifecycle(view, reporter, preparer, models, admin, retirement);
         } catch (TimeoutException e) {
@@ -78,6 +87,16 @@ public final class ModelLifecycle implements AutoCloseable {
             closeAll(view, reporter, preparer, admin);
             throw e;
         }
+    }
+
+    /**
+     * Releases published after the latest rollout (all of them before the first): what an operator may activate
+     * next, so an instance that starts (or restarts during a prepare) prepares them again.
+     */
+    static java.util.List<org.lesiontriage.contracts.ModelRelease> candidates(LifecycleView view) {
+        java.time.Instant since = view.history().latest().map(org.lesiontriage.contracts.ModelRollout::getRequestedAt)
+                .orElse(java.time.Instant.EPOCH);
+        return view.catalog().all().stream().filter(release -> release.getPublishedAt().isAfter(since)).toList();
     }
 
     private static void closeAll(AutoCloseable... parts) {

@@ -30,6 +30,8 @@ final class ModelRetirement implements AutoCloseable {
     private final RolloutHistory history;
     private final ModelPreparer preparer;
     private final Duration grace;
+    /** Versions an operator may activate next (published after the latest rollout): never retired. */
+    private final java.util.function.Supplier<Set<ModelKey>> candidates;
     private final Map<ModelKey, Long> unneededSince = new HashMap<>();
     private final Set<String> completed = new HashSet<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -43,7 +45,9 @@ final class ModelRetirement implements AutoCloseable {
     record SwitchCompletion(String rolloutId, ModelKey version, Instant requestedAt, Instant completeAt) {
     }
 
-    ModelRetirement(Admin admin, String applicationId, RolloutHistory history, ModelPreparer preparer, Duration grace) {
+    ModelRetirement(Admin admin, String applicationId, RolloutHistory history, ModelPreparer preparer, Duration grace,
+                    java.util.function.Supplier<Set<ModelKey>> candidates) {
+        this.candidates = candidates;
         this.admin = admin;
         this.applicationId = applicationId;
         this.history = history;
@@ -99,7 +103,7 @@ final class ModelRetirement implements AutoCloseable {
     }
 
     private void retireUnneeded(Map<Integer, Long> positions) {
-        Set<ModelKey> needed = new HashSet<>();
+        Set<ModelKey> needed = new HashSet<>(candidates.get());
         needed.add(history.current());
         positions.forEach((partition, offset) -> needed.addAll(history.versionsFrom(partition, offset)));
         Set<ModelKey> everLive = new HashSet<>();

@@ -282,7 +282,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         FloatBuffer batchBuffer = batchBuffers.computeIfAbsent(model.key(),
                 key -> model.classifier().newBatchBuffer(components.batchPolicy().maxSize()));
         List<PendingImage> batch = tensorsOf(batcher.drain(), batchBuffer);
-        batchModel = null;
+        if (batcher.isEmpty()) {
+            batchModel = null; // a backlog may hold more than one batch, all of the same version
+        }
         if (batch.isEmpty()) {
             return;
         }

@@ -103,7 +103,7 @@ class LogPrivacyTest {
                 .containsSequence(secretBytes));
 
         String log = Files.readString(LOG, StandardCharsets.UTF_8);
-        assertThat(log).as("the log file captured the service").contains("Serving model");
+        assertThat(log).as("the log file captured the service").contains("Loaded model");
         assertThat(log).as("no case reference and no image text").doesNotContain(marker);
         for (String caseRef : caseRefs) {
             assertThat(log).doesNotContain(caseRef);

@@ -19,7 +19,8 @@ import org.lesiontriage.triage.pipeline.StreamThreadRecovery;
 
 /**
  * The triage topology in a JVM of its own, so a test can kill it with SIGKILL mid-stream.
- * Args: bootstrapServers registryUrl applicationId stateDir maxBatchSize maxDelayMs.
+ * Args: bootstrapServers registryUrl applicationId stateDir maxBatchSize maxDelayMs [instanceId]. With an instance
+ * id it takes part in the model lifecycle as a service instance does (statuses, rollouts, versions by offset).
  */
 public final class TriageWorker {
 
@@ -29,13 +30,26 @@ public final class TriageWorker {
     public static void main(String[] args) throws InterruptedException {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", args[1]);
         BatchPolicy policy = TopologyHarness.policy(Integer.parseInt(args[4]), Long.parseLong(args[5]));
-        PipelineAssembly pipeline = TopologyHarness.pipeline(serdeConfig, policy, ImageLimits.defaults(),
-                Map.of("quarkus.kafka-streams.bootstrap-servers", args[0]));
+        String instance = args.length > 6 ? args[6] : null;
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("quarkus.kafka-streams.bootstrap-servers", args[0],
+                "quarkus.kafka-streams.application-id", args[2], "triage.lifecycle.retirement-grace", "2s",
+                "triage.lifecycle.retirement-interval", "1s",
+                "triage.lifecycle.cache-dir", Path.of(args[3]).resolve("models").toString()));
+        if (instance != null) {
+            settings.put("kafka-streams.client.id", instance);
+        }
+        PipelineAssembly pipeline = TopologyHarness.pipeline(serdeConfig, policy, ImageLimits.defaults(), settings);
         // The service's durable attempt ledger and thread recovery: crash tests restart this JVM.
-        var components = pipeline.components(TestModel.classifier(), new SimpleMeterRegistry(),
-                pipeline.attemptLedger(args[2]));
-        KafkaStreams streams = new KafkaStreams(pipeline.topology(components),
-                streamsConfig(args[0], args[2], Path.of(args[3])));
+        var attempts = pipeline.attemptLedger(args[2]);
+        var components = instance == null
+                ? pipeline.components(TestModel.classifier(), new SimpleMeterRegistry(), attempts)
+                : pipeline.components(pipeline.startLifecycle(TestModel.classifier()).models(), new SimpleMeterRegistry(),
+                        attempts);
+        Properties props = streamsConfig(args[0], args[2], Path.of(args[3]));
+        if (instance != null) {
+            props.put(StreamsConfig.CLIENT_ID_CONFIG, instance); // the name its statuses are reported under
+        }
+        KafkaStreams streams = new KafkaStreams(pipeline.topology(components), props);
         streams.setUncaughtExceptionHandler(new StreamThreadRecovery());
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -55,15 +69,29 @@ public final class TriageWorker {
      */
     public static Process start(TriageStack stack, String applicationId, Path stateDir, int maxBatch, long maxDelayMs,
                                 String... jvmOptions) throws IOException {
+        return startInstance(stack, applicationId, stateDir, maxBatch, maxDelayMs, null, jvmOptions);
+    }
+
+    /** A worker that is a service instance named {@code instance} in the model lifecycle (null: a fixed model). */
+    public static Process startInstance(TriageStack stack, String applicationId, Path stateDir, int maxBatch,
+                                        long maxDelayMs, String instance, String... jvmOptions) throws IOException {
         Files.createDirectories(stateDir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
+        if (instance != null) {
+            // An instance's own lines (prepare, switch, waits) and Kafka's warnings, as bin/rescore logs them.
+            command.add("-Dorg.jboss.logging.provider=jdk"); // plain JUL: INFO and up on stderr, in worker.log
+            command.add("-Djava.util.logging.SimpleFormatter.format=%1$tT %4$s [%3$s] %5$s%6$s%n");
+        }
         command.addAll(List.of("-cp", PathingJar.create(stateDir, System.getProperty("java.class.path")).toString(),
                 "-Dlesion.project.root=" + System.getProperty("lesion.project.root", ""),
                 "-Dlesion.test.model.dir=" + TestModel.dir(),
                 TriageWorker.class.getName(), stack.bootstrapServers(), stack.registryUrl(), applicationId,
                 stateDir.toString(), Integer.toString(maxBatch), Long.toString(maxDelayMs)));
+        if (instance != null) {
+            command.add(instance);
+        }
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("worker.log").toFile())).start();
     }

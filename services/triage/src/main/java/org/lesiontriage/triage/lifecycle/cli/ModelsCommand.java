@@ -51,9 +51,12 @@ public final class ModelsCommand implements Runnable {
     @Option(names = "--by", scope = CommandLine.ScopeType.INHERIT, description = "who asks (recorded; default: $USER)")
     String by;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: publish, activate, rollback or status");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: publish, activate, rollback or status");
     }
 
     PipelineAssembly pipeline() throws IOException {
