@@ -35,11 +35,6 @@ public enum ReasonCode {
     REGISTRY_UNAUTHORIZED(true),
     /** The TLS handshake with the registry failed (certificate not trusted). */
     REGISTRY_TLS(true),
-    /**
-     * A control record (header lesion-triage-control) that names no rollout of the rollout history: a forged or
-     * orphaned model-switch marker; it switches nothing.
-     */
-    UNKNOWN_CONTROL_RECORD,
     /** No image bytes. */
     IMAGE_EMPTY,
     /** More encoded bytes than the service accepts. */
@@ -64,7 +59,12 @@ public enum ReasonCode {
      * Processing the record failed (by exception or by Error, crashing the thread or the process) as many times as
      * the service retries one record: set aside so that its partition moves on.
      */
-    REPEATED_FAILURE;
+    REPEATED_FAILURE,
+    /**
+     * A control record (header lesion-triage-control) that names no rollout of the rollout history: a forged or
+     * orphaned model-switch marker; it switches nothing.
+     */
+    UNKNOWN_CONTROL_RECORD;
 
     private final boolean transientFailure;
 

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  */
 public class ApiUsersResource implements QuarkusTestResourceLifecycleManager {
 
-    /** Role {@code rescore}. */
+    /** Roles {@code rescore} and {@code models}. */
     static final String OPERATOR = "operator";
     static final String OPERATOR_PASSWORD = "battery-staple-42";
     /** Authenticated, but without role {@code rescore}. */
@@ -33,7 +33,7 @@ public class ApiUsersResource implements QuarkusTestResourceLifecycleManager {
             Path users = Files.writeString(folder.resolve("users.properties"),
                     OPERATOR + "=40b256a14b805f2208d0d0cc4a4f73e4\n" + VIEWER + "=9808812249535e90b5190c9e25c1a859\n");
             Path roles = Files.writeString(folder.resolve("roles.properties"),
-                    OPERATOR + "=" + RescoreResource.ROLE + "\n" + VIEWER + "=clinician\n");
+                    OPERATOR + "=" + RescoreResource.ROLE + "," + ModelLifecycleResource.ROLE + "\n" + VIEWER + "=clinician\n");
             return Map.of("triage-api.users-file", users.toString(), "triage-api.roles-file", roles.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
