@@ -62,6 +62,7 @@ public final class ModelLifecycle implements AutoCloseable {
                     preparer.prepare(release);
                 }
             });
+            LifecycleTopics.createMissing(admin);
             view.start(settings.startTimeout());
             preparer.adopt(bootstrap);
             started.set(true);

@@ -60,6 +60,12 @@ public final class ReleaseBundle {
                 .build();
     }
 
+    /** The name and version of a model folder, from its card. */
+    public static ModelKey keyOf(Path dir) throws IOException {
+        JsonNode card = JSON.readTree(dir.resolve("model-card.json").toFile());
+        return new ModelKey(required(card, "model_name"), required(card, "model_version"));
+    }
+
     private static String required(JsonNode card, String field) throws IOException {
         String value = card.path(field).asText("");
         if (value.isBlank()) {

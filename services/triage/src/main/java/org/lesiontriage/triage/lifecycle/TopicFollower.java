@@ -81,11 +81,7 @@ final class TopicFollower<V extends SpecificRecord> implements AutoCloseable {
 
     private void follow() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            if (partitions.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist");
-            }
+            List<TopicPartition> partitions = partitions();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (!closed) {
@@ -108,6 +104,28 @@ final class TopicFollower<V extends SpecificRecord> implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(1));
         }
+    }
+
+    /** The topic's partitions; a topic created moments ago may take a few metadata rounds to appear. */
+    private List<TopicPartition> partitions() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!closed) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " does not exist");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new WakeupException();
     }
 
     private void deliver(ConsumerRecord<String, byte[]> record) {

@@ -77,10 +77,16 @@ public final class ModelsCommand implements Runnable {
         return by != null ? by : System.getProperty("user.name", "unknown");
     }
 
+    /** The lifecycle topics as the service reads them; the configured model is the version before any rollout. */
     LifecycleView view(PipelineAssembly pipeline) throws Exception {
-        // The bootstrap version only matters to scoring; for the history's bookkeeping the configured name is enough.
-        return new LifecycleView(pipeline.topics().images(), new ModelKey("configured", pipeline.config().model().dir()),
-                pipeline.kafkaClientConfig(), pipeline.serdeConfig()).start(Duration.ofSeconds(60));
+        Path dir = Path.of(pipeline.config().model().dir());
+        String root = System.getProperty("lesion.project.root");
+        if (!dir.isAbsolute() && !Files.isDirectory(dir) && root != null) {
+            dir = Path.of(root).resolve(dir); // bin/models run from another folder than the project's
+        }
+        ModelKey configured = ReleaseBundle.keyOf(dir);
+        return new LifecycleView(pipeline.topics().images(), configured, pipeline.kafkaClientConfig(),
+                pipeline.serdeConfig()).start(Duration.ofSeconds(60));
     }
 
     @Command(name = "publish", description = "Publishes a model folder (model.onnx, model-card.json, golden/) as a "
