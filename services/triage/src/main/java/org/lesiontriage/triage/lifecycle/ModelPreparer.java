@@ -28,11 +28,7 @@ public final class ModelPreparer implements AutoCloseable {
     private final StatusReporter reporter;
     private final long memoryBudgetBytes;
     private final Map<ModelKey, Preparation> versions = new ConcurrentHashMap<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "triage-model-prepare");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("triage-model-prepare"));
 
     /** Loaded by its owner (the configured model): retired here when no partition needs it, closed by its owner. */
     private final ModelKey adopted;

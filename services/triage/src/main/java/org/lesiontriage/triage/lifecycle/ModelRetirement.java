@@ -34,11 +34,8 @@ final class ModelRetirement implements AutoCloseable {
     private final java.util.function.Supplier<Set<ModelKey>> candidates;
     private final Map<ModelKey, Long> unneededSince = new HashMap<>();
     private final Set<String> completed = new HashSet<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "triage-model-retirement");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("triage-model-retirement"));
     private volatile SwitchCompletion lastCompletion;
 
     /** The latest rollout and when the last partition passed its offset. */

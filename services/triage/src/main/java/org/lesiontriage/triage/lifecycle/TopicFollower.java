@@ -58,8 +58,7 @@ final class TopicFollower<V extends SpecificRecord> implements AutoCloseable {
         this.values = new SpecificAvroDeserializer<>(type);
         this.values.configure(serdeConfig, false);
         this.listener = listener;
-        this.thread = new Thread(this::follow, "triage-follow-" + topic);
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.named("triage-follow-" + topic).newThread(this::follow);
     }
 
     void start() {

@@ -126,17 +126,13 @@ public final class ModelsCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "VERSION")
         String version;
 
-        @Option(names = "--reason", description = "why (recorded with the rollout)")
-        String reason;
-
-        @Option(names = "--wait-ready", defaultValue = "120s", description = "how long to wait for instances still "
-                + "preparing the version (default 120s; 0s: refuse at once)")
-        String waitReady;
+        @CommandLine.Mixin
+        RolloutOptions options = new RolloutOptions();
 
         @Override
         public Integer call() throws Exception {
             return parent.rollout(activation -> activation.activate(new ModelKey(name, version), RolloutKind.ACTIVATE,
-                    reason, parent.requestedBy(), parseDuration(waitReady)));
+                    options.reason, parent.requestedBy(), options.waitReady()));
         }
     }
 
@@ -146,16 +142,13 @@ public final class ModelsCommand implements Runnable {
         @CommandLine.ParentCommand
         ModelsCommand parent;
 
-        @Option(names = "--reason", description = "why (recorded with the rollout)")
-        String reason;
-
-        @Option(names = "--wait-ready", defaultValue = "120s", description = "how long to wait for instances to "
-                + "prepare the previous version again (default 120s)")
-        String waitReady;
+        @CommandLine.Mixin
+        RolloutOptions options = new RolloutOptions();
 
         @Override
         public Integer call() throws Exception {
-            return parent.rollout(activation -> activation.rollback(reason, parent.requestedBy(), parseDuration(waitReady)));
+            return parent.rollout(activation -> activation.rollback(options.reason, parent.requestedBy(),
+                    options.waitReady()));
         }
     }
 
@@ -170,6 +163,20 @@ public final class ModelsCommand implements Runnable {
                 print(view, System.out);
             }
             return 0;
+        }
+    }
+
+    /** What every rollout takes: why, and how long to wait for instances still preparing the version. */
+    static final class RolloutOptions {
+        @Option(names = "--reason", description = "why (recorded with the rollout)")
+        String reason;
+
+        @Option(names = "--wait-ready", defaultValue = "120s", description = "how long to wait for instances still "
+                + "preparing the version, or preparing it again after they unloaded it (default 120s; 0s: refuse at once)")
+        String waitReady;
+
+        Duration waitReady() {
+            return parseDuration(waitReady);
         }
     }
 

@@ -22,8 +22,8 @@ class ModelsCommandTest {
 
         assertThat(activate.name).isEqualTo("triagenet");
         assertThat(activate.version).isEqualTo("2.0.0-int8");
-        assertThat(activate.reason).isEqualTo("smaller and faster");
-        assertThat(ModelsCommand.parseDuration(activate.waitReady)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(activate.options.reason).isEqualTo("smaller and faster");
+        assertThat(activate.options.waitReady()).isEqualTo(Duration.ofSeconds(30));
         assertThat(((ModelsCommand) parsed.commandSpec().userObject()).requestedBy()).isEqualTo("ops");
     }
 
