@@ -19,6 +19,8 @@ public final class Topics {
      * of every case, so the dashboard's queue survives a restart and every dashboard instance agrees.
      */
     public static final String REVIEWS = "triage-reviews";
+    /** Results of the shadow version (TriageResult, keyed like the input): never read as live results. */
+    public static final String SHADOW_RESULTS = "triage-shadow-results";
     /** Model releases (ModelRelease), keyed by name:version, compacted: every version ever published, once. */
     public static final String MODELS = "triage-models";
     /** What each service instance reports about each release (ModelStatus), keyed by instance/name:version. */

@@ -56,7 +56,7 @@ public class ModelLifecycleResource {
                           String requestedAt, String reason) {
     }
 
-    public record Overview(String instance, String live, List<Release> releases, List<InstanceReport> instances,
+    public record Overview(String instance, String live, String shadow, List<Release> releases, List<InstanceReport> instances,
                            List<Rollout> rollouts, Map<Integer, String> waiting) {
     }
 
@@ -71,7 +71,9 @@ public class ModelLifecycleResource {
         }
         ModelLifecycle models = lifecycle.get();
         var view = models.view();
+        ModelKey shadow = view.history().currentShadow();
         return Response.ok(new Overview(models.instance(), view.history().current().toString(),
+                shadow == null ? null : shadow.toString(),
                 view.catalog().all().stream().map(r -> new Release(r.getName(), r.getVersion(), r.getSha256(),
                         r.getContractVersion(), r.getThreshold(), r.getCardSummary(), r.getGolden().size(),
                         r.getPublishedAt().toString(), r.getPublishedBy())).toList(),
@@ -91,6 +93,27 @@ public class ModelLifecycleResource {
         }
         return write(activation -> activation.activate(new ModelKey(body.name(), body.version()), RolloutKind.ACTIVATE,
                 body.reason(), caller.getUserPrincipal().getName(), WAIT_FOR_READY));
+    }
+
+    @POST
+    @RolesAllowed(ROLE)
+    @Path("/shadow")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response shadow(ActivateRequest body, @Context SecurityContext caller) {
+        if (body == null || body.name() == null || body.version() == null) {
+            return RescoreResource.problem(Response.Status.BAD_REQUEST, "'name' and 'version' are required");
+        }
+        return write(activation -> activation.shadow(new ModelKey(body.name(), body.version()), body.reason(),
+                caller.getUserPrincipal().getName(), WAIT_FOR_READY));
+    }
+
+    @POST
+    @RolesAllowed(ROLE)
+    @Path("/shadow/stop")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response stopShadow(ActivateRequest body, @Context SecurityContext caller) {
+        return write(activation -> activation.shadowOff(body == null ? null : body.reason(),
+                caller.getUserPrincipal().getName()));
     }
 
     @POST

@@ -70,6 +70,13 @@ public interface TriageConfig {
         /** How long a version stays loaded after the last partition passed it (a quick rollback needs no reload). */
         @WithDefault("5m")
         Duration retirementGrace();
+
+        /**
+         * A batch whose oldest record waited longer than this since it was produced is not scored by the shadow version
+         * (counted in triage_shadow_skipped_total{reason="lag"}): behind a backlog the live path gets the CPU.
+         */
+        @WithDefault("10s")
+        Duration shadowMaxLag();
     }
 
     /** Image decoding beside the stream threads (docs/architecture.md, "Decoding beside the model"). */
@@ -123,6 +130,9 @@ public interface TriageConfig {
 
         @WithDefault(Topics.TRIAGE_FAILURES)
         String failures();
+
+        @WithDefault(Topics.SHADOW_RESULTS)
+        String shadowResults();
     }
 
     interface Model {

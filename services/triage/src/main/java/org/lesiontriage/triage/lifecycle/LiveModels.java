@@ -75,6 +75,24 @@ public final class LiveModels implements ScoringModels {
     }
 
     @Override
+    public ScoringModel shadowFor(int partition, long offset) {
+        ModelKey key = history.shadowAt(partition, offset);
+        if (key == null) {
+            return null;
+        }
+        Optional<ScoringModel> ready = preparer.ready(key);
+        if (ready.isEmpty() && preparer.preparation(key).isEmpty()) {
+            catalog.release(key).ifPresent(preparer::prepare);
+        }
+        return ready.orElse(null);
+    }
+
+    @Override
+    public boolean hasShadow(int partition, long offset) {
+        return history.shadowAt(partition, offset) != null;
+    }
+
+    @Override
     public boolean knowsRollout(String rolloutId) throws InterruptedException {
         if (history.contains(rolloutId)) {
             return true;

@@ -67,6 +67,9 @@ public final class ModelActivation {
             if (history.current().equals(key)) {
                 throw new ActivationRefusedException(key + " is already the live version");
             }
+            if (kind == RolloutKind.SHADOW && key.equals(history.currentShadow())) {
+                throw new ActivationRefusedException(key + " is already the shadow version");
+            }
             Set<String> instances = awaitReady(release, waitForReady);
             ModelRollout rollout = write(release, kind, history.current(), instances, reason, requestedBy);
             LOG.infof("Rollout %s: %s %s live from offsets %s", rollout.getRolloutId(), kind, key, rollout.getOffsets());
@@ -75,6 +78,34 @@ public final class ModelActivation {
             throw e;
         } catch (Exception e) {
             throw new ActivationRefusedException("activation of " + key + " failed before anything was written: " + e);
+        }
+    }
+
+    /**
+     * Shadow: from the markers on, {@code key} also scores every live batch, its results going to the shadow topic
+     * only. Refused like an activation (every live instance READY), and for the live version itself.
+     */
+    public ModelRollout shadow(ModelKey key, String reason, String requestedBy, Duration waitForReady)
+            throws ActivationRefusedException, InterruptedException {
+        return activate(key, RolloutKind.SHADOW, reason, requestedBy, waitForReady);
+    }
+
+    /** Ends the current shadow, recorded as a SHADOW_OFF rollout at offsets of its own. */
+    public ModelRollout shadowOff(String reason, String requestedBy) throws ActivationRefusedException, InterruptedException {
+        try {
+            view.catchUp(Duration.ofSeconds(30));
+            ModelKey shadow = view.history().currentShadow();
+            if (shadow == null) {
+                throw new ActivationRefusedException("no shadow version to stop");
+            }
+            ModelRelease release = view.catalog().release(shadow).orElseThrow(() ->
+                    new ActivationRefusedException(shadow + " is not published"));
+            return write(release, RolloutKind.SHADOW_OFF, view.history().current(), LiveInstances.of(admin, applicationId),
+                    reason, requestedBy);
+        } catch (ActivationRefusedException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ActivationRefusedException("stopping the shadow failed before anything was written: " + e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.lesiontriage.contracts.ModelRollout;
 import org.lesiontriage.contracts.PartitionOffset;
+import org.lesiontriage.contracts.RolloutKind;
 
 /**
  * The rollouts of one input topic, in the order of the rollout topic (which is the order their markers have in
@@ -51,9 +52,20 @@ public final class RolloutHistory {
         return rollouts;
     }
 
+    /** The latest activation or rollback (shadow rollouts aside). */
     public Optional<ModelRollout> latest() {
         List<ModelRollout> all = rollouts;
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (isLive(all.get(i))) {
+                return Optional.of(all.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The shadow version for new input now, or null. */
+    public ModelKey currentShadow() {
+        return shadowAt(Integer.MAX_VALUE, Long.MAX_VALUE);
     }
 
     /** The version live now for new input: the latest rollout's, or the bootstrap model. */
@@ -65,19 +77,45 @@ public final class RolloutHistory {
     public ModelKey versionAt(int partition, long offset) {
         List<ModelRollout> all = rollouts;
         for (int i = all.size() - 1; i >= 0; i--) {
-            if (fromOffset(all.get(i), partition) <= offset) {
+            if (isLive(all.get(i)) && fromOffset(all.get(i), partition) <= offset) {
                 return ModelKey.of(all.get(i));
             }
         }
         return bootstrap;
     }
 
+    /**
+     * The version that scores the record in shadow, or null: the last SHADOW or SHADOW_OFF rollout at or below the
+     * offset decides, and a shadow of the version that is live there is none.
+     */
+    public ModelKey shadowAt(int partition, long offset) {
+        List<ModelRollout> all = rollouts;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            ModelRollout rollout = all.get(i);
+            if (!isLive(rollout) && fromOffset(rollout, partition) <= offset) {
+                ModelKey shadow = ModelKey.of(rollout);
+                return rollout.getKind() == RolloutKind.SHADOW && !shadow.equals(versionAt(partition, offset))
+                        ? shadow : null;
+            }
+        }
+        return null;
+    }
+
+    /** Activations and rollbacks change the live version; shadow rollouts do not. */
+    public static boolean isLive(ModelRollout rollout) {
+        return rollout.getKind() == RolloutKind.ACTIVATE || rollout.getKind() == RolloutKind.ROLLBACK;
+    }
+
     /** The versions that score records of {@code partition} at or after {@code offset}: the ones still needed there. */
     public Set<ModelKey> versionsFrom(int partition, long offset) {
         Set<ModelKey> needed = new LinkedHashSet<>();
         needed.add(versionAt(partition, offset));
+        ModelKey shadow = shadowAt(partition, offset);
+        if (shadow != null) {
+            needed.add(shadow);
+        }
         for (ModelRollout rollout : rollouts) {
-            if (fromOffset(rollout, partition) > offset) {
+            if (fromOffset(rollout, partition) > offset && rollout.getKind() != RolloutKind.SHADOW_OFF) {
                 needed.add(ModelKey.of(rollout));
             }
         }

@@ -17,6 +17,19 @@ public interface ScoringModels {
     ScoringModel modelFor(int partition, long offset) throws InterruptedException;
 
     /**
+     * The version that also scores the record in shadow, if one does and it is loaded here; null otherwise. Never
+     * waits: a shadow that is not ready is skipped (and counted), the live path does not wait for it.
+     */
+    default ScoringModel shadowFor(int partition, long offset) {
+        return null;
+    }
+
+    /** Whether a shadow version is named for the record (loaded here or not). */
+    default boolean hasShadow(int partition, long offset) {
+        return false;
+    }
+
+    /**
      * Called for a model-switch marker: returns true once the rollout it names is in the history (false when the
      * history, caught up, does not know it: a forged or orphaned marker).
      */

@@ -64,7 +64,8 @@ public final class PipelineAssembly {
     /** The components around the versions the lifecycle serves (see {@link #startLifecycle}). */
     public TriageComponents components(ScoringModels models, MeterRegistry meters, AttemptLedger attempts) {
         return TriageComponents.assemble(models, batching(), serdeConfig(), meters, attempts, poisonPolicy(),
-                config().deadLetters().maxOriginalBytes(), config().preprocess().threads());
+                config().deadLetters().maxOriginalBytes(), config().preprocess().threads(),
+                config().lifecycle().shadowMaxLag());
     }
 
     /**
@@ -105,7 +106,7 @@ public final class PipelineAssembly {
 
     public TriageTopics topics() {
         TriageConfig.TopicNames topics = config().topics();
-        return new TriageTopics(topics.images(), topics.results(), topics.failures());
+        return new TriageTopics(topics.images(), topics.results(), topics.failures(), topics.shadowResults());
     }
 
     public Topology topology(TriageComponents components) {

@@ -25,7 +25,8 @@ public record TriageComponents(
         DeadLetterFactory deadLetters,
         TriageMetrics metrics,
         AttemptLedger attemptLedger,
-        PoisonPolicy poisonPolicy) {
+        PoisonPolicy poisonPolicy,
+        java.time.Duration shadowMaxLag) {
 
     /** Images that may wait for a decoding thread, in batches: enough for the next batch while one runs. */
     private static final int QUEUED_IMAGES_PER_BATCH = 2;
@@ -48,13 +49,14 @@ public record TriageComponents(
      */
     public static TriageComponents assemble(ScoringModels models, BatchPolicy batching, Map<String, ?> serdeConfig,
                                             MeterRegistry meters, AttemptLedger attemptLedger, PoisonPolicy poisonPolicy,
-                                            long deadLetterMaxOriginalBytes, int preprocessThreads) {
+                                            long deadLetterMaxOriginalBytes, int preprocessThreads,
+                                            java.time.Duration shadowMaxLag) {
         var deserializer = new SpecificAvroDeserializer<>(LesionImageEvent.class);
         deserializer.configure(serdeConfig, false);
         return new TriageComponents(new LesionEventReader(deserializer),
                 new PreprocessingPool(models.current().preprocessor(), preprocessThreads,
                         QUEUED_IMAGES_PER_BATCH * batching.maxSize()),
                 models, batching, new DeadLetterFactory(deadLetterMaxOriginalBytes),
-                new TriageMetrics(meters), attemptLedger, poisonPolicy);
+                new TriageMetrics(meters), attemptLedger, poisonPolicy, shadowMaxLag);
     }
 }

@@ -71,4 +71,16 @@ public final class TriageMetrics {
         batchSize.record(size);
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
     }
+
+    /** Results of the shadow version, by its version. */
+    public void shadowResults(String version, int count) {
+        Counter.builder("triage.shadow.results").description("Results of the shadow version, on the shadow topic")
+                .tag("version", version).register(registry()).increment(count);
+    }
+
+    /** Live results the shadow version did not score, and why (lag: the input was behind the bound; not_ready). */
+    public void shadowSkipped(String reason, int count) {
+        Counter.builder("triage.shadow.skipped").description("Live results the shadow version did not score")
+                .tag("reason", reason).register(registry()).increment(count);
+    }
 }

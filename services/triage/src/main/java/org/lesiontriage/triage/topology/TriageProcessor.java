@@ -50,6 +50,8 @@ import org.lesiontriage.triage.lifecycle.ScoringModel;
  */
 final class TriageProcessor implements Processor<byte[], byte[], byte[], Object> {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TriageProcessor.class);
+
     private static final ByteBuffer NO_IMAGE = ByteBuffer.allocate(0);
 
     private final TriageComponents components;
@@ -62,8 +64,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     /** One reusable input buffer and one result maker per model version this task has scored with. */
     private final Map<ModelKey, FloatBuffer> batchBuffers = new HashMap<>();
     private final Map<ModelKey, TriageResultFactory> resultFactories = new HashMap<>();
-    /** The version of the images in the batcher (null when it is empty). */
+    /** The version of the images in the batcher (null when it is empty), and their shadow version (null: none). */
     private ScoringModel batchModel;
+    private ScoringModel batchShadow;
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, SourceRecord> pending;
     /** Decides what each failure means for this task's records (see {@link #failures(SourceRecord)}). */
@@ -76,7 +79,8 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      * the image, and the tensor being decoded.
      */
     private record PendingImage(SourceRecord source, ScoringModel model, LesionImageEvent event,
-                                PreprocessingPool.PendingTensor tensor) {
+                                PreprocessingPool.PendingTensor tensor, ScoringModel shadow,
+                                PreprocessingPool.PendingTensor shadowTensor) {
 
         /** The decoded tensor, or the decoder's refusal as this event's rejection. */
         float[] decodedTensor() throws RejectedInputException {
@@ -191,16 +195,31 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         LesionImageEvent event = components.eventReader().read(source.topic(), source.value());
         var tensor = components.preprocessing().submit(model.preprocessor(), imageBytes(event.getImage()),
                 event.getMediaType());
+        ScoringModel shadow = shadowFor(source);
+        // A shadow of another input size needs its own tensor; of the same size it scores the live one.
+        var shadowTensor = shadow == null || shadow.descriptor().tensorLength() == model.descriptor().tensorLength()
+                ? null : components.preprocessing().submit(shadow.preprocessor(), imageBytes(event.getImage()),
+                        event.getMediaType());
         event.setImage(NO_IMAGE); // the pool has the bytes; the waiting event need not keep them
-        return new PendingImage(source.withoutValue(), model, event, tensor);
+        return new PendingImage(source.withoutValue(), model, event, tensor, shadow, shadowTensor);
+    }
+
+    /** The shadow version of the record if one is named and loaded here; one named but not loaded is counted. */
+    private ScoringModel shadowFor(SourceRecord source) {
+        ScoringModel shadow = components.models().shadowFor(source.partition(), source.offset());
+        if (shadow == null && components.models().hasShadow(source.partition(), source.offset())) {
+            components.metrics().shadowSkipped("not_ready", 1);
+        }
+        return shadow;
     }
 
     /** Adds an image to the batch; an image of another version first sends the batch out (a batch has one version). */
     private void enqueue(PendingImage image, long receivedAtMs, long waitedMs) {
-        if (batchModel != null && batchModel != image.model()) {
+        if (batchModel != null && (batchModel != image.model() || batchShadow != image.shadow())) {
             flush();
         }
         batchModel = image.model();
+        batchShadow = image.shadow();
         batcher.add(image, receivedAtMs, waitedMs);
     }
 
@@ -279,11 +298,13 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             return;
         }
         ScoringModel model = batchModel;
+        ScoringModel shadow = batchShadow;
         FloatBuffer batchBuffer = batchBuffers.computeIfAbsent(model.key(),
                 key -> model.classifier().newBatchBuffer(components.batchPolicy().maxSize()));
         List<PendingImage> batch = tensorsOf(batcher.drain(), batchBuffer);
         if (batcher.isEmpty()) {
             batchModel = null; // a backlog may hold more than one batch, all of the same version
+            batchShadow = null;
         }
         if (batch.isEmpty()) {
             return;
@@ -307,6 +328,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             components.metrics().result(result.getPriority(), result.getQueueTimeMs(),
                     scoredAtMs - image.source().timestamp());
         }
+        if (shadow != null) {
+            scoreInShadow(batch, shadow, batchBuffer, startedAtMs);
+        }
         if (components.batchPolicy().commitEachBatch()) {
             context.commit(); // results visible now, not at the next commit interval
         }
@@ -316,6 +340,46 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      * Collects the drained images' tensors, in order, into the batch buffer; images the decoder rejected become
      * dead letters. Returns the images that go to the model.
      */
+    /**
+     * The shadow version scores the batch the live one just scored, in the same transaction; its results go to the
+     * shadow topic only. Skipped (and counted) when the batch's oldest record waited past the bound, so a backlog
+     * gives the live path the CPU; a shadow that fails costs the live results nothing.
+     */
+    private void scoreInShadow(List<PendingImage> batch, ScoringModel shadow, FloatBuffer liveTensors, long startedAtMs) {
+        long oldest = batch.stream().mapToLong(image -> image.source().timestamp()).min().orElse(startedAtMs);
+        if (startedAtMs - oldest > components.shadowMaxLag().toMillis()) {
+            components.metrics().shadowSkipped("lag", batch.size());
+            return;
+        }
+        try {
+            FloatBuffer tensors = liveTensors;
+            if (batch.get(0).shadowTensor() != null) {
+                tensors = batchBuffers.computeIfAbsent(shadow.key(),
+                        key -> shadow.classifier().newBatchBuffer(components.batchPolicy().maxSize()));
+                tensors.clear();
+                for (PendingImage image : batch) {
+                    tensors.put(image.shadowTensor().get());
+                }
+            }
+            long started = System.nanoTime();
+            float[][] probabilities = shadow.classifier().classify(tensors, batch.size());
+            long inferenceNanos = System.nanoTime() - started;
+            long scoredAtMs = context.currentSystemTimeMs();
+            var timing = new TriageResultFactory.BatchTiming(startedAtMs, scoredAtMs, inferenceNanos / 1e6, batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                PendingImage image = batch.get(i);
+                TriageResult result = resultsOf(shadow).create(image.event(), image.source().receivedAtMs(),
+                        probabilities[i], timing);
+                context.forward(new Record<byte[], Object>(image.source().key(), result, image.source().timestamp()),
+                        TriageTopologyFactory.SHADOW_SINK);
+            }
+            components.metrics().shadowResults(shadow.key().version(), batch.size());
+        } catch (Exception e) {
+            components.metrics().shadowSkipped("failed", batch.size());
+            LOG.warnf("Shadow model %s failed on a batch of %d: %s", shadow.key(), batch.size(), e.getMessage());
+        }
+    }
+
     private TriageResultFactory resultsOf(ScoringModel model) {
         return resultFactories.computeIfAbsent(model.key(), key -> new TriageResultFactory(model.descriptor()));
     }

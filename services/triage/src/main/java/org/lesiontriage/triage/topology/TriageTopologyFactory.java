@@ -22,6 +22,7 @@ import org.lesiontriage.triage.batching.BatchPolicy;
  * <pre>
  *   lesion-images --> [offset-window] --> triage (pending-images store) --+--> triage-results
  *                                                                       +--> triage-failures
+ *                                                                       +--> triage-shadow-results (a shadow version's)
  * </pre>
  *
  * <p>The offset window exists only in a replay's topology, which triages a bounded range of the input.
@@ -33,6 +34,7 @@ public final class TriageTopologyFactory {
     public static final String PROCESSOR = "triage";
     public static final String RESULTS_SINK = "triage-results-sink";
     public static final String DEAD_LETTER_SINK = "triage-failures-sink";
+    public static final String SHADOW_SINK = "triage-shadow-results-sink";
     public static final String PENDING_STORE = "pending-images";
 
     private TriageTopologyFactory() {
@@ -69,6 +71,8 @@ public final class TriageTopologyFactory {
                 configured(new SpecificAvroSerializer<TriageResult>(), serdeConfig), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, topics.failures(), new ByteArraySerializer(),
                 configured(new SpecificAvroSerializer<DeadLetter>(), serdeConfig), PROCESSOR);
+        topology.addSink(SHADOW_SINK, topics.shadowResults(), new ByteArraySerializer(),
+                configured(new SpecificAvroSerializer<TriageResult>(), serdeConfig), PROCESSOR);
         return topology;
     }
 

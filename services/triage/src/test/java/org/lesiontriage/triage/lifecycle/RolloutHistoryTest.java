@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
+import org.lesiontriage.contracts.RolloutKind;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.triage.testing.Rollouts;
 
@@ -80,5 +81,29 @@ class RolloutHistoryTest {
         assertThat(INT8.toString()).isEqualTo("triagenet:2.0.0-int8");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelKey.parse("triagenet"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aShadowScoresBesideTheLiveVersionFromItsOffsetsUntilItIsStopped() {
+        history.add(Rollouts.of("s1", "lesion-images", V3, Map.of(0, 10L), RolloutKind.SHADOW));
+        history.add(Rollouts.of("s2", "lesion-images", V3, Map.of(0, 30L), RolloutKind.SHADOW_OFF));
+
+        assertThat(history.shadowAt(0, 9)).isNull();
+        assertThat(history.shadowAt(0, 10)).isEqualTo(V3);
+        assertThat(history.versionAt(0, 20)).as("a shadow changes nothing live").isEqualTo(V2);
+        assertThat(history.shadowAt(0, 30)).isNull();
+        assertThat(history.latest()).as("the latest live rollout: none").isEmpty();
+        assertThat(history.versionsFrom(0, 20)).containsExactly(V2, V3);
+    }
+
+    @Test
+    void theShadowOfTheVersionThatBecameLiveIsNone() {
+        history.add(Rollouts.of("s1", "lesion-images", V3, Map.of(0, 10L), RolloutKind.SHADOW));
+        history.add(Rollouts.of("r1", "lesion-images", V3, Map.of(0, 20L)));
+
+        assertThat(history.shadowAt(0, 15)).isEqualTo(V3);
+        assertThat(history.shadowAt(0, 20)).isNull();
+        assertThat(history.currentShadow()).isNull();
+        assertThat(history.latest()).get().extracting(r -> r.getRolloutId()).isEqualTo("r1");
     }
 }

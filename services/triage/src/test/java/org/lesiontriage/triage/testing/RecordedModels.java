@@ -18,6 +18,17 @@ public record RecordedModels(RolloutHistory history, Map<ModelKey, ScoringModel>
     }
 
     @Override
+    public ScoringModel shadowFor(int partition, long offset) {
+        ModelKey shadow = history.shadowAt(partition, offset);
+        return shadow == null ? null : loaded.get(shadow);
+    }
+
+    @Override
+    public boolean hasShadow(int partition, long offset) {
+        return history.shadowAt(partition, offset) != null;
+    }
+
+    @Override
     public boolean knowsRollout(String rolloutId) {
         return history.contains(rolloutId);
     }

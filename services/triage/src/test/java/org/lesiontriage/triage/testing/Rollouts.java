@@ -17,10 +17,16 @@ public final class Rollouts {
 
     /** A rollout of {@code version} on {@code topic}, from the given offset per partition. */
     public static ModelRollout of(String id, String topic, ModelKey version, Map<Integer, Long> fromOffsets) {
+        return of(id, topic, version, fromOffsets, RolloutKind.ACTIVATE);
+    }
+
+    /** A rollout of the given kind (SHADOW, SHADOW_OFF, ...). */
+    public static ModelRollout of(String id, String topic, ModelKey version, Map<Integer, Long> fromOffsets,
+                                  RolloutKind kind) {
         List<PartitionOffset> offsets = new ArrayList<>();
         fromOffsets.forEach((partition, offset) -> offsets.add(new PartitionOffset(partition, offset)));
         return ModelRollout.newBuilder().setRolloutId(id).setName(version.name()).setVersion(version.version())
-                .setSha256("0".repeat(64)).setKind(RolloutKind.ACTIVATE).setPreviousVersion(null).setInputTopic(topic)
+                .setSha256("0".repeat(64)).setKind(kind).setPreviousVersion(null).setInputTopic(topic)
                 .setOffsets(offsets).setReadyInstances(List.of()).setRequestedBy("test")
                 .setRequestedAt(Instant.now()).setReason(null).build();
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.ReasonCode;
+import org.lesiontriage.contracts.RolloutKind;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.triage.failures.InMemoryAttemptLedger;
@@ -52,6 +53,7 @@ class ModelSwitchTopologyTest {
     private static LesionClassifier int8;
     private RolloutHistory history;
     private TopologyTestDriver driver;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() {
@@ -66,7 +68,7 @@ class ModelSwitchTopologyTest {
         ScoringModel quantised = TriageComponents.fixedModel(int8, ImageLimits.defaults()).current();
         var pipeline = TopologyHarness.pipeline(SERDE, TopologyHarness.policy(8, 60_000), ImageLimits.defaults());
         var components = pipeline.components(new RecordedModels(history, Map.of(V2, v2, INT8, quantised)),
-                new SimpleMeterRegistry(), new InMemoryAttemptLedger());
+                meters, new InMemoryAttemptLedger());
         driver = TopologyHarness.driver(pipeline.topology(components));
     }
 
@@ -138,5 +140,33 @@ class ModelSwitchTopologyTest {
         assertThat(letter.getSourceOffset()).isZero();
         assertThat(results(driver, SERDE).readValuesToList()).singleElement()
                 .satisfies(result -> assertThat(result.getModel().getVersion()).isEqualTo("2.0.0"));
+    }
+
+    @Test
+    void aShadowVersionScoresEveryLiveBatchOnTheShadowTopicOnlyAndIsSkippedBehindABacklog() {
+        history.add(Rollouts.of("s1", Topics.LESION_IMAGES, INT8, Map.of(0, 0L), RolloutKind.SHADOW));
+        for (int i = 0; i < 8; i++) {
+            pipe(LesionEvents.jpeg(30 + i)); // a full batch: scored at once, nothing waited
+        }
+        // Produced an hour ago: the input is behind far more than triage.lifecycle.shadow-max-lag.
+        var input = images(driver);
+        long anHourAgo = System.currentTimeMillis() - 3_600_000;
+        for (int i = 0; i < 3; i++) {
+            LesionImageEvent event = LesionEvents.jpeg(40 + i);
+            input.pipeInput(event.getCaseRef().getBytes(StandardCharsets.UTF_8), serialize(event, SERDE), anHourAgo);
+        }
+        driver.advanceWallClockTime(Duration.ofMinutes(30));
+
+        List<TriageResult> live = results(driver, SERDE).readValuesToList();
+        List<TriageResult> shadow = driver.createOutputTopic(Topics.SHADOW_RESULTS,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                TopologyHarness.deserializer(TriageResult.class, SERDE)).readValuesToList();
+        assertThat(live).hasSize(11).allSatisfy(result -> assertThat(result.getModel().getVersion()).isEqualTo("2.0.0"));
+        assertThat(shadow).as("the eight recent events, once each, by the shadow version")
+                .extracting(result -> result.getEventId().toString())
+                .containsExactlyElementsOf(live.subList(0, 8).stream().map(r -> r.getEventId().toString()).toList());
+        assertThat(shadow).allSatisfy(result -> assertThat(result.getModel().getVersion()).isEqualTo("2.0.0-int8"));
+        assertThat(meters.get("triage.shadow.skipped").tag("reason", "lag").counter().count()).isEqualTo(3);
+        assertThat(meters.get("triage.shadow.results").tag("version", "2.0.0-int8").counter().count()).isEqualTo(8);
     }
 }

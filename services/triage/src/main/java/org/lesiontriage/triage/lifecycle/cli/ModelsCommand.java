@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bin/models", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Publishes, activates and rolls back model versions of the triage service.",
         subcommands = {ModelsCommand.Publish.class, ModelsCommand.Activate.class, ModelsCommand.Rollback.class,
-                ModelsCommand.Status.class},
+                ModelsCommand.Shadow.class, ModelsCommand.Status.class},
         footer = {"", "Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage."})
 public final class ModelsCommand implements Runnable {
 
@@ -56,7 +56,8 @@ public final class ModelsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: publish, activate, rollback or status");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: publish, activate, rollback, shadow or status");
     }
 
     PipelineAssembly pipeline() throws IOException {
@@ -149,6 +150,35 @@ public final class ModelsCommand implements Runnable {
         public Integer call() throws Exception {
             return parent.rollout(activation -> activation.rollback(options.reason, parent.requestedBy(),
                     options.waitReady()));
+        }
+    }
+
+    @Command(name = "shadow", description = "Makes a published version score every live batch beside the live one, "
+            + "its results on triage-shadow-results only (recorded like a rollout); --stop ends it.")
+    static final class Shadow implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ModelsCommand parent;
+
+        @Parameters(index = "0", paramLabel = "NAME", arity = "0..1")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "VERSION", arity = "0..1")
+        String version;
+
+        @Option(names = "--stop", description = "end the current shadow")
+        boolean stop;
+
+        @CommandLine.Mixin
+        RolloutOptions options = new RolloutOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            if (stop == (name != null)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "give NAME VERSION, or --stop");
+            }
+            return parent.rollout(activation -> stop ? activation.shadowOff(options.reason, parent.requestedBy())
+                    : activation.shadow(new ModelKey(name, version), options.reason, parent.requestedBy(),
+                            options.waitReady()));
         }
     }
 

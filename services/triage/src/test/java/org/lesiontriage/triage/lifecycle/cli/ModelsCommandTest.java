@@ -51,6 +51,6 @@ class ModelsCommandTest {
         int status = new CommandLine(new ModelsCommand()).setErr(new PrintWriter(err)).execute();
 
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString()).contains("name a command: publish, activate, rollback or status");
+        assertThat(err.toString()).contains("name a command: publish, activate, rollback, shadow or status");
     }
 }
