@@ -178,6 +178,7 @@ class KafkaResourcesTest {
         expected.addAll(allow("topic", "literal", topics.images(), "Read", "Describe"));
         expected.addAll(allow("topic", "literal", topics.results(), "Write", "Describe"));
         expected.addAll(allow("topic", "literal", topics.failures(), "Write", "Describe"));
+        expected.addAll(allow("topic", "literal", topics.shadowResults(), "Write", "Describe"));
         // the model lifecycle: reads releases and rollouts, writes its status and reads the board back
         expected.addAll(allow("topic", "literal", Topics.MODELS, "Read", "Describe"));
         expected.addAll(allow("topic", "literal", Topics.ROLLOUTS, "Read", "Describe"));

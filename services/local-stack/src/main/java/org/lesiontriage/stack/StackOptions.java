@@ -19,7 +19,7 @@ record StackOptions(int kafkaPort, int registryPort, int registryManagementPort,
      */
     static final String DEFAULT_TOPICS = Topics.LESION_IMAGES + ":3," + Topics.TRIAGE_RESULTS + ":3,"
             + Topics.TRIAGE_FAILURES + ":1," + Topics.REVIEWS + ":1," + Topics.MODELS + ":1,"
-            + Topics.MODEL_STATUS + ":1," + Topics.ROLLOUTS + ":1";
+            + Topics.MODEL_STATUS + ":1," + Topics.ROLLOUTS + ":1," + Topics.SHADOW_RESULTS + ":3";
 
     @Command(name = "bin/stack", mixinStandardHelpOptions = true, sortOptions = false,
             description = "A real Kafka broker (KRaft) and a real schema registry on 127.0.0.1; Ctrl-C stops both.")

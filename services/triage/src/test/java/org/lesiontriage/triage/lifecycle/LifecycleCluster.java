@@ -136,8 +136,12 @@ final class LifecycleCluster implements AutoCloseable {
     ModelRollout activate(ModelKey key, RolloutKind kind) throws Exception {
         try (Admin admin = Admin.create(kafka())) {
             var activation = new ModelActivation(view, admin, applicationId, kafka(), stack.serdeConfig());
-            return kind == RolloutKind.ROLLBACK ? activation.rollback("test rollback", "test", Duration.ofSeconds(90))
-                    : activation.activate(key, kind, "test", "test", Duration.ofSeconds(90));
+            return switch (kind) {
+                case ROLLBACK -> activation.rollback("test rollback", "test", Duration.ofSeconds(90));
+                case SHADOW -> activation.shadow(key, "test shadow", "test", Duration.ofSeconds(90));
+                case SHADOW_OFF -> activation.shadowOff("test", "test");
+                default -> activation.activate(key, kind, "test", "test", Duration.ofSeconds(90));
+            };
         }
     }
 
@@ -181,6 +185,23 @@ final class LifecycleCluster implements AutoCloseable {
     RolloutHistory history() throws Exception {
         view.catchUp(Duration.ofSeconds(30));
         return view.history();
+    }
+
+    /** A shadow result for exactly the events the history names a shadow for, each by that version, once. */
+    void assertShadowResultsFollowTheHistory(List<TriageResult> shadow) throws Exception {
+        RolloutHistory history = history();
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        sent.forEach((eventId, at) -> {
+            if (history.shadowAt(at.partition(), at.offset()) != null) {
+                expected.add(eventId);
+            }
+        });
+        assertThat(shadow).extracting(result -> result.getEventId().toString()).as("one shadow result per shadowed event")
+                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        for (TriageResult result : shadow) {
+            TopicPartitionOffset at = sent.get(result.getEventId().toString());
+            assertThat(result.getModel().getVersion()).isEqualTo(history.shadowAt(at.partition(), at.offset()).version());
+        }
     }
 
     /** Every event answered once, each by the version the rollout history names for its offset. */

@@ -71,6 +71,8 @@ class ModelSwitchTest {
             }
 
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> send(cluster, 0, 150));
+            awaitSent(cluster, 25);
+            cluster.activate(LifecycleCluster.V2_INT8, RolloutKind.SHADOW); // dormant while it is live, back after
             awaitSent(cluster, 50);
             long activating = System.nanoTime();
             ModelRollout toInt8 = cluster.activate(LifecycleCluster.V2_INT8, RolloutKind.ACTIVATE);
@@ -83,14 +85,17 @@ class ModelSwitchTest {
 
             List<TriageResult> live = cluster.results(Topics.TRIAGE_RESULTS, 150, Duration.ofSeconds(120));
             cluster.assertEveryResultFollowsTheHistory(live);
+            List<TriageResult> shadow = cluster.results(Topics.SHADOW_RESULTS, 1, Duration.ofSeconds(30));
+            cluster.assertShadowResultsFollowTheHistory(shadow);
+            assertThat(shadow).isNotEmpty();
             Map<String, Long> byVersion = live.stream().collect(Collectors.groupingBy(
                     r -> r.getModel().getVersion(), Collectors.counting()));
             assertThat(back.getKind()).isEqualTo(RolloutKind.ROLLBACK);
             assertThat(back.getVersion()).isEqualTo("2.0.0");
             assertThat(byVersion).as("2.0.0, then 2.0.0-int8, then 2.0.0 again").containsOnlyKeys("2.0.0", "2.0.0-int8");
             System.out.printf("switch under load: activate %d ms, every partition past its offset %d ms after; "
-                    + "rollback past its offsets %d ms after; results by version %s; waits: %s%n", activateMs,
-                    switchedMs, rollbackSwitchedMs, byVersion, waits(cluster));
+                    + "rollback past its offsets %d ms after; results by version %s; shadow results %d; waits: %s%n",
+                    activateMs, switchedMs, rollbackSwitchedMs, byVersion, shadow.size(), waits(cluster));
 
             Map<String, TriageResult> replayed = replayAsLive(state.resolve("rescore"));
             assertThat(replayed.keySet()).containsExactlyInAnyOrderElementsOf(cluster.sent.keySet());

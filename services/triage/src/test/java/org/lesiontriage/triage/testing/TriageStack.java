@@ -57,7 +57,7 @@ public final class TriageStack implements AutoCloseable {
 
     private static void createTopics(KafkaBroker broker) {
         broker.createTopics(Map.of(Topics.LESION_IMAGES, 2, Topics.TRIAGE_RESULTS, 2, Topics.TRIAGE_FAILURES, 1,
-                Topics.REVIEWS, 1, Topics.MODELS, 1, Topics.MODEL_STATUS, 1, Topics.ROLLOUTS, 1));
+                Topics.REVIEWS, 1, Topics.MODELS, 1, Topics.MODEL_STATUS, 1, Topics.ROLLOUTS, 1, Topics.SHADOW_RESULTS, 2));
     }
 
     public String bootstrapServers() {

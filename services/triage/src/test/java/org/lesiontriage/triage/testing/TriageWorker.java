@@ -33,7 +33,7 @@ public final class TriageWorker {
         String instance = args.length > 6 ? args[6] : null;
         Map<String, String> settings = new java.util.HashMap<>(Map.of("quarkus.kafka-streams.bootstrap-servers", args[0],
                 "quarkus.kafka-streams.application-id", args[2], "triage.lifecycle.retirement-grace", "2s",
-                "triage.lifecycle.retirement-interval", "1s",
+                "triage.lifecycle.retirement-interval", "1s", "triage.lifecycle.shadow-max-lag", "60s",
                 "triage.lifecycle.cache-dir", Path.of(args[3]).resolve("models").toString()));
         if (instance != null) {
             settings.put("kafka-streams.client.id", instance);
