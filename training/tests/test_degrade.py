@@ -6,9 +6,8 @@ from lesion_training import degrade, synthetic
 
 
 def detail(rgb: np.ndarray) -> float:
-    """Mean absolute difference between neighbouring pixels: the fine detail an image holds."""
-    x = rgb.astype(np.float64)
-    return float(np.abs(np.diff(x, axis=0)).mean() + np.abs(np.diff(x, axis=1)).mean())
+    """degrade.detail of one uint8 [H, W, 3] image."""
+    return float(degrade.detail(np.transpose(rgb, (2, 0, 1))[None] / 255.0)[0])
 
 
 def test_degraded_size_keeps_the_aspect_ratio():
@@ -43,6 +42,14 @@ def test_degrading_removes_detail_but_keeps_size_and_colour(up):
     assert np.abs(out.astype(np.float64).mean((0, 1)) - rgb.astype(np.float64).mean((0, 1))).max() < 1.0
     # the smaller the short side, the less detail survives
     assert detail(degrade.degrade_to(rgb, 64, up=up)) < detail(out)
+
+
+def test_detail_of_flat_and_striped_images():
+    flat = np.full((1, 3, 8, 8), 0.5)
+    stripes = np.zeros((2, 3, 8, 8))
+    stripes[1, :, :, ::2] = 1.0  # columns alternate 0 and 255: 255 horizontally, 0 vertically
+    assert degrade.detail(flat).tolist() == [0.0]
+    assert np.allclose(degrade.detail(stripes), [0.0, 255.0])
 
 
 def test_rejects_what_is_not_an_8_bit_image():

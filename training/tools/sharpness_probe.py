@@ -10,8 +10,9 @@ so for the prior. The probe takes every ISIC 2017 VALIDATION image (never a test
 (150 px, aspect kept, area averaging, 8-bit) and back up to its size (degrade.degrade_to); both versions then go
 through the preprocessing contract and the model exactly as validation in training does (eval mode, the
 flipped views of the graph). Reported per checkpoint and short side: mean, median and mean |.| of
-p_degraded - p_original, per class, the share of URGENT/ROUTINE decisions that flip at the threshold, and the
-validation AUC before and after.
+p_degraded - p_original, per class, the share of URGENT/ROUTINE decisions that flip at the threshold, the
+validation AUC before and after, and how much detail the model's input keeps (degrade.detail, 8-bit levels);
+with --ham-root, the same detail measure on a sample of HAM10000 training images as the reference.
 
 Threshold: the checkpoint's `threshold` where it has one; otherwise the rule of evaluate.py (the largest
 threshold with validation sensitivity >= 0.90), set on the ORIGINAL images. p is the softmax of the logits as
@@ -127,6 +128,9 @@ def parse_args(argv=None):
                    help="short side of the degraded images in px (default 150, HAM10000's); repeatable")
     p.add_argument("--upsample", choices=degrade.UPSAMPLING, default="area",
                    help="back up to the original size by (default: %(default)s, the contract's resampler)")
+    p.add_argument("--ham-root", help="HAM10000 folder: measure the input detail of a sample of its training "
+                                      "images as the reference (optional)")
+    p.add_argument("--ham-sample", type=int, default=300, help="HAM10000 images measured (default: %(default)s)")
     p.add_argument("--out", default="sharpness-probe.json", help="JSON report (default: %(default)s)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--no-verify", dest="verify", action="store_false",
@@ -146,13 +150,23 @@ def main(argv=None) -> int:
         sources.verify_items(a.data_root, val_items, sources.ISIC2017)
     labels = np.array([i.label for i in val_items], np.int64)
     arrays = {}  # (size, short side or None) -> contract tensors, shared by checkpoints of one size
+    ham = sources.select(sources.catalogue(sources.HAM10000, a.ham_root), "train", a.ham_sample) \
+        if a.ham_root else []
+    if ham and a.verify:
+        sources.verify_items(a.ham_root, ham, sources.HAM10000)
     rows, report = [], {"data_manifest_sha256": sources.manifest_sha256(a.data_root), "split": "validation",
-                        "upsample": a.upsample, "short_sides": short_sides, "checkpoints": []}
+                        "upsample": a.upsample, "short_sides": short_sides, "ham_reference": {},
+                        "image_ids": [i.image_id for i in val_items], "labels": labels.tolist(),
+                        "checkpoints": []}
     for i, path in enumerate(a.checkpoint):
         net, ck, cfg = load(path, {k: v[i] for k, v in opts.items()})
         size = contract.of_config(cfg)[1]
         if (size, None) not in arrays:
             arrays[(size, None)] = sources.load_arrays(val_items, None, size=size).images
+            if ham:
+                report["ham_reference"][f"{size[0]}x{size[1]}"] = {
+                    "n": len(ham), "input_detail": float(degrade.detail(
+                        sources.load_arrays(ham, None, size=size).images).mean())}
         p0, logits0 = p_melanoma(net, arrays[(size, None)])
         temperature = metrics.fit_temperature(labels, logits0)
         threshold = ck.get("threshold")
@@ -163,7 +177,7 @@ def main(argv=None) -> int:
                       "on the original images (evaluate.py's rule), on the softmax p")
         entry = {"checkpoint": str(path), "architecture": models.name_from_config(cfg), "epoch": ck.get("epoch"),
                  "stored_val_auc": ck.get("val_auc"), "threshold_source": source, "temperature": temperature,
-                 "probes": {}}
+                 "probes": {}, "p_original": p0.round(6).tolist(), "p_degraded": {}}
         for s in short_sides:
             key = (size, s)
             if key not in arrays:
@@ -173,7 +187,10 @@ def main(argv=None) -> int:
             c0 = metrics.softmax(logits0 / temperature)[:, 1]
             c1 = metrics.softmax(logits1 / temperature)[:, 1]
             r["calibrated"] = {"temperature": temperature, **delta_stats(c1.astype(np.float64) - c0)}
+            r["input_detail"] = {"original": float(degrade.detail(arrays[(size, None)]).mean()),
+                                 "degraded": float(degrade.detail(arrays[key]).mean())}
             entry["probes"][str(s)] = r
+            entry["p_degraded"][str(s)] = p1.round(6).tolist()
             rows.append((entry["architecture"], s, r))
         report["checkpoints"].append(entry)
         print(f"{entry['architecture']} (epoch {entry['epoch']}): validation AUC {entry['stored_val_auc']:.4f} "
@@ -182,15 +199,18 @@ def main(argv=None) -> int:
     print(f"\n{len(val_items)} ISIC 2017 validation images ({int(labels.sum())} melanoma), degraded = down to the "
           f"short side and back up ({a.upsample}); delta = p_degraded - p_original\n")
     head = ("| model | short side | mean delta (95% CI) | median | mean abs | mel mean | non-mel mean | "
-            "flips (to URGENT / ROUTINE) | AUC orig -> degr |")
+            "flips (to URGENT / ROUTINE) | AUC orig -> degr | input detail orig -> degr |")
     print(head)
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for arch, s, r in rows:
         d, f = r["delta"], r["flips"]
         print(f"| {arch} | {s} | {d['mean']:+.4f} ({d['mean_ci95'][0]:+.4f}, {d['mean_ci95'][1]:+.4f}) | "
               f"{d['median']:+.4f} | {d['mean_abs']:.4f} | {r['delta_melanoma']['mean']:+.4f} | "
               f"{r['delta_non_melanoma']['mean']:+.4f} | {f['share']:.1%} ({f['to_urgent']} / {f['to_routine']}) | "
-              f"{r['auc']['original']:.4f} -> {r['auc']['degraded']:.4f} |")
+              f"{r['auc']['original']:.4f} -> {r['auc']['degraded']:.4f} | "
+              f"{r['input_detail']['original']:.2f} -> {r['input_detail']['degraded']:.2f} |")
+    for size, h in report["ham_reference"].items():
+        print(f"\ninput detail of {h['n']} HAM10000 training images at {size}: {h['input_detail']:.2f}")
     print(f"\nwrote {a.out}")
     return 0
 
