@@ -2,7 +2,8 @@
 
     nice -n 19 env OMP_NUM_THREADS=1 /usr/bin/python3 training/tools/sharpness_probe.py \
         --checkpoint runs/v3-w035-160px/best.pt --checkpoint runs/v3-w050-160px/best.pt \
-        --short-side 150 --out runs/sharpness-probe/report.json
+        --short-side 150 [--short-side 200 ...] [--ham-root ../shared/data/ham10000] \
+        --out runs/sharpness-probe/report.json
 
 Why: the v3 models train on ISIC 2017 (256 px) and HAM10000 (200x150 px, upsampled by the preprocessing, so
 blurrier), and the two sources differ in melanoma rate. A model can learn sharpness as a cue for the source and
@@ -17,7 +18,8 @@ with --ham-root, the same detail measure on a sample of HAM10000 training images
 Threshold: the checkpoint's `threshold` where it has one; otherwise the rule of evaluate.py (the largest
 threshold with validation sensitivity >= 0.90), set on the ORIGINAL images. p is the softmax of the logits as
 training's validation computes it; the figures after evaluate.py's temperature (fitted on the original
-validation logits) are in the JSON too (the temperature moves no decision, so the flips are the same).
+validation logits) are in the JSON too (a threshold set by the same rule after the temperature makes the same
+decisions, so the flips are the same).
 
 The model is rebuilt from the configuration the checkpoint stores; the model options (--model, --width,
 --image-size, --colour, --tta, --dropout) describe a checkpoint that stores none, and otherwise must agree with
@@ -36,7 +38,7 @@ from scipy.stats import wilcoxon
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lesion_training import contract, degrade, evaluate, export, metrics, models, sources, utils  # noqa: E402
+from lesion_training import contract, degrade, evaluate, metrics, models, sources, utils  # noqa: E402
 from lesion_training.train import TrainConfig, predict_logits  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +109,19 @@ def compare(labels, p0, p1, threshold: float, seed: int = 0) -> dict:
         "specificity": {"original": s0[1], "degraded": s1[1]},
         "auc": {"original": metrics.roc_auc(labels, p0), "degraded": metrics.roc_auc(labels, p1)},
     }
+
+
+def paired(labels, d_a, d_b, seed: int = 0) -> dict:
+    """Mean of d_b - d_a over the same images (two checkpoints' shifts), all and melanoma only, with
+    percentile-bootstrap 95% CIs: which model moves more."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for name, m in (("all", np.ones(len(labels), bool)), ("melanoma", labels == 1)):
+        diff = d_b[m] - d_a[m]
+        boot = [diff[rng.integers(0, len(diff), len(diff))].mean() for _ in range(N_BOOT)]
+        out[name] = {"mean": float(diff.mean()), "ci95": [float(v) for v in np.percentile(boot, [2.5, 97.5])]}
+    out["correlation"] = float(np.corrcoef(d_a, d_b)[0, 1])
+    return out
 
 
 def per_checkpoint(values, n: int, name: str) -> list:
@@ -195,6 +210,12 @@ def main(argv=None) -> int:
         report["checkpoints"].append(entry)
         print(f"{entry['architecture']} (epoch {entry['epoch']}): validation AUC {entry['stored_val_auc']:.4f} "
               f"stored, {r['auc']['original']:.4f} recomputed; threshold {threshold:.4f} ({source})", flush=True)
+    first = report["checkpoints"][0]
+    report["paired"] = {}  # every later checkpoint's shifts against the first's, image by image
+    for c in report["checkpoints"][1:]:
+        report["paired"][f"{c['architecture']} - {first['architecture']}"] = {s: paired(
+            labels, *(np.array(x["p_degraded"][s]) - np.array(x["p_original"]) for x in (first, c)))
+            for s in map(str, short_sides)}
     utils.write_json(a.out, report)
     print(f"\n{len(val_items)} ISIC 2017 validation images ({int(labels.sum())} melanoma), degraded = down to the "
           f"short side and back up ({a.upsample}); delta = p_degraded - p_original\n")
@@ -209,6 +230,12 @@ def main(argv=None) -> int:
               f"{r['delta_non_melanoma']['mean']:+.4f} | {f['share']:.1%} ({f['to_urgent']} / {f['to_routine']}) | "
               f"{r['auc']['original']:.4f} -> {r['auc']['degraded']:.4f} | "
               f"{r['input_detail']['original']:.2f} -> {r['input_detail']['degraded']:.2f} |")
+    for name, by_side in report["paired"].items():
+        for s, r in by_side.items():
+            print(f"\npaired, {name}, short side {s}: mean delta difference {r['all']['mean']:+.4f} "
+                  f"({r['all']['ci95'][0]:+.4f}, {r['all']['ci95'][1]:+.4f}); melanoma {r['melanoma']['mean']:+.4f} "
+                  f"({r['melanoma']['ci95'][0]:+.4f}, {r['melanoma']['ci95'][1]:+.4f})", end="")
+    print()
     for size, h in report["ham_reference"].items():
         print(f"\ninput detail of {h['n']} HAM10000 training images at {size}: {h['input_detail']:.2f}")
     print(f"\nwrote {a.out}")
