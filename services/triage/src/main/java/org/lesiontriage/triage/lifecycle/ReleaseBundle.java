@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.lesiontriage.contracts.Sha256;
 import org.lesiontriage.contracts.GoldenImage;
 import org.lesiontriage.contracts.ModelRelease;
 
@@ -47,7 +48,7 @@ public final class ReleaseBundle {
         return ModelRelease.newBuilder()
                 .setName(required(card, "model_name"))
                 .setVersion(required(card, "model_version"))
-                .setSha256(ReleaseVerifier.sha256(onnx))
+                .setSha256(Sha256.hex(onnx))
                 .setContractVersion(index.path("contract_version").asInt(1))
                 .setThreshold(card.path("decision_rule").path("threshold").asDouble())
                 .setCardSummary(summary(card))

@@ -6,10 +6,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
+import org.lesiontriage.contracts.Sha256;
 import org.lesiontriage.contracts.GoldenImage;
 import org.lesiontriage.contracts.ModelRelease;
 import org.lesiontriage.triage.imaging.ImageLimits;
@@ -41,7 +39,7 @@ public final class ReleaseVerifier {
 
     public ScoringModel prepare(ModelRelease release) throws ReleaseRejectedException {
         byte[] onnx = bytesOf(release);
-        String sha256 = sha256(onnx);
+        String sha256 = Sha256.hex(onnx);
         if (!sha256.equals(release.getSha256())) {
             throw new ReleaseRejectedException("sha256 mismatch: the release names " + release.getSha256()
                     + ", its model bytes hash to " + sha256);
@@ -150,11 +148,4 @@ public final class ReleaseVerifier {
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
-    }
 }

@@ -1,10 +1,8 @@
 package org.lesiontriage.triage.topology;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
+import org.lesiontriage.contracts.Sha256;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.ModelRef;
 import org.lesiontriage.triage.failures.RejectedInputException;
@@ -52,18 +50,11 @@ public final class DeadLetterFactory {
                 .setOriginalKey(source.key() == null ? null : ByteBuffer.wrap(source.key()))
                 .setOriginalValue(value == null || omitted ? null : ByteBuffer.wrap(value))
                 .setOriginalValueSize(value == null ? null : (long) value.length)
-                .setOriginalValueSha256(value == null ? null : sha256(value))
+                .setOriginalValueSha256(value == null ? null : Sha256.hex(value))
                 .setOriginalValueOmitted(omitted)
                 .setFailedAt(Instant.ofEpochMilli(failedAtMs))
                 .setModel(model)
                 .build();
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
-    }
 }

@@ -145,7 +145,7 @@ class ModelSwitchTest {
         byte[] onnx = Files.readAllBytes(variantDir.resolve("model.onnx"));
         release.setVersion(version);
         release.setOnnx(ByteBuffer.wrap(onnx));
-        release.setSha256(ReleaseVerifier.sha256(onnx));
+        release.setSha256(org.lesiontriage.contracts.Sha256.hex(onnx));
         release.setContractVersion(contract);
         return release;
     }

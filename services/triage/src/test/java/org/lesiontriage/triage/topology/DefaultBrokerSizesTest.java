@@ -95,7 +95,7 @@ class DefaultBrokerSizesTest {
                 assertThat(letter.getOriginalValueOmitted()).isTrue();
                 assertThat(letter.getOriginalValue()).isNull();
                 assertThat(letter.getOriginalValueSize()).isEqualTo((long) sent.length);
-                assertThat(letter.getOriginalValueSha256()).isEqualTo(DeadLetterFactory.sha256(sent));
+                assertThat(letter.getOriginalValueSha256()).isEqualTo(org.lesiontriage.contracts.Sha256.hex(sent));
                 assertThat(letter.getMessage()).contains("omitted");
             });
         }
