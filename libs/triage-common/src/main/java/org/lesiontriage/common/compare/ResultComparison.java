@@ -24,7 +24,8 @@ public record ResultComparison(
         int candidateUrgent,
         ProbabilityShift shift,
         Metrics baselineMetrics,
-        Metrics candidateMetrics) {
+        Metrics candidateMetrics,
+        List<ClinicChanges> byClinic) {
 
     /** Histogram bins of the p(melanoma) distributions. */
     public static final int BINS = 20;
@@ -32,6 +33,17 @@ public record ResultComparison(
     /** Candidate minus baseline p(melanoma) over the joined events, and both distributions. */
     public record ProbabilityShift(double meanBaseline, double meanCandidate, double meanDelta, double meanAbsDelta,
                                    double maxAbsDelta, int[] baselineHistogram, int[] candidateHistogram) {
+    }
+
+    /**
+     * One clinic's joined events: how many changed priority each way (URGENT -> ROUTINE is the dangerous one: a
+     * clinician would see that lesion later) and how far p(melanoma) moved on average.
+     */
+    public record ClinicChanges(String clinicId, int joined, int urgentToRoutine, int routineToUrgent, double meanDelta) {
+
+        public double agreement() {
+            return joined == 0 ? Double.NaN : 1.0 - (double) (urgentToRoutine + routineToUrgent) / joined;
+        }
     }
 
     /** @param labelled joined events with a known class; the metrics are NaN when none are */
@@ -55,17 +67,24 @@ public record ResultComparison(
         double maxAbsDelta = 0;
         int[] baselineBins = new int[BINS];
         int[] candidateBins = new int[BINS];
+        Map<String, int[]> clinicCounts = new java.util.TreeMap<>(); // joined, urgent->routine, routine->urgent
+        Map<String, Double> clinicDeltas = new java.util.HashMap<>();
         for (ScoredEvent before : baseline.values()) {
             ScoredEvent after = candidate.get(before.eventId());
             if (after == null) {
                 continue;
             }
             joined++;
+            int[] clinic = clinicCounts.computeIfAbsent(String.valueOf(before.clinicId()), id -> new int[3]);
+            clinic[0]++;
             if (before.urgent() == after.urgent()) {
                 same++;
             } else {
                 (before.urgent() ? urgentToRoutine : routineToUrgent).add(before.eventId());
+                clinic[before.urgent() ? 1 : 2]++;
             }
+            clinicDeltas.merge(String.valueOf(before.clinicId()),
+                    after.melanomaProbability() - before.melanomaProbability(), Double::sum);
             baselineUrgent += before.urgent() ? 1 : 0;
             candidateUrgent += after.urgent() ? 1 : 0;
             double delta = after.melanomaProbability() - before.melanomaProbability();
@@ -91,7 +110,29 @@ public record ResultComparison(
         return new ResultComparison(models(baseline), models(candidate), joined, baseline.size() - joined,
                 (int) candidate.keySet().stream().filter(id -> !baseline.containsKey(id)).count(), same,
                 List.copyOf(urgentToRoutine), List.copyOf(routineToUrgent), baselineUrgent, candidateUrgent, shift,
-                metrics(baselineObserved), metrics(candidateObserved));
+                metrics(baselineObserved), metrics(candidateObserved), byClinic(clinicCounts, clinicDeltas));
+    }
+
+    /** Clinics with the most URGENT -> ROUTINE changes first, then the most changes, then by name. */
+    private static List<ClinicChanges> byClinic(Map<String, int[]> counts, Map<String, Double> deltas) {
+        List<ClinicChanges> clinics = new ArrayList<>();
+        counts.forEach((clinic, n) -> clinics.add(new ClinicChanges(clinic, n[0], n[1], n[2], deltas.get(clinic) / n[0])));
+        clinics.sort(java.util.Comparator.comparingInt(ClinicChanges::urgentToRoutine).reversed()
+                .thenComparing(java.util.Comparator.comparingInt(
+                        (ClinicChanges c) -> c.urgentToRoutine() + c.routineToUrgent()).reversed())
+                .thenComparing(ClinicChanges::clinicId));
+        return List.copyOf(clinics);
+    }
+
+    /** The events received in {@code [fromMs, toMs)}: the window a comparison looks at. */
+    public static Map<String, ScoredEvent> within(Map<String, ScoredEvent> events, long fromMs, long toMs) {
+        Map<String, ScoredEvent> window = new java.util.HashMap<>();
+        events.forEach((id, event) -> {
+            if (event.receivedAtMs() >= fromMs && event.receivedAtMs() < toMs) {
+                window.put(id, event);
+            }
+        });
+        return window;
     }
 
     /** Share of the joined events whose priority did not change. */

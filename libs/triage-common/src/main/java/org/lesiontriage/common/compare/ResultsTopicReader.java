@@ -63,7 +63,8 @@ public final class ResultsTopicReader {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     TriageResult result = results.deserialize(topic, record.value());
                     ScoredEvent scored = new ScoredEvent(result.getEventId().toString(), result.getMelanomaProbability(),
-                            result.getPriority() == TriagePriority.URGENT, describe(result));
+                            result.getPriority() == TriagePriority.URGENT, describe(result), result.getClinicId(),
+                            result.getReceivedAt().toEpochMilli());
                     if (byId.put(scored.eventId(), scored) != null) {
                         duplicates++;
                     }

@@ -68,13 +68,43 @@ class ResultComparisonTest {
         assertThat(c.candidateMetrics().brier()).isCloseTo((0.01 + 0.09 + 0.04 + 0.01) / 4, within(1e-12));
     }
 
+    @Test
+    void changesAreCountedByClinicWithTheMostUrgentToRoutineFirst() {
+        // clinic-a: one URGENT -> ROUTINE; clinic-b: one ROUTINE -> URGENT and one unchanged; clinic-c: unchanged
+        var baseline = events("live", "a1", 0.8, "b1", 0.2, "b2", 0.9, "c1", 0.1);
+        var candidate = events("shadow", "a1", 0.3, "b1", 0.6, "b2", 0.95, "c1", 0.1);
+
+        var clinics = ResultComparison.of(baseline, candidate, Map.of()).byClinic();
+
+        assertThat(clinics).extracting(ResultComparison.ClinicChanges::clinicId)
+                .containsExactly("clinic-a", "clinic-b", "clinic-c");
+        assertThat(clinics.get(0)).satisfies(a -> {
+            assertThat(a.urgentToRoutine()).isEqualTo(1);
+            assertThat(a.meanDelta()).isCloseTo(-0.5, org.assertj.core.data.Offset.offset(1e-9));
+        });
+        assertThat(clinics.get(1)).satisfies(b -> {
+            assertThat(b.joined()).isEqualTo(2);
+            assertThat(b.routineToUrgent()).isEqualTo(1);
+            assertThat(b.agreement()).isEqualTo(0.5);
+        });
+        assertThat(clinics.get(2).agreement()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aWindowKeepsTheEventsReceivedInIt() {
+        var events = events("live", "a1", 0.8, "b1", 0.2, "b2", 0.9); // received at 0, 2000 and 4000 ms
+
+        assertThat(ResultComparison.within(events, 1000, 4000)).containsOnlyKeys("b1");
+        assertThat(ResultComparison.within(events, Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(3);
+    }
+
     /** id, p, id, p, ...; urgent when p >= 0.5. */
     private static Map<String, ScoredEvent> events(String model, Object... idsAndProbabilities) {
         Map<String, ScoredEvent> events = new LinkedHashMap<>();
         for (int i = 0; i < idsAndProbabilities.length; i += 2) {
             String id = (String) idsAndProbabilities[i];
             double p = (Double) idsAndProbabilities[i + 1];
-            events.put(id, new ScoredEvent(id, p, p >= 0.5, model));
+            events.put(id, new ScoredEvent(id, p, p >= 0.5, model, "clinic-" + id.charAt(0), i * 1000L));
         }
         return events;
     }

@@ -19,6 +19,7 @@ import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.clinictools.labels.LabelledEvent;
 import org.lesiontriage.clinictools.labels.LabelsFile;
 import org.lesiontriage.common.compare.ResultComparison;
+import org.lesiontriage.common.compare.ScoredEvent;
 import org.lesiontriage.common.compare.ResultsTopicReader;
 import org.lesiontriage.common.labels.Label;
 import picocli.CommandLine.Command;
@@ -56,6 +57,14 @@ public final class CompareCommand {
         @Option(names = "--expect-identical", description = "exit 1 unless both topics answer the same events with the "
                 + "same priorities and p(melanoma) within 1e-5 (a replay with the live model)")
         boolean expectIdentical;
+
+        @Option(names = "--since", paramLabel = "INSTANT", description = "only events received at or after this "
+                + "instant, e.g. 2026-12-07T08:00:00Z (default: the beginning)")
+        java.time.Instant since;
+
+        @Option(names = "--until", paramLabel = "INSTANT", description = "only events received before this instant "
+                + "(default: now)")
+        java.time.Instant until;
 
         @Mixin
         ConnectionOptions connection = new ConnectionOptions();
@@ -96,7 +105,18 @@ public final class CompareCommand {
                     security.serdeConfig(spec.connection.registryUrl(env)));
             var before = reader.read(baseline, Duration.ofMinutes(2));
             var after = reader.read(candidate, Duration.ofMinutes(2));
-            ResultComparison comparison = ResultComparison.of(before.byEventId(), after.byEventId(), labels(labelsFile));
+            long from = spec.since == null ? Long.MIN_VALUE : spec.since.toEpochMilli();
+            long to = spec.until == null ? Long.MAX_VALUE : spec.until.toEpochMilli();
+            var baselineWindow = ResultComparison.within(before.byEventId(), from, to);
+            var candidateWindow = new HashMap<String, ScoredEvent>();
+            after.byEventId().forEach((id, event) -> {
+                boolean ownWindow = !before.byEventId().containsKey(id) && event.receivedAtMs() >= from
+                        && event.receivedAtMs() < to;
+                if (baselineWindow.containsKey(id) || ownWindow) {
+                    candidateWindow.put(id, event);
+                }
+            });
+            ResultComparison comparison = ResultComparison.of(baselineWindow, candidateWindow, labels(labelsFile));
             write(comparison, baseline, candidate, report);
             out.print(ComparisonReport.markdown(comparison, baseline, candidate, null));
             err.println("report: " + report.toAbsolutePath());

@@ -36,6 +36,16 @@ final class ComparisonReport {
         ids(md, "URGENT -> ROUTINE (a clinician would see these later)", c.urgentToRoutine());
         ids(md, "ROUTINE -> URGENT", c.routineToUrgent());
 
+        md.append("## By clinic (most URGENT -> ROUTINE first)\n\n"
+                + "| clinic | joined | URGENT -> ROUTINE | ROUTINE -> URGENT | agreement | mean p shift |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
+        for (ResultComparison.ClinicChanges clinic : c.byClinic()) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.3f | %+.4f |%n", clinic.clinicId(),
+                    clinic.joined(), clinic.urgentToRoutine(), clinic.routineToUrgent(), clinic.agreement(),
+                    clinic.meanDelta()));
+        }
+        md.append('\n');
+
         md.append("## Screening metrics on the labelled joined events\n\n");
         if (c.baselineMetrics().labelled() == 0) {
             md.append("No labels given (bin/compare --labels FILE, as written by bin/simulate --labels-out).\n\n");
