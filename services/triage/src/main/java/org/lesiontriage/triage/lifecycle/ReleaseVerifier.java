@@ -87,10 +87,7 @@ public final class ReleaseVerifier {
 
     private static byte[] bytesOf(ModelRelease release) throws ReleaseRejectedException {
         if (release.getOnnx() != null) {
-            ByteBuffer inline = release.getOnnx().duplicate();
-            byte[] bytes = new byte[inline.remaining()];
-            inline.get(bytes);
-            return bytes;
+            return bytes(release.getOnnx());
         }
         if (release.getOnnxPath() == null) {
             throw new ReleaseRejectedException("the release has neither model bytes nor a model path");

@@ -20,6 +20,8 @@ public final class RolloutHistory {
     private final String inputTopic;
     private final ModelKey bootstrap;
     private volatile List<ModelRollout> rollouts = List.of();
+    /** Whether any shadow rollout was ever added: without one, the per-record shadow question costs no scan. */
+    private volatile boolean anyShadow;
 
     public RolloutHistory(String inputTopic, ModelKey bootstrap) {
         this.inputTopic = inputTopic;
@@ -41,6 +43,7 @@ public final class RolloutHistory {
         }
         List<ModelRollout> next = new ArrayList<>(rollouts);
         next.add(rollout);
+        anyShadow |= !isLive(rollout); // before the list: a reader that sees the shadow rollout sees the flag
         rollouts = List.copyOf(next);
     }
 
@@ -89,6 +92,9 @@ public final class RolloutHistory {
      * offset decides, and a shadow of the version that is live there is none.
      */
     public ModelKey shadowAt(int partition, long offset) {
+        if (!anyShadow) {
+            return null;
+        }
         List<ModelRollout> all = rollouts;
         for (int i = all.size() - 1; i >= 0; i--) {
             ModelRollout rollout = all.get(i);
