@@ -10,7 +10,7 @@ import org.lesiontriage.clinictools.cli.QuietLogging;
 import org.lesiontriage.clinictools.cli.Terminal;
 import org.lesiontriage.clinictools.cli.UsageException;
 import org.lesiontriage.contracts.LesionImageEvent;
-import org.lesiontriage.clinictools.labels.LabelsFile;
+import org.lesiontriage.common.labels.LabelsFile;
 
 /**
  * bin/simulate: publishes a folder of lesion images (or synthetic ones) as clinics would, spread over several

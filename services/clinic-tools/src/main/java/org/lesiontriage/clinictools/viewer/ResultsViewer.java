@@ -12,8 +12,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.lesiontriage.clinictools.cli.QuietLogging;
 import org.lesiontriage.clinictools.cli.Terminal;
 import org.lesiontriage.clinictools.cli.UsageException;
-import org.lesiontriage.clinictools.labels.LabelledEvent;
-import org.lesiontriage.clinictools.labels.LabelsFile;
+import org.lesiontriage.common.labels.LabelledEvent;
+import org.lesiontriage.common.labels.LabelsFile;
 
 /**
  * bin/viewer: follows the triage service's output, shows the live queue, and at the end prints (and with

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.contracts.TriagePriority;
-import org.lesiontriage.clinictools.labels.LabelledEvent;
+import org.lesiontriage.common.labels.LabelledEvent;
 import org.lesiontriage.common.queue.QueueOrder;
 
 /**

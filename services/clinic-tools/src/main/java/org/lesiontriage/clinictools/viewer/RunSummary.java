@@ -11,7 +11,7 @@ import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.ModelRef;
 import org.lesiontriage.contracts.TriagePriority;
 import org.lesiontriage.contracts.TriageResult;
-import org.lesiontriage.clinictools.labels.LabelledEvent;
+import org.lesiontriage.common.labels.LabelledEvent;
 import org.lesiontriage.common.labels.Label;
 import org.lesiontriage.common.metrics.BinaryTriageMetrics;
 import org.lesiontriage.common.metrics.Percentiles;

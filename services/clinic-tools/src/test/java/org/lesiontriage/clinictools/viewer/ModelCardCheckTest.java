@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.lesiontriage.clinictools.labels.LabelledEvent;
+import org.lesiontriage.common.labels.LabelledEvent;
 import org.lesiontriage.common.labels.Label;
 
 @Tag("unit")

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lesiontriage.clinictools.cli.ClientSettings;
 import org.lesiontriage.clinictools.cli.QuietLogging;
 import org.lesiontriage.clinictools.simulator.ClinicSimulator;
-import org.lesiontriage.clinictools.labels.LabelsFile;
+import org.lesiontriage.common.labels.LabelsFile;
 import org.lesiontriage.registry.SpecificAvroSerializer;
 import org.lesiontriage.stack.KafkaBroker;
 import org.lesiontriage.stack.RegistryServer;

@@ -18,17 +18,19 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.lesiontriage.contracts.ModelRollout;
-import org.lesiontriage.contracts.RolloutKind;
+import org.lesiontriage.contracts.CanaryScope;
 import org.lesiontriage.triage.lifecycle.ActivationRefusedException;
+import org.lesiontriage.triage.lifecycle.CanaryClinics;
 import org.lesiontriage.triage.lifecycle.ModelActivation;
 import org.lesiontriage.triage.lifecycle.ModelKey;
 import org.lesiontriage.triage.lifecycle.ModelLifecycle;
+import org.lesiontriage.triage.lifecycle.PromotionGate;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 
 /**
- * The model lifecycle over HTTP: GET /models shows releases, instance reports, the rollout history and any partition
- * waiting for a model; POST /models/activate and /models/rollback (role {@value #ROLE}) do what {@code bin/models}
- * does, with the same checks.
+ * The model lifecycle over HTTP: GET /models shows releases, instance reports, the rollout history (with canary scopes
+ * and gate decisions) and any partition waiting for a model; POST /models/activate, /canary, /shadow, /shadow/stop
+ * and /rollback (role {@value #ROLE}) do what {@code bin/models} does, with the same checks.
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
@@ -53,14 +55,31 @@ public class ModelLifecycleResource {
 
     public record Rollout(String rolloutId, String kind, String name, String version, String previousVersion,
                           Map<Integer, Long> fromOffsets, List<String> readyInstances, String requestedBy,
-                          String requestedAt, String reason) {
+                          String requestedAt, String reason, Canary canary, Gate gate) {
     }
 
-    public record Overview(String instance, String live, String shadow, List<Release> releases, List<InstanceReport> instances,
-                           List<Rollout> rollouts, Map<Integer, String> waiting) {
+    /** The clinics a canary serves: named, and a stable hash fraction of the rest. */
+    public record Canary(String version, List<String> clinics, double clinicFraction, String description) {
     }
 
-    public record ActivateRequest(String name, String version, String reason) {
+    public record Gate(String evidence, int compared, int liveUrgent, int urgentToRoutine, int labelled,
+                       Double sensitivity, boolean passed, boolean forced, String findings) {
+    }
+
+    public record Overview(String instance, String live, String shadow, Canary canary, List<Release> releases,
+                           List<InstanceReport> instances, List<Rollout> rollouts, Map<Integer, String> waiting) {
+    }
+
+    /**
+     * @param force    activate although the promotion gate refuses (needs a reason; recorded)
+     * @param evidence the candidate's results topic to judge (default: the shadow results)
+     * @param since    judge events received from then on (ISO-8601 instant)
+     */
+    public record ActivateRequest(String name, String version, String reason, Boolean force, String evidence,
+                                  String since) {
+    }
+
+    public record CanaryRequest(String name, String version, List<String> clinics, Double fraction, String reason) {
     }
 
     @GET
@@ -72,8 +91,9 @@ public class ModelLifecycleResource {
         ModelLifecycle models = lifecycle.get();
         var view = models.view();
         ModelKey shadow = view.history().currentShadow();
+        ModelRollout canary = view.history().currentCanary();
         return Response.ok(new Overview(models.instance(), view.history().current().toString(),
-                shadow == null ? null : shadow.toString(),
+                shadow == null ? null : shadow.toString(), canary == null ? null : canary(canary),
                 view.catalog().all().stream().map(r -> new Release(r.getName(), r.getVersion(), r.getSha256(),
                         r.getContractVersion(), r.getThreshold(), r.getCardSummary(), r.getGolden().size(),
                         r.getPublishedAt().toString(), r.getPublishedBy())).toList(),
@@ -91,8 +111,31 @@ public class ModelLifecycleResource {
         if (body == null || body.name() == null || body.version() == null) {
             return RescoreResource.problem(Response.Status.BAD_REQUEST, "'name' and 'version' are required");
         }
-        return write(activation -> activation.activate(new ModelKey(body.name(), body.version()), RolloutKind.ACTIVATE,
+        java.time.Instant since;
+        try {
+            since = body.since() == null ? null : java.time.Instant.parse(body.since());
+        } catch (java.time.format.DateTimeParseException e) {
+            return RescoreResource.problem(Response.Status.BAD_REQUEST, "'since' is not an ISO-8601 instant: " + body.since());
+        }
+        var evidence = new PromotionGate.Evidence(body.evidence() != null ? body.evidence()
+                : pipeline.topics().shadowResults(), since, Map.of());
+        var promotion = new ModelActivation.Promotion(pipeline.promotionGate(), evidence, Boolean.TRUE.equals(body.force()));
+        return write(activation -> activation.activate(new ModelKey(body.name(), body.version()), promotion,
                 body.reason(), caller.getUserPrincipal().getName(), WAIT_FOR_READY));
+    }
+
+    @POST
+    @RolesAllowed(ROLE)
+    @Path("/canary")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response canary(CanaryRequest body, @Context SecurityContext caller) {
+        if (body == null || body.name() == null || body.version() == null) {
+            return RescoreResource.problem(Response.Status.BAD_REQUEST, "'name' and 'version' are required");
+        }
+        var scope = new CanaryScope(body.clinics() == null ? List.of() : List.copyOf(body.clinics()),
+                body.fraction() == null ? 0.0 : body.fraction());
+        return write(activation -> activation.canary(new ModelKey(body.name(), body.version()), scope, body.reason(),
+                caller.getUserPrincipal().getName(), WAIT_FOR_READY));
     }
 
     @POST
@@ -150,7 +193,16 @@ public class ModelLifecycleResource {
     private static Rollout rollout(ModelRollout r) {
         Map<Integer, Long> from = new java.util.TreeMap<>();
         r.getOffsets().forEach(at -> from.put(at.getPartition(), at.getFromOffset()));
+        var g = r.getGate();
         return new Rollout(r.getRolloutId(), r.getKind().name(), r.getName(), r.getVersion(), r.getPreviousVersion(),
-                from, r.getReadyInstances(), r.getRequestedBy(), r.getRequestedAt().toString(), r.getReason());
+                from, r.getReadyInstances(), r.getRequestedBy(), r.getRequestedAt().toString(), r.getReason(),
+                r.getCanary() == null ? null : canary(r),
+                g == null ? null : new Gate(g.getEvidence(), g.getCompared(), g.getLiveUrgent(), g.getUrgentToRoutine(),
+                        g.getLabelled(), g.getSensitivity(), g.getPassed(), g.getForced(), g.getFindings()));
+    }
+
+    private static Canary canary(ModelRollout r) {
+        return new Canary(r.getVersion(), List.copyOf(r.getCanary().getClinics()), r.getCanary().getClinicFraction(),
+                CanaryClinics.describe(r.getCanary()));
     }
 }

@@ -77,6 +77,28 @@ public interface TriageConfig {
          */
         @WithDefault("10s")
         Duration shadowMaxLag();
+
+        /** What an activation for every clinic must show first (docs/model-lifecycle.md, "Promotion gate"). */
+        Gate gate();
+    }
+
+    /** Limits of the promotion gate: the candidate's results beside the live version's on the same events. */
+    interface Gate {
+        /** URGENT -> ROUTINE changes allowed, as a share of the events the live version sent to URGENT. */
+        @WithDefault("0.05")
+        double maxUrgentToRoutine();
+
+        /** Events both versions answered below which the gate judges nothing and refuses. */
+        @WithDefault("50")
+        int minCompared();
+
+        /** The candidate's sensitivity floor on labelled events. */
+        @WithDefault("0.85")
+        double minSensitivity();
+
+        /** Labelled events below which sensitivity is not judged (the findings say so). */
+        @WithDefault("20")
+        int minLabelled();
     }
 
     /** Image decoding beside the stream threads (docs/architecture.md, "Decoding beside the model"). */

@@ -36,9 +36,22 @@ public final class LiveModels implements ScoringModels {
         this.maxWait = maxWait;
     }
 
+    /** The live version at the offset; also waits for a canary version in effect there, so a clinic's pick never waits. */
     @Override
     public ScoringModel modelFor(int partition, long offset) throws InterruptedException {
-        ModelKey key = history.versionAt(partition, offset);
+        var canary = history.canaryAt(partition, offset);
+        if (canary != null) {
+            loaded(ModelKey.of(canary), partition, offset);
+        }
+        return loaded(history.versionAt(partition, offset), partition, offset);
+    }
+
+    @Override
+    public ScoringModel modelFor(int partition, long offset, String clinicId) throws InterruptedException {
+        return loaded(history.versionAt(partition, offset, clinicId), partition, offset);
+    }
+
+    private ScoringModel loaded(ModelKey key, int partition, long offset) throws InterruptedException {
         Optional<ScoringModel> ready = preparer.ready(key);
         if (ready.isPresent()) {
             return ready.get();

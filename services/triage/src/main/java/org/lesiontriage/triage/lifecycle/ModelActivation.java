@@ -17,6 +17,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
+import org.lesiontriage.contracts.CanaryScope;
+import org.lesiontriage.contracts.GateDecision;
 import org.lesiontriage.contracts.ModelRelease;
 import org.lesiontriage.contracts.ModelRollout;
 import org.lesiontriage.contracts.ModelState;
@@ -27,7 +29,8 @@ import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.registry.SpecificAvroSerializer;
 
 /**
- * Activates a published version: refuses unless every live instance reported it READY, then writes, in one
+ * Activates a published version: refuses unless the promotion gate passes it (or is overridden, on the record) and
+ * every live instance reported it READY, then writes, in one
  * transaction, a marker into every input partition and the rollout record naming each marker's offset + 1. Either
  * all of it becomes visible to the service (read_committed) or none. All activations use one transactional id, so a
  * second activator fences the first and rollouts are ordered the same on the rollout topic and in every partition.
@@ -54,31 +57,85 @@ public final class ModelActivation {
     }
 
     /**
+     * What an activation for every clinic is judged on, and whether a refusal is overridden: a forced activation
+     * needs a reason, and the gate's findings are recorded with it.
+     */
+    public record Promotion(PromotionGate gate, PromotionGate.Evidence evidence, boolean force) {
+    }
+
+    /**
+     * Activates {@code key} for every clinic (ending any canary) once the promotion gate passes it.
+     *
      * @param waitForReady how long to wait for instances still PREPARING (an instance that retired the version, or
      *                     never heard of it, is asked to prepare it by publishing its release again)
      */
-    public ModelRollout activate(ModelKey key, RolloutKind kind, String reason, String requestedBy, Duration waitForReady)
+    public ModelRollout activate(ModelKey key, Promotion promotion, String reason, String requestedBy,
+                                 Duration waitForReady) throws ActivationRefusedException, InterruptedException {
+        return roll(key, RolloutKind.ACTIVATE, null, promotion, reason, requestedBy, waitForReady);
+    }
+
+    /**
+     * Canary: from the markers on, {@code key} scores the clinics of {@code scope} (live results with its version);
+     * the others keep the live version. A later canary replaces it; {@link #activate} promotes it to every clinic and
+     * {@link #rollback} ends it.
+     */
+    public ModelRollout canary(ModelKey key, CanaryScope scope, String reason, String requestedBy, Duration waitForReady)
+            throws ActivationRefusedException, InterruptedException {
+        if (scope == null || (scope.getClinics().isEmpty() && !(scope.getClinicFraction() > 0))) {
+            throw new ActivationRefusedException("a canary names clinics or a fraction of them");
+        }
+        if (scope.getClinicFraction() < 0 || scope.getClinicFraction() > 1) {
+            throw new ActivationRefusedException("clinic fraction " + scope.getClinicFraction() + ": must be in [0, 1]");
+        }
+        return roll(key, RolloutKind.CANARY, scope, null, reason, requestedBy, waitForReady);
+    }
+
+    private ModelRollout roll(ModelKey key, RolloutKind kind, CanaryScope scope, Promotion promotion, String reason,
+                              String requestedBy, Duration waitForReady)
             throws ActivationRefusedException, InterruptedException {
         try {
             view.catchUp(Duration.ofSeconds(30));
             RolloutHistory history = view.history();
             ModelRelease release = view.catalog().release(key).orElseThrow(() ->
                     new ActivationRefusedException(key + " is not published (bin/models publish its folder first)"));
-            if (history.current().equals(key)) {
+            boolean endsCanary = kind == RolloutKind.ROLLBACK && history.currentCanary() != null;
+            if (history.current().equals(key) && !endsCanary) {
                 throw new ActivationRefusedException(key + " is already the live version");
             }
             if (kind == RolloutKind.SHADOW && key.equals(history.currentShadow())) {
                 throw new ActivationRefusedException(key + " is already the shadow version");
             }
+            GateDecision gate = promotion == null ? null : passGate(key, promotion, history, reason);
             Set<String> instances = awaitReady(release, waitForReady);
-            ModelRollout rollout = write(release, kind, history.current(), instances, reason, requestedBy);
-            LOG.infof("Rollout %s: %s %s live from offsets %s", rollout.getRolloutId(), kind, key, rollout.getOffsets());
+            ModelRollout rollout = write(release, kind, history.current(), instances, reason, requestedBy, scope, gate);
+            LOG.infof("Rollout %s: %s %s from offsets %s%s", rollout.getRolloutId(), kind, key, rollout.getOffsets(),
+                    scope == null ? "" : " for " + CanaryClinics.describe(scope));
             return rollout;
         } catch (ActivationRefusedException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            throw new ActivationRefusedException("activation of " + key + " failed before anything was written: " + e);
+            throw new ActivationRefusedException(kind.name().toLowerCase(java.util.Locale.ROOT) + " of " + key
+                    + " failed before anything was written: " + e);
         }
+    }
+
+    /** The gate's decision, to be recorded; refuses when it failed and was not overridden with a reason. */
+    private static GateDecision passGate(ModelKey key, Promotion promotion, RolloutHistory history, String reason)
+            throws ActivationRefusedException {
+        GateDecision decision = promotion.gate().judge(history.current(), key, promotion.evidence(), history);
+        if (decision.getPassed()) {
+            return decision;
+        }
+        if (!promotion.force()) {
+            throw new ActivationRefusedException("promotion gate for " + key + ": " + decision.getFindings()
+                    + " (a forced activation with a reason overrides it, and is recorded)");
+        }
+        if (reason == null || reason.isBlank()) {
+            throw new ActivationRefusedException("forcing past the promotion gate needs a reason (recorded with it)");
+        }
+        decision.setForced(true);
+        LOG.warnf("Promotion gate overridden for %s: %s", key, decision.getFindings());
+        return decision;
     }
 
     /**
@@ -87,7 +144,7 @@ public final class ModelActivation {
      */
     public ModelRollout shadow(ModelKey key, String reason, String requestedBy, Duration waitForReady)
             throws ActivationRefusedException, InterruptedException {
-        return activate(key, RolloutKind.SHADOW, reason, requestedBy, waitForReady);
+        return roll(key, RolloutKind.SHADOW, null, null, reason, requestedBy, waitForReady);
     }
 
     /** Ends the current shadow, recorded as a SHADOW_OFF rollout at offsets of its own. */
@@ -101,7 +158,7 @@ public final class ModelActivation {
             ModelRelease release = view.catalog().release(shadow).orElseThrow(() ->
                     new ActivationRefusedException(shadow + " is not published"));
             return write(release, RolloutKind.SHADOW_OFF, view.history().current(), LiveInstances.of(admin, applicationId),
-                    reason, requestedBy);
+                    reason, requestedBy, null, null);
         } catch (ActivationRefusedException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
@@ -109,7 +166,11 @@ public final class ModelActivation {
         }
     }
 
-    /** Rollback: an activation of the version live before the latest rollout, recorded as a ROLLBACK. */
+    /**
+     * Rollback, recorded as a ROLLBACK: while a canary is in effect, every clinic back to the live version (the
+     * canary ends); otherwise an activation of the version live before the latest activation. Never gated: it
+     * returns to a version that was live.
+     */
     public ModelRollout rollback(String reason, String requestedBy, Duration waitForReady)
             throws ActivationRefusedException, InterruptedException {
         try {
@@ -117,12 +178,15 @@ public final class ModelActivation {
         } catch (Exception e) {
             throw new ActivationRefusedException("the lifecycle topics cannot be read: " + e);
         }
+        if (view.history().currentCanary() != null) {
+            return roll(view.history().current(), RolloutKind.ROLLBACK, null, null, reason, requestedBy, waitForReady);
+        }
         ModelRollout latest = view.history().latest().orElseThrow(() ->
                 new ActivationRefusedException("nothing to roll back: no rollout has been made"));
         if (latest.getPreviousVersion() == null) {
             throw new ActivationRefusedException("the latest rollout names no previous version");
         }
-        return activate(ModelKey.parse(latest.getPreviousVersion()), RolloutKind.ROLLBACK, reason, requestedBy,
+        return roll(ModelKey.parse(latest.getPreviousVersion()), RolloutKind.ROLLBACK, null, null, reason, requestedBy,
                 waitForReady);
     }
 
@@ -166,7 +230,7 @@ public final class ModelActivation {
     }
 
     private ModelRollout write(ModelRelease release, RolloutKind kind, ModelKey previous, Set<String> instances,
-                               String reason, String requestedBy) throws Exception {
+                               String reason, String requestedBy, CanaryScope scope, GateDecision gate) throws Exception {
         String inputTopic = view.history().inputTopic();
         String rolloutId = "rollout-" + Instant.now().toEpochMilli() + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(4);
@@ -192,7 +256,7 @@ public final class ModelActivation {
                         .setSha256(release.getSha256()).setKind(kind)
                         .setPreviousVersion(previous.toString()).setInputTopic(inputTopic).setOffsets(offsets)
                         .setReadyInstances(List.copyOf(instances)).setRequestedBy(requestedBy)
-                        .setRequestedAt(Instant.now()).setReason(reason).build();
+                        .setRequestedAt(Instant.now()).setReason(reason).setCanary(scope).setGate(gate).build();
                 producer.send(new ProducerRecord<>(Topics.ROLLOUTS, rolloutId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         values.serialize(Topics.ROLLOUTS, rollout))).get();
                 producer.commitTransaction();

@@ -17,6 +17,15 @@ public interface ScoringModels {
     ScoringModel modelFor(int partition, long offset) throws InterruptedException;
 
     /**
+     * The model for the record of {@code clinicId}: a canary's version for a clinic it serves, else the same as
+     * {@link #modelFor(int, long)}, which the processor calls first (outside the record's failure accounting) so that
+     * this one finds every version it may answer already loaded.
+     */
+    default ScoringModel modelFor(int partition, long offset, String clinicId) throws InterruptedException {
+        return modelFor(partition, offset);
+    }
+
+    /**
      * The version that also scores the record in shadow, if one does and it is loaded here; null otherwise. Never
      * waits: a shadow that is not ready is skipped (and counted), the live path does not wait for it.
      */

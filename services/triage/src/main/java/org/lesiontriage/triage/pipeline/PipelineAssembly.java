@@ -17,6 +17,7 @@ import org.lesiontriage.triage.imaging.ImageLimits;
 import org.lesiontriage.triage.inference.InferenceOptions;
 import org.lesiontriage.triage.inference.LesionClassifier;
 import org.lesiontriage.triage.lifecycle.ModelLifecycle;
+import org.lesiontriage.triage.lifecycle.PromotionGate;
 import org.lesiontriage.triage.lifecycle.ScoringModels;
 import org.lesiontriage.triage.topology.OffsetWindow;
 import org.lesiontriage.triage.topology.TriageComponents;
@@ -93,6 +94,16 @@ public final class PipelineAssembly {
                 lifecycle.startTimeout(), lifecycle.retirementInterval(), lifecycle.retirementGrace());
         ScoringModels fixed = TriageComponents.fixedModel(bootstrap, limits());
         return ModelLifecycle.start(models, fixed.current(), kafkaClientConfig(), serdeConfig());
+    }
+
+    /** The promotion gate with the configured limits, over the service's live and shadow results topics. */
+    public PromotionGate promotionGate() {
+        TriageConfig.Gate gate = config().lifecycle().gate();
+        Properties client = new Properties();
+        client.putAll(kafkaClientConfig());
+        return new PromotionGate(client, serdeConfig(), topics().results(), topics().shadowResults(),
+                new PromotionGate.Limits(gate.maxUrgentToRoutine(), gate.minCompared(), gate.minSensitivity(),
+                        gate.minLabelled()));
     }
 
     /** The durable attempt ledger of the Kafka Streams application {@code applicationId}, on its own topic. */

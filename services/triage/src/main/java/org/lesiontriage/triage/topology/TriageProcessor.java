@@ -41,8 +41,10 @@ import org.lesiontriage.triage.lifecycle.ScoringModel;
  * store holds exactly the records that were read but not yet answered, and they are batched again.
  *
  * <p>Which model version scores a record is asked of {@link org.lesiontriage.triage.lifecycle.ScoringModels} by
- * partition and offset, before the record's failures are counted (a version not ready yet is no fault of the record).
- * A batch holds one version: a record of another version, or a model-switch marker, first sends the batch out.
+ * partition, offset and clinic (a canary serves some clinics with another version); the versions are awaited before
+ * the record's failures are counted (a version not ready yet is no fault of the record). A micro-batch may hold
+ * images of a canary's clinics beside the others: each version scores its own images in a model run of its own. A
+ * model-switch marker first sends the batch out.
  *
  * <p>Images are decoded by the {@link PreprocessingPool} while this thread reads on and runs the model; a full
  * batch waits until the next one has been handed to the pool (so that it decodes while the model runs), and the
@@ -64,9 +66,6 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     /** One reusable input buffer and one result maker per model version this task has scored with. */
     private final Map<ModelKey, FloatBuffer> batchBuffers = new HashMap<>();
     private final Map<ModelKey, TriageResultFactory> resultFactories = new HashMap<>();
-    /** The version of the images in the batcher (null when it is empty), and their shadow version (null: none). */
-    private ScoringModel batchModel;
-    private ScoringModel batchShadow;
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, SourceRecord> pending;
     /** Decides what each failure means for this task's records (see {@link #failures(SourceRecord)}). */
@@ -153,8 +152,8 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
     }
 
     private void processInBatch(SourceRecord source) {
-        ScoringModel model = modelFor(source);
-        failures.attempt(source, () -> prepare(source, model)).ifPresent(image -> {
+        awaitModels(source);
+        failures.attempt(source, () -> prepare(source)).ifPresent(image -> {
             pending.put(source.offset(), source);
             enqueue(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
             if (batcher.isFull() && !(lookAhead && batcher.isBehind() && batcher.size() < 2 * batcher.policy().maxSize())) {
@@ -169,9 +168,9 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
      */
     private void processAlone(SourceRecord source) {
         flush(); // whatever waits goes first, in its own model run
-        ScoringModel model = modelFor(source);
+        awaitModels(source);
         failures.alone(source, () -> {
-            PendingImage image = prepare(source, model);
+            PendingImage image = prepare(source);
             pending.put(source.offset(), source);
             enqueue(image, source.receivedAtMs(), source.receivedAtMs() - source.timestamp());
             flush();
@@ -180,22 +179,35 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         context.commit();
     }
 
-    /** The version live at the record's offset; waits while it is being prepared here (never counted against it). */
-    private ScoringModel modelFor(SourceRecord source) {
+    /**
+     * Waits while a version that may score the record (the live one, a canary's) is being prepared here: outside the
+     * record's failure accounting, a wait is never counted against it.
+     */
+    private void awaitModels(SourceRecord source) {
+        modelFor(source, null);
+    }
+
+    /** The version that scores the record of the clinic (null: the live one at the offset). */
+    private ScoringModel modelFor(SourceRecord source, String clinicId) {
         try {
-            return components.models().modelFor(source.partition(), source.offset());
+            return clinicId == null ? components.models().modelFor(source.partition(), source.offset())
+                    : components.models().modelFor(source.partition(), source.offset(), clinicId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelNotReadyException("interrupted while waiting for the model of offset " + source.offset());
         }
     }
 
-    /** Reads the event (its rejections are immediate) and hands its image to the pool, sized for its model. */
-    private PendingImage prepare(SourceRecord source, ScoringModel model) throws RejectedInputException {
+    /**
+     * Reads the event (its rejections are immediate), picks the version for its clinic and hands its image to the
+     * pool, sized for that version.
+     */
+    private PendingImage prepare(SourceRecord source) throws RejectedInputException {
         LesionImageEvent event = components.eventReader().read(source.topic(), source.value());
+        ScoringModel model = modelFor(source, String.valueOf(event.getClinicId()));
         var tensor = components.preprocessing().submit(model.preprocessor(), imageBytes(event.getImage()),
                 event.getMediaType());
-        ScoringModel shadow = shadowFor(source);
+        ScoringModel shadow = shadowFor(source, model);
         // A shadow of another input size needs its own tensor; of the same size it scores the live one.
         var shadowTensor = shadow == null || shadow.descriptor().tensorLength() == model.descriptor().tensorLength()
                 ? null : components.preprocessing().submit(shadow.preprocessor(), imageBytes(event.getImage()),
@@ -204,22 +216,22 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         return new PendingImage(source.withoutValue(), model, event, tensor, shadow, shadowTensor);
     }
 
-    /** The shadow version of the record if one is named and loaded here; one named but not loaded is counted. */
-    private ScoringModel shadowFor(SourceRecord source) {
+    /**
+     * The shadow version of the record if one is named and loaded here; one named but not loaded is counted. A
+     * shadow of the version that scores the record (a canary clinic's) has nothing to add.
+     */
+    private ScoringModel shadowFor(SourceRecord source, ScoringModel model) {
         ScoringModel shadow = components.models().shadowFor(source.partition(), source.offset());
+        if (shadow != null && shadow.key().equals(model.key())) {
+            return null;
+        }
         if (shadow == null && components.models().hasShadow(source.partition(), source.offset())) {
             components.metrics().shadowSkipped("not_ready", 1);
         }
         return shadow;
     }
 
-    /** Adds an image to the batch; an image of another version first sends the batch out (a batch has one version). */
     private void enqueue(PendingImage image, long receivedAtMs, long waitedMs) {
-        if (batchModel != null && (batchModel != image.model() || batchShadow != image.shadow())) {
-            flush();
-        }
-        batchModel = image.model();
-        batchShadow = image.shadow();
         batcher.add(image, receivedAtMs, waitedMs);
     }
 
@@ -254,8 +266,8 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
             return;
         }
         for (SourceRecord source : restored) {
-            ScoringModel model = modelFor(source);
-            failures.attempt(source, () -> prepare(source, model))
+            awaitModels(source);
+            failures.attempt(source, () -> prepare(source))
                     .ifPresent(image -> enqueue(image, context.currentSystemTimeMs(), 0));
         }
     }
@@ -297,15 +309,35 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         if (batcher.isEmpty()) {
             return;
         }
-        ScoringModel model = batchModel;
-        ScoringModel shadow = batchShadow;
+        for (List<PendingImage> run : modelRuns(batcher.drain())) {
+            score(run);
+        }
+        if (components.batchPolicy().commitEachBatch()) {
+            context.commit(); // results visible now, not at the next commit interval
+        }
+    }
+
+    /**
+     * The drained images by version (and shadow), each group in offset order: one model run per version. Without a
+     * canary every image has the live version and this is the batch itself.
+     */
+    private static List<List<PendingImage>> modelRuns(List<PendingImage> drained) {
+        Map<List<ModelKey>, List<PendingImage>> runs = new java.util.LinkedHashMap<>();
+        for (PendingImage image : drained) {
+            List<ModelKey> versions = java.util.Arrays.asList(image.model().key(),
+                    image.shadow() == null ? null : image.shadow().key());
+            runs.computeIfAbsent(versions, k -> new ArrayList<>()).add(image);
+        }
+        return List.copyOf(runs.values());
+    }
+
+    /** One model run: the images' tensors into the version's buffer, the scores out as results, the shadow's too. */
+    private void score(List<PendingImage> run) {
+        ScoringModel model = run.get(0).model();
+        ScoringModel shadow = run.get(0).shadow();
         FloatBuffer batchBuffer = batchBuffers.computeIfAbsent(model.key(),
                 key -> model.classifier().newBatchBuffer(components.batchPolicy().maxSize()));
-        List<PendingImage> batch = tensorsOf(batcher.drain(), batchBuffer);
-        if (batcher.isEmpty()) {
-            batchModel = null; // a backlog may hold more than one batch, all of the same version
-            batchShadow = null;
-        }
+        List<PendingImage> batch = tensorsOf(run, batchBuffer);
         if (batch.isEmpty()) {
             return;
         }
@@ -330,9 +362,6 @@ final class TriageProcessor implements Processor<byte[], byte[], byte[], Object>
         }
         if (shadow != null) {
             scoreInShadow(batch, shadow, batchBuffer, startedAtMs);
-        }
-        if (components.batchPolicy().commitEachBatch()) {
-            context.commit(); // results visible now, not at the next commit interval
         }
     }
 

@@ -140,16 +140,48 @@ final class LifecycleCluster implements AutoCloseable {
                 case ROLLBACK -> activation.rollback("test rollback", "test", Duration.ofSeconds(90));
                 case SHADOW -> activation.shadow(key, "test shadow", "test", Duration.ofSeconds(90));
                 case SHADOW_OFF -> activation.shadowOff("test", "test");
-                default -> activation.activate(key, kind, "test", "test", Duration.ofSeconds(90));
+                default -> activation.activate(key, promotion(null, true), "test: no shadow evidence", "test",
+                        Duration.ofSeconds(90));
             };
+        }
+    }
+
+    /** An activation for every clinic, judged by the promotion gate with the default limits on the shadow results. */
+    ModelRollout promote(ModelKey key, ModelActivation.Promotion promotion, String reason) throws Exception {
+        try (Admin admin = Admin.create(kafka())) {
+            return new ModelActivation(view, admin, applicationId, kafka(), stack.serdeConfig())
+                    .activate(key, promotion, reason, "test", Duration.ofSeconds(90));
+        }
+    }
+
+    /** The gate with its default limits on the shadow results (or {@code evidenceTopic}); {@code force} overrides it. */
+    ModelActivation.Promotion promotion(String evidenceTopic, boolean force) {
+        java.util.Properties client = new java.util.Properties();
+        client.putAll(kafka());
+        var gate = new PromotionGate(client, stack.serdeConfig(), Topics.TRIAGE_RESULTS, Topics.SHADOW_RESULTS,
+                PromotionGate.Limits.DEFAULT);
+        return new ModelActivation.Promotion(gate, new PromotionGate.Evidence(
+                evidenceTopic == null ? Topics.SHADOW_RESULTS : evidenceTopic, null, Map.of()), force);
+    }
+
+    ModelRollout canary(ModelKey key, org.lesiontriage.contracts.CanaryScope scope) throws Exception {
+        try (Admin admin = Admin.create(kafka())) {
+            return new ModelActivation(view, admin, applicationId, kafka(), stack.serdeConfig())
+                    .canary(key, scope, "test canary", "test", Duration.ofSeconds(90));
         }
     }
 
     /** Sends {@code count} events from seed {@code first} on, one every {@code gap}, remembering where each landed. */
     void send(int first, int count, Duration gap) throws Exception {
+        send(first, count, gap, List.of("clinic-test"));
+    }
+
+    /** As {@link #send(int, int, Duration)}, the events taking turns among {@code clinics}. */
+    void send(int first, int count, Duration gap, List<String> clinics) throws Exception {
         try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig())) {
             for (int i = first; i < first + count; i++) {
                 LesionImageEvent event = LesionEvents.jpeg(i);
+                event.setClinicId(clinics.get(i % clinics.size()));
                 RecordMetadata at = clinic.send(event).get();
                 sent.put(event.getEventId().toString(), new TopicPartitionOffset(at.partition(), at.offset()));
                 Thread.sleep(gap.toMillis());
@@ -204,14 +236,14 @@ final class LifecycleCluster implements AutoCloseable {
         }
     }
 
-    /** Every event answered once, each by the version the rollout history names for its offset. */
+    /** Every event answered once, each by the version the rollout history names for its offset and clinic. */
     void assertEveryResultFollowsTheHistory(List<TriageResult> results) throws Exception {
         RolloutHistory history = history();
         assertThat(results).extracting(result -> result.getEventId().toString()).as("exactly one result per event")
                 .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(sent.keySet());
         for (TriageResult result : results) {
             TopicPartitionOffset at = sent.get(result.getEventId().toString());
-            ModelKey expected = history.versionAt(at.partition(), at.offset());
+            ModelKey expected = history.versionAt(at.partition(), at.offset(), result.getClinicId());
             assertThat(result.getModel().getVersion()).as("version of %s at %s", result.getEventId(), at)
                     .isEqualTo(expected.version());
         }

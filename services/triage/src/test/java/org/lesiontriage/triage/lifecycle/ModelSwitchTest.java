@@ -140,7 +140,8 @@ class ModelSwitchTest {
         return reasons;
     }
 
-    private static ModelRelease release(Path variantDir, String version, int contract) throws Exception {
+    /** The served model's release with the bytes of a variant of it (new metadata) under another version. */
+    static ModelRelease release(Path variantDir, String version, int contract) throws Exception {
         ModelRelease release = ReleaseBundle.fromFolder(LifecycleCluster.SERVED, "test", null);
         byte[] onnx = Files.readAllBytes(variantDir.resolve("model.onnx"));
         release.setVersion(version);

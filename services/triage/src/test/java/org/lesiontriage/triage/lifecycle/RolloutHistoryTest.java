@@ -2,6 +2,7 @@ package org.lesiontriage.triage.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.lesiontriage.contracts.RolloutKind;
@@ -105,5 +106,55 @@ class RolloutHistoryTest {
         assertThat(history.shadowAt(0, 20)).isNull();
         assertThat(history.currentShadow()).isNull();
         assertThat(history.latest()).get().extracting(r -> r.getRolloutId()).isEqualTo("r1");
+    }
+
+    @Test
+    void aCanaryServesItsClinicsFromItsOffsetsAndTheOthersKeepTheLiveVersion() {
+        history.add(Rollouts.canary("c1", "lesion-images", V3, Map.of(0, 10L), List.of("north"), 0.0));
+
+        assertThat(history.versionAt(0, 9, "north")).isEqualTo(V2);
+        assertThat(history.versionAt(0, 10, "north")).isEqualTo(V3);
+        assertThat(history.versionAt(0, 10, "south")).isEqualTo(V2);
+        assertThat(history.versionAt(0, 10)).as("the live version is unchanged").isEqualTo(V2);
+        assertThat(history.current()).isEqualTo(V2);
+        assertThat(history.currentCanary().getRolloutId()).isEqualTo("c1");
+        assertThat(history.versionsFrom(0, 10)).containsExactly(V2, V3);
+    }
+
+    @Test
+    void aLaterCanaryReplacesTheEarlierOneAndAnActivationOrRollbackEndsIt() {
+        history.add(Rollouts.canary("c1", "lesion-images", V3, Map.of(0, 10L), List.of("north"), 0.0));
+        history.add(Rollouts.canary("c2", "lesion-images", V3, Map.of(0, 20L), List.of("south"), 0.0));
+        history.add(Rollouts.of("r1", "lesion-images", V2, Map.of(0, 30L), RolloutKind.ROLLBACK));
+        history.add(Rollouts.canary("c3", "lesion-images", INT8, Map.of(0, 40L), List.of("north"), 0.0));
+        history.add(Rollouts.of("a1", "lesion-images", INT8, Map.of(0, 50L)));
+
+        assertThat(history.versionAt(0, 15, "north")).isEqualTo(V3);
+        assertThat(history.versionAt(0, 20, "north")).as("replaced").isEqualTo(V2);
+        assertThat(history.versionAt(0, 20, "south")).isEqualTo(V3);
+        assertThat(history.versionAt(0, 30, "south")).as("the rollback ends it").isEqualTo(V2);
+        assertThat(history.versionAt(0, 40, "north")).isEqualTo(INT8);
+        assertThat(history.versionAt(0, 50, "south")).as("promoted to every clinic").isEqualTo(INT8);
+        assertThat(history.canaryAt(0, 50)).isNull();
+        assertThat(history.currentCanary()).isNull();
+    }
+
+    @Test
+    void aShadowDoesNotEndACanary() {
+        history.add(Rollouts.canary("c1", "lesion-images", V3, Map.of(0, 10L), List.of("north"), 0.0));
+        history.add(Rollouts.of("s1", "lesion-images", INT8, Map.of(0, 20L), RolloutKind.SHADOW));
+
+        assertThat(history.versionAt(0, 25, "north")).isEqualTo(V3);
+        assertThat(history.shadowAt(0, 25)).isEqualTo(INT8);
+    }
+
+    @Test
+    void aFractionTakesTheClinicsWhoseHashFallsBelowIt() {
+        history.add(Rollouts.canary("c1", "lesion-images", V3, Map.of(0, 0L), List.of(), 0.5));
+
+        for (String clinic : List.of("clinic-1", "clinic-2", "clinic-3", "clinic-4", "clinic-5", "clinic-6")) {
+            assertThat(history.versionAt(0, 0, clinic)).as(clinic)
+                    .isEqualTo(CanaryClinics.position(clinic) < 0.5 ? V3 : V2);
+        }
     }
 }

@@ -20,6 +20,14 @@ public final class Rollouts {
         return of(id, topic, version, fromOffsets, RolloutKind.ACTIVATE);
     }
 
+    /** A CANARY of {@code version} for the named clinics and a hash fraction of the others. */
+    public static ModelRollout canary(String id, String topic, ModelKey version, Map<Integer, Long> fromOffsets,
+                                      List<String> clinics, double fraction) {
+        ModelRollout rollout = of(id, topic, version, fromOffsets, RolloutKind.CANARY);
+        rollout.setCanary(new org.lesiontriage.contracts.CanaryScope(clinics, fraction));
+        return rollout;
+    }
+
     /** A rollout of the given kind (SHADOW, SHADOW_OFF, ...). */
     public static ModelRollout of(String id, String topic, ModelKey version, Map<Integer, Long> fromOffsets,
                                   RolloutKind kind) {

@@ -16,9 +16,13 @@ import org.lesiontriage.contracts.ModelRelease;
 import org.lesiontriage.contracts.ModelRollout;
 import org.lesiontriage.contracts.ModelStatus;
 import org.lesiontriage.contracts.PartitionOffset;
-import org.lesiontriage.contracts.RolloutKind;
 import org.lesiontriage.triage.config.TriageSettings;
+import org.lesiontriage.common.labels.Label;
+import org.lesiontriage.common.labels.LabelsFile;
+import org.lesiontriage.contracts.CanaryScope;
 import org.lesiontriage.triage.lifecycle.ActivationRefusedException;
+import org.lesiontriage.triage.lifecycle.CanaryClinics;
+import org.lesiontriage.triage.lifecycle.PromotionGate;
 import org.lesiontriage.triage.lifecycle.LifecycleView;
 import org.lesiontriage.triage.lifecycle.ModelActivation;
 import org.lesiontriage.triage.lifecycle.ModelKey;
@@ -38,7 +42,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bin/models", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Publishes, activates and rolls back model versions of the triage service.",
         subcommands = {ModelsCommand.Publish.class, ModelsCommand.Activate.class, ModelsCommand.Rollback.class,
-                ModelsCommand.Shadow.class, ModelsCommand.Status.class},
+                ModelsCommand.Shadow.class, ModelsCommand.Canary.class, ModelsCommand.Status.class},
         footer = {"", "Exit status: 0 done, 1 refused or failed (nothing changed), 2 usage."})
 public final class ModelsCommand implements Runnable {
 
@@ -57,7 +61,7 @@ public final class ModelsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: publish, activate, rollback, shadow or status");
+                "name a command: publish, activate, rollback, shadow, canary or status");
     }
 
     PipelineAssembly pipeline() throws IOException {
@@ -115,8 +119,9 @@ public final class ModelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "activate", description = "Makes a published version live: refused unless every live instance "
-            + "reported it READY; then a marker in every input partition and the rollout record, in one transaction.")
+    @Command(name = "activate", description = "Makes a published version live for every clinic: refused unless the "
+            + "promotion gate passes its shadow (or replay) results and every live instance reported it READY; then a "
+            + "marker in every input partition and the rollout record, in one transaction.")
     static final class Activate implements Callable<Integer> {
         @CommandLine.ParentCommand
         ModelsCommand parent;
@@ -127,13 +132,71 @@ public final class ModelsCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "VERSION")
         String version;
 
+        @Option(names = "--evidence", paramLabel = "TOPIC", description = "the candidate's results to judge: a replay's "
+                + "output topic (bin/rescore --output; default: the shadow results since its latest shadow)")
+        String evidence;
+
+        @Option(names = "--since", paramLabel = "INSTANT", description = "judge only events received from then on, "
+                + "e.g. 2026-12-07T08:00:00Z")
+        java.time.Instant since;
+
+        @Option(names = "--labels", paramLabel = "FILE", description = "event_id<TAB>label lines (bin/simulate "
+                + "--labels-out): the sensitivity floor is judged on them")
+        Path labels;
+
+        @Option(names = "--force", description = "activate although the gate refuses (needs --reason; both recorded)")
+        boolean force;
+
         @CommandLine.Mixin
         RolloutOptions options = new RolloutOptions();
 
         @Override
         public Integer call() throws Exception {
-            return parent.rollout(activation -> activation.activate(new ModelKey(name, version), RolloutKind.ACTIVATE,
+            PipelineAssembly pipeline = parent.pipeline();
+            var evidenceOf = new PromotionGate.Evidence(evidence != null ? evidence
+                    : pipeline.topics().shadowResults(), since, labelsOf(labels));
+            var promotion = new ModelActivation.Promotion(pipeline.promotionGate(), evidenceOf, force);
+            return parent.rollout(pipeline, activation -> activation.activate(new ModelKey(name, version), promotion,
                     options.reason, parent.requestedBy(), options.waitReady()));
+        }
+
+        private static Map<String, Label> labelsOf(Path file) throws IOException {
+            Map<String, Label> labels = new HashMap<>();
+            if (file != null) {
+                LabelsFile.read(file).values().forEach(event -> labels.put(event.eventId(), event.label()));
+            }
+            return labels;
+        }
+    }
+
+    @Command(name = "canary", description = "Serves the clinics named (or a stable hash fraction of them) with a "
+            + "published version, live results with its version; the other clinics keep the live one. `activate` "
+            + "promotes it to every clinic, `rollback` ends it.")
+    static final class Canary implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        ModelsCommand parent;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "VERSION")
+        String version;
+
+        @Option(names = "--clinics", split = ",", paramLabel = "ID", description = "clinic ids served by the version")
+        java.util.List<String> clinics = new java.util.ArrayList<>();
+
+        @Option(names = "--fraction", paramLabel = "F", description = "also the clinics whose stable hash falls "
+                + "below F (0..1); a larger F keeps every clinic a smaller one took")
+        double fraction;
+
+        @CommandLine.Mixin
+        RolloutOptions options = new RolloutOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            var scope = new CanaryScope(java.util.List.copyOf(clinics), fraction);
+            return parent.rollout(activation -> activation.canary(new ModelKey(name, version), scope, options.reason,
+                    parent.requestedBy(), options.waitReady()));
         }
     }
 
@@ -215,7 +278,10 @@ public final class ModelsCommand implements Runnable {
     }
 
     int rollout(RolloutStep step) throws Exception {
-        PipelineAssembly pipeline = pipeline();
+        return rollout(pipeline(), step);
+    }
+
+    int rollout(PipelineAssembly pipeline, RolloutStep step) throws Exception {
         try (LifecycleView view = view(pipeline); Admin admin = Admin.create(pipeline.kafkaClientConfig())) {
             var activation = new ModelActivation(view, admin, pipeline.settings().applicationId(),
                     pipeline.kafkaClientConfig(), pipeline.serdeConfig());
@@ -223,6 +289,14 @@ public final class ModelsCommand implements Runnable {
             System.out.printf(Locale.ROOT, "%s %s:%s (%s), previous %s; ready on %s%n", rollout.getKind(),
                     rollout.getName(), rollout.getVersion(), rollout.getRolloutId(), rollout.getPreviousVersion(),
                     rollout.getReadyInstances().isEmpty() ? "no live instance" : String.join(", ", rollout.getReadyInstances()));
+            if (rollout.getCanary() != null) {
+                System.out.println("  for " + CanaryClinics.describe(rollout.getCanary()) + "; the other clinics keep "
+                        + rollout.getPreviousVersion());
+            }
+            if (rollout.getGate() != null) {
+                System.out.println("  gate" + (rollout.getGate().getForced() ? " (forced)" : "") + ": "
+                        + rollout.getGate().getFindings());
+            }
             for (PartitionOffset at : rollout.getOffsets()) {
                 System.out.printf(Locale.ROOT, "  %s-%d scores with %s from offset %d%n", rollout.getInputTopic(),
                         at.getPartition(), rollout.getVersion(), at.getFromOffset());
@@ -253,6 +327,13 @@ public final class ModelsCommand implements Runnable {
                     rollout.getName(), rollout.getVersion(), rollout.getOffsets().stream()
                             .map(at -> at.getPartition() + ":" + at.getFromOffset()).toList(),
                     rollout.getRequestedBy(), rollout.getReason() == null ? "" : "  (" + rollout.getReason() + ")");
+            if (rollout.getCanary() != null) {
+                out.println("      canary for " + CanaryClinics.describe(rollout.getCanary()));
+            }
+            if (rollout.getGate() != null) {
+                out.println("      gate" + (rollout.getGate().getForced() ? " (forced)" : "") + ": "
+                        + rollout.getGate().getFindings());
+            }
         }
     }
 

@@ -28,6 +28,29 @@ class ModelsCommandTest {
     }
 
     @Test
+    void activateTakesTheGatesEvidenceLabelsAndAForce() {
+        var parsed = new CommandLine(new ModelsCommand()).parseArgs("activate", "triagenet", "3.0.0", "--evidence",
+                "rescore-v3", "--since", "2026-12-07T08:00:00Z", "--labels", "run/labels.tsv", "--force",
+                "--reason", "reviewed by the clinical lead");
+        ModelsCommand.Activate activate = (ModelsCommand.Activate) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(activate.evidence).isEqualTo("rescore-v3");
+        assertThat(activate.since).isEqualTo(java.time.Instant.parse("2026-12-07T08:00:00Z"));
+        assertThat(activate.labels).isEqualTo(Path.of("run/labels.tsv"));
+        assertThat(activate.force).isTrue();
+    }
+
+    @Test
+    void canaryTakesClinicsAndAFraction() {
+        var parsed = new CommandLine(new ModelsCommand()).parseArgs("canary", "triagenet", "3.0.0", "--clinics",
+                "clinic-north,clinic-east", "--fraction", "0.1");
+        ModelsCommand.Canary canary = (ModelsCommand.Canary) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(canary.clinics).containsExactly("clinic-north", "clinic-east");
+        assertThat(canary.fraction).isEqualTo(0.1);
+    }
+
+    @Test
     void publishTakesAFolderAndOptionallyASharedVolumePath() {
         var parsed = new CommandLine(new ModelsCommand()).parseArgs("publish", "models/triagenet/2.0.0-int8",
                 "--onnx-path", "/models/triagenet/2.0.0-int8/model.onnx");
@@ -51,6 +74,6 @@ class ModelsCommandTest {
         int status = new CommandLine(new ModelsCommand()).setErr(new PrintWriter(err)).execute();
 
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString()).contains("name a command: publish, activate, rollback, shadow or status");
+        assertThat(err.toString()).contains("name a command: publish, activate, rollback, shadow, canary or status");
     }
 }

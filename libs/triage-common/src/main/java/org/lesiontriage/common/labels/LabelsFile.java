@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.labels;
+package org.lesiontriage.common.labels;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.lesiontriage.common.labels.Label;
 
 /**
  * The ground truth of a simulator run, as TSV: {@code event_id, label, file}, one line per acknowledged event

@@ -1,4 +1,4 @@
-package org.lesiontriage.clinictools.labels;
+package org.lesiontriage.common.labels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lesiontriage.common.labels.Label;
 
 @Tag("unit")
 class LabelsFileTest {

@@ -1,6 +1,4 @@
-package org.lesiontriage.clinictools.labels;
-
-import org.lesiontriage.common.labels.Label;
+package org.lesiontriage.common.labels;
 
 /** One line of a labels file. */
 public record LabelledEvent(String eventId, Label label, String fileName) {
