@@ -30,7 +30,7 @@ import org.lesiontriage.triage.testing.TriageStackExtension;
 /**
  * Canary by clinic and the promotion gate against a real broker and registry, two service instances (JVMs of their
  * own) under exactly-once: a canary serves its clinic, and only it, with exactly one result per event across a
- * SIGKILL; the gate refuses a candidate that sends URGENT cases to ROUTINE (the served model with its threshold
+ * SIGKILL; the shadow scores nothing behind its lag bound; the gate refuses a candidate that sends URGENT cases to ROUTINE (the served model with its threshold
  * raised), refuses to be forced without a reason, records a forced promotion, and passes an equivalent candidate.
  */
 @Tag("integration")
@@ -84,6 +84,17 @@ class CanaryAndGateTest {
             assertThat(liveUrgent).as("the test needs URGENT cases to flip").isPositive();
             send(cluster, 500, 90); // steady traffic: shadow results past the restart's backlog
             awaitShadowResults(cluster, RAISED, 80);
+
+            // Behind the lag bound (events stamped an hour old) the shadow is skipped: live results, no shadow ones.
+            java.util.Set<String> before = java.util.Set.copyOf(cluster.sent.keySet());
+            cluster.send(700, 12, Duration.ofMillis(40), CLINICS, Duration.ofHours(1));
+            java.util.Set<String> late = new java.util.HashSet<>(cluster.sent.keySet());
+            late.removeAll(before);
+            assertThat(cluster.results(Topics.TRIAGE_RESULTS, cluster.sent.size(), Duration.ofSeconds(120)))
+                    .extracting(r -> r.getEventId().toString()).containsAll(late);
+            assertThat(cluster.results(Topics.SHADOW_RESULTS, 1, Duration.ofSeconds(30)))
+                    .extracting(r -> r.getEventId().toString()).as("no shadow result behind the lag bound")
+                    .doesNotContainAnyElementsOf(late);
             var refused = org.assertj.core.api.Assertions.catchThrowableOfType(ActivationRefusedException.class,
                     () -> cluster.promote(RAISED, cluster.promotion(null, false), null));
             assertThat(refused).as("the gate refuses the raised threshold").isNotNull();
