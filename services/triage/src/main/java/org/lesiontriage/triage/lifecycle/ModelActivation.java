@@ -127,7 +127,8 @@ public final class ModelActivation {
             return decision;
         }
         if (!promotion.force()) {
-            throw new ActivationRefusedException("promotion gate for " + key + ": " + decision.getFindings()
+            throw new ActivationRefusedException("promotion gate for " + key + " on " + decision.getEvidence() + ": "
+                    + decision.getFindings()
                     + " (a forced activation with a reason overrides it, and is recorded)");
         }
         if (reason == null || reason.isBlank()) {
