@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
+import org.lesiontriage.common.rollout.CanaryClinics;
 import org.lesiontriage.contracts.CanaryScope;
 import org.lesiontriage.contracts.GateDecision;
 import org.lesiontriage.contracts.ModelRelease;
