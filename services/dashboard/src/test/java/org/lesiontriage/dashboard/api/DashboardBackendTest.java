@@ -28,6 +28,7 @@ import org.lesiontriage.dashboard.operations.PipelineStats;
 import org.lesiontriage.dashboard.queue.QueueFilter;
 import org.lesiontriage.dashboard.queue.QueueView;
 import org.lesiontriage.dashboard.queue.WorkingSet;
+import org.lesiontriage.dashboard.rollout.RolloutWatch;
 import org.lesiontriage.dashboard.testing.DashboardStack;
 import org.lesiontriage.dashboard.testing.DashboardStackResource;
 import org.lesiontriage.dashboard.testing.Eventually;
@@ -160,12 +161,13 @@ class DashboardBackendTest {
 
         // Another instance (or this one after a restart) builds its queue from the topics alone.
         WorkingSet second = new WorkingSet(100, 100, 100, id -> { });
+        RolloutWatch secondRollouts = new RolloutWatch(Topics.LESION_IMAGES, 100, Duration.ofDays(7));
         Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "lesion-triage-dashboard-second",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (TopicsReader reader = new TopicsReader(consumer, stack.serdeConfig(), new TopicsReader.Names(
-                Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES, Topics.REVIEWS), Optional.empty(), second,
-                new PipelineStats(10, 10))) {
+                Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES, Topics.REVIEWS, Topics.SHADOW_RESULTS, Topics.ROLLOUTS),
+                Optional.empty(), second, new PipelineStats(10, 10), secondRollouts)) {
             Thread thread = new Thread(reader);
             thread.start();
             Eventually.await(WAIT, reader::caughtUp, caughtUp -> assertThat(caughtUp).isTrue());
