@@ -182,6 +182,8 @@ function renderOperations(view) {
     ['group', i.group], ['caught up', i.caughtUp ? 'yes' : 'no, ' + i.partitionsBehind + ' partitions behind'],
     ['results held', String(i.resultsHeld)], ['reviews remembered', String(i.reviewsRemembered)],
     ['open dropped', String(i.openDropped)],
+    ['comparison holds', i.comparison.liveScores + ' live, ' + i.comparison.shadowResults + ' shadow (at most '
+      + i.comparison.cap + ' each)'], ['rollouts read', String(i.comparison.rollouts)],
     ['heap', (i.heapUsedBytes / 1048576).toFixed(0) + ' of ' + (i.heapMaxBytes / 1048576).toFixed(0) + ' MiB']]);
   const reasons = new Set([...Object.keys(t.deadLettersByReason), ...Object.keys(s.deadLettersByReason)]);
   $('ops-reasons').tBodies[0].replaceChildren(...[...reasons].sort().map((reason) => el('tr', {},
