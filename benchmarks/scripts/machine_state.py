@@ -35,8 +35,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--commit", help="the commit measured, recorded with the state (bin/bench --only)")
     args = ap.parse_args(argv)
     state = sample(args.seconds)
+    if args.commit:
+        state["commit"] = args.commit
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(state, indent=2))
     print(f"machine busy {state['busy_fraction'] * 100:.0f}% over {args.seconds:.1f} s, load {state['loadavg']}")
