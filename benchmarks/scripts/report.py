@@ -235,13 +235,18 @@ def side_by_side(runs: list[tuple[str, dict]]) -> list[str]:
     return lines
 
 
-def rerun_note(rerun: dict | None) -> str:
-    """Where a result measured after the rest of the report came from (`bin/bench --only`), or nothing."""
+def rerun_note(rerun: dict | None, report_cpu: str | None = None) -> str:
+    """Where a result measured after the rest of the report came from (`bin/bench --only`), or nothing.
+    `report_cpu`: the machine of the rest of the report, named when the later run had another."""
     if not rerun:
         return ""
+    cpu = rerun.get("cpu")
+    other = (f" The rest of this report ran on a {report_cpu}: compare this run's rows with each other, not with "
+             "the other sections." if cpu and report_cpu and cpu != report_cpu else "")
     return (f" Run again on its own later, with `bin/bench --only`, at commit {rerun.get('commit', 'unknown')} "
-            f"({rerun['at']}): the machine was {rerun['busy_fraction'] * 100:.0f}% busy before it, load average "
-            f"{' '.join(rerun['loadavg'])}; busiest: {'; '.join(rerun['top_processes'][:3])}.")
+            f"({rerun['at']}){' on a ' + cpu if cpu else ''}: the machine was {rerun['busy_fraction'] * 100:.0f}% "
+            f"busy before it, load average {' '.join(rerun['loadavg'])}; busiest: "
+            f"{'; '.join(rerun['top_processes'][:3])}.{other}")
 
 
 def shadow_model_text(run: dict, shadow: dict) -> str:
@@ -255,7 +260,7 @@ def shadow_model_text(run: dict, shadow: dict) -> str:
             f"`{live_dir}`")
 
 
-def shadow_section(run: dict | None, rerun: dict | None = None) -> list[str]:
+def shadow_section(run: dict | None, rerun: dict | None = None, report_cpu: str | None = None) -> list[str]:
     """The live path with and without a shadow model at the same load, back to back in one run of `BenchCli e2e
     --shadow-fractions` (bin/bench's shadow pair): live latency, CPU and what the shadow produced."""
     if not run:
@@ -274,7 +279,7 @@ def shadow_section(run: dict | None, rerun: dict | None = None) -> list[str]:
              "read_committed reader); CPU is the service's ms per event (stream threads, decode pool, the ONNX "
              "Runtime pools of both models, streams clients) and the whole JVM's. Shadow results are counted on "
              "their topic (read_committed) and by the service's `triage.shadow.results` / `triage.shadow.skipped` "
-             "counters." + rerun_note(rerun), "",
+             "counters." + rerun_note(rerun, report_cpu), "",
              "| scenario | offered (ev/s) | events | p50 ms | p95 ms | p99 ms | max ms | mean batch "
              "| service CPU ms/event | this JVM ms/event | machine busy | shadow results (topic / counted) "
              "| shadow skipped |",
@@ -448,6 +453,9 @@ def main(argv=None):
     reruns = {p.stem[len("rerun-"):]: json.loads(p.read_text()) for p in sorted(raw.glob("rerun-*.json"))}
     before, after = load(raw, "machine-before.json"), load(raw, "machine-after.json")
     ort, torch = ort_table(inference), torch_table(torch_report)
+    # the machine of this run, as machine_state.py names it, for results measured later on another
+    report_cpu = (before or {}).get("cpu") or (f"{flops['lscpu'].get('CPU(s)', '?')}-core "
+                                                f"{flops['lscpu'].get('Model name', '?')}")
     gflop = flops["gflop_per_image"]
     ceilings = gemm_ceilings(inference)
     rel = lambda p: os.path.relpath(p, doc.parent)  # noqa: E731
@@ -490,7 +498,7 @@ def main(argv=None):
                           and setting(alt, "commit_each_batch") is False), None)
     md += cpu_report.done_when_block(e2e, f"{model_label}, {e2e.get('label', 'as served')}", at_least_once) + [""]
     md += side_by_side(runs) + [""]
-    md += shadow_section(shadow, reruns.get("e2e-shadow")) + ([""] if shadow else [])
+    md += shadow_section(shadow, reruns.get("e2e-shadow"), report_cpu) + ([""] if shadow else [])
     md += ["## Headline (one run)", "",
            "| what | value |", "|---|---|",
            f"| service at saturation / raw inference ceiling (same {setting(e2e, 'threads')} ORT threads, batch "
@@ -622,7 +630,7 @@ def main(argv=None):
         section = e2e_section(shadow, ort, "Shadow pair")
         md += ["", section[0], "", f"{shadow['label'].capitalize()}; the table under [Shadow scoring]"
                "(#shadow-scoring-the-live-path-with-and-without-a-shadow-model) compares the two."
-               + rerun_note(reruns.get("e2e-shadow"))] + section[1:]
+               + rerun_note(reruns.get("e2e-shadow"), report_cpu)] + section[1:]
     md += ["", "## Where the time goes", ""] + limits_section(e2e, ort)
     if half and half["latency_ms"]["p99"] > cpu_report.MAX_P99_MS_AT_HALF_LOAD and "latency_parts_ms" in half:
         parts = half["latency_parts_ms"]

@@ -80,14 +80,18 @@ def test_no_section_without_a_shadow_pair():
     assert report.shadow_section(no_pair) == []
 
 
-def test_a_pair_run_later_says_when_and_how_busy_the_machine_was():
+def test_a_pair_run_later_says_when_where_and_how_busy_the_machine_was():
     rerun = {"busy_fraction": 0.62, "loadavg": ["1.90", "1.70", "1.50"], "top_processes": ["60.0% python3 -m x"],
-             "at": "2026-12-08 10:00:00 UTC", "commit": "abc1234"}
+             "at": "2026-12-08 10:00:00 UTC", "commit": "abc1234", "cpu": "2-core Intel(R) Xeon(R) Processor"}
 
-    text = "\n".join(report.shadow_section(pair_run(shadow_of(2880)), rerun))
+    elsewhere = "\n".join(report.shadow_section(pair_run(shadow_of(2880)), rerun, "2-core AMD EPYC"))
+    same = "\n".join(report.shadow_section(pair_run(shadow_of(2880)), rerun, "2-core Intel(R) Xeon(R) Processor"))
 
-    assert ("Run again on its own later, with `bin/bench --only`, at commit abc1234 (2026-12-08 10:00:00 UTC): the "
-            "machine was 62% busy before it, load average 1.90 1.70 1.50; busiest: 60.0% python3 -m x.") in text
+    assert ("Run again on its own later, with `bin/bench --only`, at commit abc1234 (2026-12-08 10:00:00 UTC) on a "
+            "2-core Intel(R) Xeon(R) Processor: the machine was 62% busy before it, load average 1.90 1.70 1.50; "
+            "busiest: 60.0% python3 -m x. The rest of this report ran on a 2-core AMD EPYC: compare this run's rows "
+            "with each other, not with the other sections.") in elsewhere
+    assert "busiest: 60.0% python3 -m x." in same and "The rest of this report" not in same
 
 
 def render(raw: Path, tmp_path: Path, name: str) -> list[str]:
@@ -107,7 +111,8 @@ def test_a_pair_run_later_is_added_to_the_kept_run_without_changing_its_figures(
         **json.loads((raw / "e2e.json").read_text()), "label": "shadow pair",
         "scenarios": pair_run(shadow_of(2880))["scenarios"]}))
     (raw / "rerun-e2e-shadow.json").write_text(json.dumps({
-        "busy_fraction": 0.5, "loadavg": ["1", "1", "1"], "top_processes": [], "at": "later", "commit": "abc1234"}))
+        "busy_fraction": 0.5, "loadavg": ["1", "1", "1"], "top_processes": [], "at": "later", "commit": "abc1234",
+        "cpu": "2-core Intel(R) Xeon(R) Processor"}))
     (raw / "rerun-e2e-shadow.txt").write_text("java ... BenchCli e2e --shadow-fractions 0.5 # 170 s\n")
 
     after = render(raw, tmp_path, "after")
@@ -119,6 +124,8 @@ def test_a_pair_run_later_is_added_to_the_kept_run_without_changing_its_figures(
                            "section says when).")
     assert "## Shadow scoring: the live path with and without a shadow model" in after
     assert "### Shadow pair" in after
+    # the kept run's machine.json has no CPU name: its lscpu names it
+    assert "The rest of this report ran on a 2-core AMD EPYC" in "\n".join(after)
     later = after.index("Run again later on its own (`bin/bench --only`, commit abc1234, later), `e2e-shadow.json`:")
     assert after[later + 3] == "java ... BenchCli e2e --shadow-fractions 0.5 # 170 s"
     # the kept run's own commands stay its own, and its duration does not take the later run in
