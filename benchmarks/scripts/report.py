@@ -260,6 +260,24 @@ def shadow_model_text(run: dict, shadow: dict) -> str:
             f"`{live_dir}`")
 
 
+def service_cores(row: dict) -> float | None:
+    cpu = row.get("service_cpu_ms_per_event")
+    return None if cpu is None else cpu * row["throughput_events_per_s"] / 1000
+
+
+def headroom(run: dict, shadowed: dict) -> str:
+    """The service's CPU with the shadow against what it used at saturation as served: how near the shadow brings
+    the live path to the point where a queue builds (then the latency is a backlog's)."""
+    sat = scenario(run, "saturation")
+    with_shadow, saturated = service_cores(shadowed), sat and service_cores(sat)
+    if not with_shadow or not saturated:
+        return ""
+    return (f" With the shadow the service's threads used {with_shadow:.2f} cores at this rate, "
+            f"{with_shadow / saturated:.2f}x the {saturated:.2f} they used at saturation as served"
+            + (": as much as a saturated service, so a little less CPU for it (a busier machine) builds a queue."
+               if with_shadow >= 0.9 * saturated else "."))
+
+
 def shadow_section(run: dict | None, rerun: dict | None = None, report_cpu: str | None = None) -> list[str]:
     """The live path with and without a shadow model at the same load, back to back in one run of `BenchCli e2e
     --shadow-fractions` (bin/bench's shadow pair): live latency, CPU and what the shadow produced."""
@@ -313,7 +331,8 @@ def shadow_section(run: dict | None, rerun: dict | None = None, report_cpu: str 
             f"{fmt(shadowed.get('service_cpu_ms_per_event'), 2)} against {fmt(live.get('service_cpu_ms_per_event'), 2)} "
             f"ms ({fmt(cpu, 2)}x). The shadow wrote {sh['results_on_topic']:,} results for {shadowed['results']:,} "
             f"live ones ({sh['results_per_event'] * 100:.0f}%), skipped: "
-            + (", ".join(f"{v} for {k}" for k, v in sorted(sh["skipped"].items())) or "none") + ".")
+            + (", ".join(f"{v} for {k}" for k, v in sorted(sh["skipped"].items())) or "none") + "."
+            + headroom(run, shadowed))
     incomplete = [s["name"] for pair in pairs for s in pair if not s["complete"]]
     if incomplete:
         lines += ["", f"**Incomplete (timed out before every result arrived):** {', '.join(incomplete)}."]

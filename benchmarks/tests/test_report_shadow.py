@@ -52,7 +52,23 @@ def test_the_pair_is_compared_at_the_same_rate_with_the_shadow_s_results_counted
             "| | | |") in lines
     assert "live p99 was **140 ms** against 70 ms as served (**2.00x**)" in text
     assert "The shadow wrote 2,880 results for 2,880 live ones (100%), skipped: none." in text
-    assert "saturation" not in [line.split(" | ")[0].strip("| ") for line in lines if line.startswith("| ")]
+    # 12 ms x 96 ev/s against 7 ms x 0 ev/s at saturation: the hand-made saturation row reached no throughput
+    assert "cores at this rate" not in text
+
+
+def test_the_shadow_s_cpu_is_set_against_what_the_service_used_at_saturation():
+    run = pair_run(shadow_of(2880))
+    run["scenarios"][0]["throughput_events_per_s"] = 160.0  # 7 ms x 160 ev/s = 1.12 cores at saturation
+
+    near = "\n".join(report.shadow_section(run))  # 12 ms x 96 ev/s = 1.15 cores with the shadow
+    run["scenarios"][2]["service_cpu_ms_per_event"] = 9.0  # 0.86 cores
+    below = "\n".join(report.shadow_section(run))
+
+    assert ("With the shadow the service's threads used 1.15 cores at this rate, 1.03x the 1.12 they used at "
+            "saturation as served: as much as a saturated service, so a little less CPU for it (a busier machine) "
+            "builds a queue.") in near
+    assert ("With the shadow the service's threads used 0.86 cores at this rate, 0.77x the 1.12 they used at "
+            "saturation as served.") in below
 
 
 def test_the_served_model_loaded_again_is_named_as_the_worst_case_and_another_by_its_folder():
