@@ -77,11 +77,14 @@ class DashboardManifestTest {
         TransportSecurityAssertions.assertSecured(AppContainer.dashboard(manifests), "triage-dashboard");
 
         var acls = KafkaResourcesTest.acls(manifests.get("KafkaUser", "triage-dashboard"));
-        for (String topic : List.of(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES, Topics.REVIEWS, Topics.LESION_IMAGES)) {
+        for (String topic : List.of(Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES, Topics.REVIEWS, Topics.LESION_IMAGES,
+                Topics.SHADOW_RESULTS, Topics.ROLLOUTS)) {
             assertThat(acls).contains("topic:literal:" + topic + " Read");
         }
         assertThat(acls).contains("topic:literal:" + Topics.REVIEWS + " Write",
                 "group:prefix:" + AgreedNames.DASHBOARD_GROUP_PREFIX + " Read");
-        assertThat(acls).noneMatch(acl -> acl.contains(Topics.TRIAGE_RESULTS + " Write"));
+        for (String readOnly : List.of(Topics.TRIAGE_RESULTS, Topics.SHADOW_RESULTS, Topics.ROLLOUTS)) {
+            assertThat(acls).noneMatch(acl -> acl.contains(readOnly + " Write"));
+        }
     }
 }

@@ -215,7 +215,7 @@ class KafkaResourcesTest {
     }
 
     @Test
-    void theModelsAdminMayPublishActivateAndReadTheBoardAndNothingElse() {
+    void theModelsAdminMayPublishActivateReadTheBoardAndWhatTheGateJudgesAndNothingElse() {
         Set<String> expected = new TreeSet<>();
         // publish: a release; activate and roll back: a rollout, read back to know the active version
         expected.addAll(allow("topic", "literal", Topics.MODELS, "Read", "Write", "Describe"));
@@ -228,6 +228,10 @@ class KafkaResourcesTest {
         expected.addAll(allow("cluster", "", "", "IdempotentWrite"));
         // the service's live instances (members of its group) and the group's committed offsets; no group of its own
         expected.addAll(allow("group", "literal", SETTINGS.applicationId(), "Describe"));
+        // the promotion gate: the live results beside the shadow's or a replay's (assigned partitions, no group)
+        expected.addAll(allow("topic", "literal", SETTINGS.triage().topics().results(), "Read", "Describe"));
+        expected.addAll(allow("topic", "literal", SETTINGS.triage().topics().shadowResults(), "Read", "Describe"));
+        expected.addAll(allow("topic", "prefix", "triage-rescore-", "Read", "Describe"));
 
         JsonNode user = ProjectFiles.rendered(ProjectFiles.SECURED).get("KafkaUser", AgreedNames.MODELS_ADMIN_USER);
         assertThat(acls(user)).containsExactlyElementsOf(expected);

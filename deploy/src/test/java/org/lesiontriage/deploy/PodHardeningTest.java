@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 @Tag("unit")
 class PodHardeningTest {
 
-    static final List<String> APPLIED = ProjectFiles.APPLIED;
+    static final List<String> APPLIED = ProjectFiles.WITH_PODS;
 
     static List<JsonNode> workloads(RenderedManifests manifests) {
         List<JsonNode> workloads = new ArrayList<>(manifests.all("Deployment"));

@@ -24,8 +24,13 @@ public final class ProjectFiles {
     public static final String SECURED_MODELS_ACTIVATE = "k8s/overlays/secured/models/activate";
     public static final java.util.List<String> MODEL_JOBS = java.util.List.of(MODELS_PUBLISH, MODELS_ACTIVATE,
             SECURED_MODELS_PUBLISH, SECURED_MODELS_ACTIVATE);
-    public static final java.util.List<String> APPLIED = java.util.List.of(CPU, GPU, SECURED, RESCORE, SECURED_RESCORE,
+    /** Alert rules, ServiceMonitor and Grafana dashboard, applied beside any of the service's overlays. */
+    public static final String MONITORING = "k8s/monitoring";
+    /** The applied kustomizations that run pods. */
+    public static final java.util.List<String> WITH_PODS = java.util.List.of(CPU, GPU, SECURED, RESCORE, SECURED_RESCORE,
             MODELS_PUBLISH, MODELS_ACTIVATE, SECURED_MODELS_PUBLISH, SECURED_MODELS_ACTIVATE);
+    public static final java.util.List<String> APPLIED = java.util.List.of(CPU, GPU, SECURED, RESCORE, SECURED_RESCORE,
+            MODELS_PUBLISH, MODELS_ACTIVATE, SECURED_MODELS_PUBLISH, SECURED_MODELS_ACTIVATE, MONITORING);
     /** The overlays that run the service. */
     public static final java.util.List<String> SERVICE_OVERLAYS = java.util.List.of(CPU, GPU, SECURED);
 

@@ -18,7 +18,7 @@ import org.lesiontriage.deploy.kube.RenderedManifests;
 @Tag("unit")
 class VariablesReadTest {
 
-    static final List<String> APPLIED = ProjectFiles.APPLIED;
+    static final List<String> APPLIED = ProjectFiles.WITH_PODS;
 
     @ParameterizedTest
     @FieldSource("APPLIED")

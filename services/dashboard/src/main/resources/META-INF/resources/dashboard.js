@@ -6,6 +6,7 @@ const $ = (id) => document.getElementById(id);
 let clockOffsetMs = 0;          // server clock minus this browser's, from each view's nowMs
 let queueStream = null;
 let operationsStream = null;
+let rolloutStream = null;
 const rowsById = new Map();
 
 function el(tag, attrs = {}, ...children) {
@@ -181,6 +182,8 @@ function renderOperations(view) {
     ['group', i.group], ['caught up', i.caughtUp ? 'yes' : 'no, ' + i.partitionsBehind + ' partitions behind'],
     ['results held', String(i.resultsHeld)], ['reviews remembered', String(i.reviewsRemembered)],
     ['open dropped', String(i.openDropped)],
+    ['comparison holds', i.comparison.liveScores + ' live, ' + i.comparison.shadowResults + ' shadow (at most '
+      + i.comparison.cap + ' each)'], ['rollouts read', String(i.comparison.rollouts)],
     ['heap', (i.heapUsedBytes / 1048576).toFixed(0) + ' of ' + (i.heapMaxBytes / 1048576).toFixed(0) + ' MiB']]);
   const reasons = new Set([...Object.keys(t.deadLettersByReason), ...Object.keys(s.deadLettersByReason)]);
   $('ops-reasons').tBodies[0].replaceChildren(...[...reasons].sort().map((reason) => el('tr', {},
@@ -199,6 +202,89 @@ function renderOperations(view) {
   }));
 }
 
+// ---- operator: the model rollout ------------------------------------------------------------------------
+
+const ARROW = ' \u2192 ';
+
+function openRollout() {
+  if (rolloutStream) rolloutStream.close();
+  const params = new URLSearchParams({ window: $('rollout-window').value });
+  rolloutStream = follow('/api/operations/rollout/stream?' + params, renderRollout);
+}
+
+function model(v) {
+  return v.name + ' ' + v.version;
+}
+
+function since(ms) {
+  return new Date(ms).toLocaleString() + ' (' + waiting(ms) + ' ago)';
+}
+
+function percent(share) {
+  return share === null || share === undefined ? '\u2013' : (100 * share).toFixed(1) + ' %';
+}
+
+function signed(value, digits = 3) {
+  return value === null || value === undefined ? '\u2013' : (value >= 0 ? '+' : '') + value.toFixed(digits);
+}
+
+function renderRollout(view) {
+  clockOffsetMs = view.nowMs - Date.now();
+  const shadow = view.shadow, canary = view.canary, gate = view.gate, c = view.comparison;
+  const lines = [
+    ['live', view.live ? model(view.live) + ' since ' + since(view.live.sinceMs)
+      : 'no activation recorded: the model the service was started with'],
+    ['shadow', !shadow ? 'none'
+      : model(shadow.rollout) + (shadow.inEffect ? ' since ' + since(shadow.rollout.sinceMs)
+        : shadow.endedAtMs ? ', ended ' + since(shadow.endedAtMs) : ', dormant: it is the live version')],
+    ['canary', canary ? model(canary.rollout) + ' since ' + since(canary.rollout.sinceMs) + ' for ' + canary.scope
+      : 'none']];
+  if (gate) {
+    lines.push(['last gate', gate.version + ' ' + (gate.passed ? 'passed' : gate.forced ? 'refused, activated anyway'
+      : 'refused') + ' ' + since(gate.atMs) + ': ' + gate.findings]);
+  }
+  fill($('rollout-versions'), lines);
+
+  $('rollout-canary').hidden = !canary;
+  if (canary) {
+    const on = canary.clinicsSeen.filter((clinic) => clinic.onCanary);
+    $('rollout-canary-clinics').replaceChildren(...on.map((clinic) => el('li', { 'data-clinic': clinic.clinicId },
+      clinic.clinicId + (clinic.named ? ' (named)' : ' (hash ' + clinic.position.toFixed(3) + ' < '
+        + canary.clinicFraction + ')'))));
+    const others = canary.clinicsSeen.length - on.length;
+    $('rollout-canary-others').textContent = (on.length === 0 ? 'None of the clinics seen is on it. ' : '')
+      + others + ' other clinic' + (others === 1 ? '' : 's') + ' seen in the window keep' + (others === 1 ? 's' : '')
+      + ' the live version.';
+  }
+
+  fill($('rollout-summary'), [
+    ['images compared', c.joined + (c.joined ? ' (' + c.shadowModels + ' beside ' + c.liveModels + ')' : '')],
+    ['agreement', percent(c.agreement)],
+    ['URGENT' + ARROW + 'ROUTINE', String(c.urgentToRoutine)],
+    ['ROUTINE' + ARROW + 'URGENT', String(c.routineToUrgent)],
+    ['URGENT live / shadow', c.liveUrgent + ' / ' + c.shadowUrgent],
+    ['mean shift of p(melanoma)', signed(c.meanDelta) + ' (mean |shift| ' + fmt(c.meanAbsDelta, 3)
+      + ', largest ' + fmt(c.maxAbsDelta, 3) + ')'],
+    ['live results without a shadow result', String(c.liveOnly)]]);
+  $('rollout-summary').querySelectorAll('dd')[2].classList.toggle('danger', c.urgentToRoutine > 0);
+  const held = view.held;
+  $('rollout-coverage').hidden = c.complete;
+  $('rollout-coverage').textContent = 'This dashboard holds results only from ' + since(c.coveredFromMs)
+    + ' (the newest ' + held.cap + ' per side, none older than ' + Math.round(held.maxAgeMs / 86400000)
+    + ' days): the window is cut there.';
+
+  $('rollout-clinics').tBodies[0].replaceChildren(...c.byClinic.map((row) => {
+    const clinic = el('td', { class: 'clinic' }, row.clinicId);
+    if (row.onCanary) clinic.append(el('span', { class: 'badge canary', title: 'on the canary' }, 'canary'));
+    return el('tr', { 'data-clinic': row.clinicId, class: row.urgentToRoutine > 0 ? 'flipped' : '' },
+      clinic, el('td', {}, String(row.joined)),
+      el('td', { class: 'u2r' + (row.urgentToRoutine > 0 ? ' danger' : '') }, String(row.urgentToRoutine)),
+      el('td', { class: 'r2u' }, String(row.routineToUrgent)), el('td', {}, percent(row.agreement)),
+      el('td', {}, signed(row.meanDelta)));
+  }));
+  $('rollout-empty').hidden = c.byClinic.length > 0;
+}
+
 // ---- start ----------------------------------------------------------------------------------------------
 
 function show(view) {
@@ -207,7 +293,10 @@ function show(view) {
     $('tab-' + name).classList.toggle('active', name === view);
   }
   if (view === 'queue' && !queueStream) openQueue();
-  if (view === 'operations' && !operationsStream) operationsStream = follow('/api/operations/stream', renderOperations);
+  if (view === 'operations' && !operationsStream) {
+    operationsStream = follow('/api/operations/stream', renderOperations);
+    openRollout();
+  }
 }
 
 async function start() {
@@ -220,6 +309,7 @@ async function start() {
   $('tab-operations').hidden = !operator;
   for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.view));
   for (const id of ['filter-clinic', 'filter-priority', 'filter-status']) $(id).addEventListener('change', openQueue);
+  $('rollout-window').addEventListener('change', openRollout);
   setInterval(tickWaiting, 1000);
   if (clinician) show('queue');
   else if (operator) show('operations');

@@ -23,7 +23,9 @@ public final class CustomResourceSchemas {
             "strimzi-1.2.0/043-Crd-kafkatopic.yaml",
             "strimzi-1.2.0/044-Crd-kafkauser.yaml",
             "keda-2.20.2/keda.sh_scaledobjects.yaml",
-            "keda-2.20.2/keda.sh_triggerauthentications.yaml");
+            "keda-2.20.2/keda.sh_triggerauthentications.yaml",
+            "prometheus-operator-0.93.0/monitoring.coreos.com_prometheusrules.yaml",
+            "prometheus-operator-0.93.0/monitoring.coreos.com_servicemonitors.yaml");
 
     private final Map<String, Schema> byKind = new HashMap<>();
 

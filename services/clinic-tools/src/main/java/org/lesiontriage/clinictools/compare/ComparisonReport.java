@@ -15,7 +15,7 @@ final class ComparisonReport {
 
     static String markdown(ResultComparison c, String baselineTopic, String candidateTopic, String chartFile) {
         StringBuilder md = new StringBuilder();
-        md.append("# Re-score comparison\n\n");
+        md.append("# Comparison: a candidate beside the live results\n\n");
         md.append(String.format(Locale.ROOT, "Baseline `%s`: %s. Candidate `%s`: %s.%n%n", baselineTopic,
                 c.baselineModel(), candidateTopic, c.candidateModel()));
         md.append("| figure | value |\n|---|---:|\n");

@@ -30,6 +30,7 @@ record RunSummary(
         Percentiles latencyMs,
         SortedMap<Integer, Long> batchSizes,
         SortedMap<String, Long> models,
+        SortedMap<String, SortedMap<String, Long>> modelsByClinic,
         SortedSet<Double> thresholds,
         long labelledResults,
         BinaryTriageMetrics metrics,
@@ -44,6 +45,7 @@ record RunSummary(
         List<Long> latencies = new ArrayList<>();
         SortedMap<Integer, Long> batchSizes = new TreeMap<>();
         SortedMap<String, Long> models = new TreeMap<>();
+        SortedMap<String, SortedMap<String, Long>> modelsByClinic = new TreeMap<>();
         SortedSet<Double> thresholds = new TreeSet<>();
         long urgent = 0;
         long routine = 0;
@@ -51,6 +53,8 @@ record RunSummary(
             latencies.add(r.getScoredAt().toEpochMilli() - r.getCapturedAt().toEpochMilli());
             batchSizes.merge(r.getBatchSize(), 1L, Long::sum);
             models.merge(describe(r.getModel()), 1L, Long::sum);
+            modelsByClinic.computeIfAbsent(String.valueOf(r.getClinicId()), clinic -> new TreeMap<>())
+                    .merge(r.getModel().getVersion(), 1L, Long::sum);
             thresholds.add(r.getThreshold());
             if (r.getPriority() == TriagePriority.URGENT) {
                 urgent++;
@@ -73,7 +77,7 @@ record RunSummary(
         Long missing = labels == null ? null : labels.size() - run.counted();
         return new RunSummary(results.size(), run.deadLetters().size(), byReason, urgent, routine,
                 results.size() - urgent - routine, run.unreadable(), run.ignored(), missing,
-                Percentiles.of(latencies), batchSizes, models, thresholds, observations.size(),
+                Percentiles.of(latencies), batchSizes, models, modelsByClinic, thresholds, observations.size(),
                 observations.isEmpty() ? null : BinaryTriageMetrics.of(observations), wallSeconds);
     }
 

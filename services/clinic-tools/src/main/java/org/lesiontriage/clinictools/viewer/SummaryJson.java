@@ -42,6 +42,8 @@ final class SummaryJson {
         latencyNode.put("max", latency.max());
         root.set("batch_sizes", counts(s.batchSizes()));
         root.set("models", counts(s.models()));
+        ObjectNode byClinic = root.putObject("models_by_clinic");
+        s.modelsByClinic().forEach((clinic, versions) -> byClinic.set(clinic, counts(versions)));
         ArrayNode thresholds = root.putArray("thresholds");
         s.thresholds().forEach(thresholds::add);
 

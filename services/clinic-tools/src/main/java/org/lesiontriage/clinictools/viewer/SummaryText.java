@@ -34,6 +34,10 @@ final class SummaryText {
             out.printf("  batch sizes    %s   (size: results)%n", join(s.batchSizes()));
         }
         s.models().forEach((model, count) -> out.printf("  model          %s: %d results%n", model, count));
+        if (s.models().size() > 1) { // a switch or a canary: which clinic got which version
+            s.modelsByClinic().forEach((clinic, versions) -> out.printf("  %-14s %s%n", clinic, versions.entrySet()
+                    .stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "))));
+        }
         if (!s.thresholds().isEmpty()) {
             out.printf("  threshold      %s%n", s.thresholds().stream().map(t -> String.format("%.6f", t))
                     .collect(Collectors.joining(", ")));

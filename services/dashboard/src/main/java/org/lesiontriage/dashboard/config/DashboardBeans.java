@@ -6,6 +6,7 @@ import org.lesiontriage.dashboard.images.ThumbnailCache;
 import org.lesiontriage.dashboard.operations.PipelineStats;
 import org.lesiontriage.dashboard.operations.ServiceMetrics;
 import org.lesiontriage.dashboard.queue.WorkingSet;
+import org.lesiontriage.dashboard.rollout.RolloutWatch;
 
 /** The dashboard's state, sized from its settings. */
 public class DashboardBeans {
@@ -33,5 +34,11 @@ public class DashboardBeans {
     @ApplicationScoped
     ServiceMetrics serviceMetrics(DashboardConfig config) {
         return new ServiceMetrics(config.serviceMetricsUrl(), System::currentTimeMillis);
+    }
+
+    @Produces
+    @ApplicationScoped
+    RolloutWatch rolloutWatch(DashboardConfig config) {
+        return new RolloutWatch(config.topics().images(), config.comparison().events(), config.comparison().maxAge());
     }
 }

@@ -19,6 +19,8 @@ public interface DashboardConfig {
 
     Thumbnails thumbnails();
 
+    Comparison comparison();
+
     Auth auth();
 
     /** The triage service's Prometheus endpoint. */
@@ -51,6 +53,14 @@ public interface DashboardConfig {
 
         @WithDefault(Topics.REVIEWS)
         String reviews();
+
+        /** The shadow version's results, compared with the live ones on the operator view. */
+        @WithDefault(Topics.SHADOW_RESULTS)
+        String shadowResults();
+
+        /** Activations, rollbacks, shadows and canaries: always read whole, whatever the start lookback. */
+        @WithDefault(Topics.ROLLOUTS)
+        String rollouts();
     }
 
     /** What is kept in memory: bounded whatever the size of the topics. */
@@ -74,6 +84,18 @@ public interface DashboardConfig {
         /** Results in the latency and batch-size samples of the operator view. */
         @WithDefault("5000")
         int samples();
+    }
+
+    /**
+     * The shadow comparison's memory: per side (the live results' scores, the shadow results), the newest
+     * {@code events} and none received more than {@code maxAge} ago, whichever is fewer.
+     */
+    interface Comparison {
+        @WithDefault("20000")
+        int events();
+
+        @WithDefault("7d")
+        Duration maxAge();
     }
 
     interface Thumbnails {

@@ -12,6 +12,7 @@ import org.lesiontriage.dashboard.config.DashboardConfig;
 import org.lesiontriage.dashboard.config.KafkaClients;
 import org.lesiontriage.dashboard.operations.PipelineStats;
 import org.lesiontriage.dashboard.queue.WorkingSet;
+import org.lesiontriage.dashboard.rollout.RolloutWatch;
 
 /**
  * Runs this instance's {@link TopicsReader} on its own thread from start to shutdown. Its group,
@@ -26,27 +27,30 @@ public class TopicFollower {
     private final KafkaClients clients;
     private final WorkingSet workingSet;
     private final PipelineStats stats;
+    private final RolloutWatch rollouts;
     private volatile TopicsReader reader;
     private Thread thread;
 
     @Inject
-    public TopicFollower(DashboardConfig config, KafkaClients clients, WorkingSet workingSet, PipelineStats stats) {
+    public TopicFollower(DashboardConfig config, KafkaClients clients, WorkingSet workingSet, PipelineStats stats,
+                         RolloutWatch rollouts) {
         this.config = config;
         this.clients = clients;
         this.workingSet = workingSet;
         this.stats = stats;
+        this.rollouts = rollouts;
     }
 
     void start(@Observes StartupEvent event) {
         DashboardConfig.TopicNames names = config.topics();
         reader = new TopicsReader(clients.consumer(groupId()), clients.serde(),
-                new TopicsReader.Names(names.results(), names.failures(), names.reviews()), config.startLookback(),
-                workingSet, stats);
+                new TopicsReader.Names(names.results(), names.failures(), names.reviews(), names.shadowResults(),
+                        names.rollouts()), config.startLookback(), workingSet, stats, rollouts);
         thread = new Thread(reader, "dashboard-topics-reader");
         thread.setDaemon(true);
         thread.start();
-        LOG.infof("Reading %s, %s and %s from %s as group %s", names.results(), names.failures(), names.reviews(),
-                clients.bootstrapServers(), groupId());
+        LOG.infof("Reading %s, %s, %s, %s and %s from %s as group %s", names.results(), names.failures(),
+                names.reviews(), names.shadowResults(), names.rollouts(), clients.bootstrapServers(), groupId());
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

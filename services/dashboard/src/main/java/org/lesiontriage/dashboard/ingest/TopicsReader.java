@@ -21,26 +21,29 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 import org.lesiontriage.contracts.CaseReview;
 import org.lesiontriage.contracts.DeadLetter;
+import org.lesiontriage.contracts.ModelRollout;
 import org.lesiontriage.contracts.TriageResult;
 import org.lesiontriage.dashboard.operations.PipelineStats;
 import org.lesiontriage.dashboard.queue.QueueEntry;
 import org.lesiontriage.dashboard.queue.ReviewMark;
 import org.lesiontriage.dashboard.queue.WorkingSet;
+import org.lesiontriage.dashboard.rollout.RolloutWatch;
 import org.lesiontriage.registry.RegistrySerdeException;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
 
 /**
  * Reads triage-results, triage-failures and triage-reviews (read_committed) into a working set and the pipeline
- * statistics, from the start of the topics (or a lookback) at every start: the topics are the state, the dashboard
- * keeps none of its own. {@link #run()} loops until {@link #close()}.
+ * statistics, and triage-shadow-results and triage-rollouts into the rollout watch (which also keeps the live
+ * results' scores), from the start of the topics (or a lookback; the rollouts always whole) at every start: the
+ * topics are the state, the dashboard keeps none of its own. {@link #run()} loops until {@link #close()}.
  *
  * <p>Values are deserialized here: a record that does not read is counted and skipped, while a registry that cannot
  * be reached (a transient reason) makes the reader wait and read the record again.
  */
 public final class TopicsReader implements Runnable, AutoCloseable {
 
-    /** The three topics' names. */
-    public record Names(String results, String failures, String reviews) {
+    /** The topics' names. */
+    public record Names(String results, String failures, String reviews, String shadowResults, String rollouts) {
     }
 
     private static final Logger LOG = Logger.getLogger(TopicsReader.class);
@@ -52,11 +55,13 @@ public final class TopicsReader implements Runnable, AutoCloseable {
     private final Optional<Duration> lookback;
     private final WorkingSet workingSet;
     private final PipelineStats stats;
+    private final RolloutWatch rollouts;
     private final CatchUp catchUp = new CatchUp();
     private final KafkaConsumer<String, byte[]> consumer;
     private final SpecificAvroDeserializer<TriageResult> results = new SpecificAvroDeserializer<>(TriageResult.class);
     private final SpecificAvroDeserializer<DeadLetter> deadLetters = new SpecificAvroDeserializer<>(DeadLetter.class);
     private final SpecificAvroDeserializer<CaseReview> reviews = new SpecificAvroDeserializer<>(CaseReview.class);
+    private final SpecificAvroDeserializer<ModelRollout> rolloutValues = new SpecificAvroDeserializer<>(ModelRollout.class);
     private volatile boolean stopping;
     private volatile Throwable failure;
 
@@ -65,14 +70,16 @@ public final class TopicsReader implements Runnable, AutoCloseable {
      * @param lookback       at start, records older than this are skipped; empty: the whole topics
      */
     public TopicsReader(Map<String, Object> consumerConfig, Map<String, Object> serdeConfig, Names topics,
-                        Optional<Duration> lookback, WorkingSet workingSet, PipelineStats stats) {
+                        Optional<Duration> lookback, WorkingSet workingSet, PipelineStats stats, RolloutWatch rollouts) {
         this.topics = topics;
         this.lookback = lookback;
         this.workingSet = workingSet;
         this.stats = stats;
+        this.rollouts = rollouts;
         results.configure(serdeConfig, false);
         deadLetters.configure(serdeConfig, false);
         reviews.configure(serdeConfig, false);
+        rolloutValues.configure(serdeConfig, false);
         Map<String, Object> props = new HashMap<>(consumerConfig);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
@@ -96,7 +103,8 @@ public final class TopicsReader implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topics.results(), topics.failures(), topics.reviews()), new StartPositions());
+            consumer.subscribe(List.of(topics.results(), topics.failures(), topics.reviews(), topics.shadowResults(),
+                    topics.rollouts()), new StartPositions());
             long lastCommit = System.currentTimeMillis();
             while (!stopping) {
                 ConsumerRecords<String, byte[]> batch = consumer.poll(POLL);
@@ -158,19 +166,26 @@ public final class TopicsReader implements Runnable, AutoCloseable {
         if (record.value() == null) {
             return; // a tombstone: nothing to show
         }
+        long now = System.currentTimeMillis();
         if (topic.equals(topics.results())) {
             TriageResult result = results.deserialize(topic, record.value());
             workingSet.add(QueueEntry.of(result, record.timestamp()));
-            stats.result(result, record.timestamp(), System.currentTimeMillis(), catchUp.caughtUp());
+            stats.result(result, record.timestamp(), now, catchUp.caughtUp());
+            rollouts.live(result, now);
         } else if (topic.equals(topics.failures())) {
             stats.deadLetter(deadLetters.deserialize(topic, record.value()));
-        } else {
+        } else if (topic.equals(topics.reviews())) {
             workingSet.apply(ReviewMark.of(reviews.deserialize(topic, record.value())));
+        } else if (topic.equals(topics.shadowResults())) {
+            rollouts.shadow(results.deserialize(topic, record.value()), now);
+        } else {
+            rollouts.rollout(rolloutValues.deserialize(topic, record.value()));
         }
     }
 
     /**
-     * At a partition's first assignment: back to the start (or the lookback), whatever the group committed. After a
+     * At a partition's first assignment: back to the start (or the lookback; the rollouts always to their start, the
+     * history decides what is in effect), whatever the group committed. After a
      * rebalance of the group (a lost session), the reader goes on from its last commit instead of reading
      * everything again; what it reads twice is held once.
      */
@@ -184,15 +199,19 @@ public final class TopicsReader implements Runnable, AutoCloseable {
                 return;
             }
             started.addAll(partitions);
-            if (lookback.isPresent()) {
+            List<TopicPartition> whole = partitions.stream()
+                    .filter(p -> lookback.isEmpty() || p.topic().equals(topics.rollouts())).toList();
+            List<TopicPartition> recent = partitions.stream().filter(p -> !whole.contains(p)).toList();
+            if (!whole.isEmpty()) {
+                consumer.seekToBeginning(whole); // an empty list would mean every assigned partition
+            }
+            if (!recent.isEmpty()) {
                 long since = System.currentTimeMillis() - lookback.get().toMillis();
                 Map<TopicPartition, Long> query = new HashMap<>();
-                partitions.forEach(p -> query.put(p, since));
+                recent.forEach(p -> query.put(p, since));
                 Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
-                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-                partitions.forEach(p -> consumer.seek(p, starts.get(p) != null ? starts.get(p).offset() : ends.get(p)));
-            } else {
-                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(recent);
+                recent.forEach(p -> consumer.seek(p, starts.get(p) != null ? starts.get(p).offset() : ends.get(p)));
             }
             catchUp.start(consumer.endOffsets(Set.copyOf(partitions)));
         }

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,15 +23,18 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.CaseReview;
 import org.lesiontriage.contracts.ReviewAction;
+import org.lesiontriage.contracts.RolloutKind;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.dashboard.ingest.TopicsReader;
 import org.lesiontriage.dashboard.operations.PipelineStats;
 import org.lesiontriage.dashboard.queue.QueueFilter;
 import org.lesiontriage.dashboard.queue.QueueView;
 import org.lesiontriage.dashboard.queue.WorkingSet;
+import org.lesiontriage.dashboard.rollout.RolloutWatch;
 import org.lesiontriage.dashboard.testing.DashboardStack;
 import org.lesiontriage.dashboard.testing.DashboardStackResource;
 import org.lesiontriage.dashboard.testing.Eventually;
+import org.lesiontriage.dashboard.testing.Rollouts;
 import org.lesiontriage.dashboard.testing.TriageTopicsPublisher;
 import org.lesiontriage.registry.SpecificAvroDeserializer;
 
@@ -160,12 +164,13 @@ class DashboardBackendTest {
 
         // Another instance (or this one after a restart) builds its queue from the topics alone.
         WorkingSet second = new WorkingSet(100, 100, 100, id -> { });
+        RolloutWatch secondRollouts = new RolloutWatch(Topics.LESION_IMAGES, 100, Duration.ofDays(7));
         Map<String, Object> consumer = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "lesion-triage-dashboard-second",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (TopicsReader reader = new TopicsReader(consumer, stack.serdeConfig(), new TopicsReader.Names(
-                Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES, Topics.REVIEWS), Optional.empty(), second,
-                new PipelineStats(10, 10))) {
+                Topics.TRIAGE_RESULTS, Topics.TRIAGE_FAILURES, Topics.REVIEWS, Topics.SHADOW_RESULTS, Topics.ROLLOUTS),
+                Optional.empty(), second, new PipelineStats(10, 10), secondRollouts)) {
             Thread thread = new Thread(reader);
             thread.start();
             Eventually.await(WAIT, reader::caughtUp, caughtUp -> assertThat(caughtUp).isTrue());
@@ -176,6 +181,47 @@ class DashboardBackendTest {
                 assertThat(row.reviewer()).isEqualTo(DashboardStack.CLINICIAN);
             });
         }
+    }
+
+    @Test
+    void theOperatorSeesTheRolloutAndTheShadowBesideTheLiveResultsOverTheWindowPicked() {
+        String flipped = "clinic-" + UUID.randomUUID();
+        String steady = "clinic-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        try (TriageTopicsPublisher publisher = stack.publisher()) {
+            publisher.rollout(Rollouts.gated("api-r1", "2.0.0", true, 0, now.minusSeconds(7200)));
+            publisher.rollout(Rollouts.of("api-r2", RolloutKind.SHADOW, "3.0.0", now.minusSeconds(3600)));
+            publisher.rollout(Rollouts.canary("api-r3", "2.1.0", List.of(steady), 0.0, now.minusSeconds(600)));
+            publisher.triagedInShadow("a-" + flipped, flipped, now, 0.8, "2.0.0", 0.1, "3.0.0");
+            publisher.triagedInShadow("b-" + flipped, flipped, now, 0.6, "2.0.0", 0.2, "3.0.0");
+            publisher.triagedInShadow("c-" + flipped, flipped, now.minus(Duration.ofHours(3)), 0.6, "2.0.0", 0.2,
+                    "3.0.0");
+            publisher.triagedInShadow("a-" + steady, steady, now, 0.1, "2.1.0", 0.1, "3.0.0");
+        }
+        String ops = login(DashboardStack.OPERATOR);
+        JsonPath day = Eventually.await(WAIT, () -> rollout(ops, "24h"),
+                view -> assertThat(view.getInt("comparison.joined")).isEqualTo(4));
+
+        assertThat(day.getString("live.version")).isEqualTo("2.0.0");
+        assertThat(day.getString("shadow.rollout.version")).isEqualTo("3.0.0");
+        assertThat(day.getBoolean("shadow.inEffect")).isTrue();
+        assertThat(day.getString("canary.rollout.version")).isEqualTo("2.1.0");
+        assertThat(day.getList("canary.clinicsSeen.findAll { it.onCanary }.clinicId")).containsExactly(steady);
+        assertThat(day.getBoolean("gate.passed")).isTrue();
+        assertThat(day.getString("comparison.byClinic[0].clinicId")).isEqualTo(flipped);
+        assertThat(day.getInt("comparison.byClinic[0].urgentToRoutine")).isEqualTo(3);
+        assertThat(day.getBoolean("comparison.byClinic[1].onCanary")).isTrue();
+        assertThat(day.prettify()).as("no case reference in the operator's view").doesNotContain("a-" + flipped);
+
+        JsonPath hour = rollout(ops, "1h");
+        assertThat(hour.getInt("comparison.joined")).isEqualTo(3);
+        assertThat(hour.getInt("comparison.urgentToRoutine")).isEqualTo(2);
+        assertThat(hour.getString("window")).isEqualTo("1h");
+
+        given().cookie("quarkus-credential", ops).queryParam("window", "2h").get("/api/operations/rollout")
+                .then().statusCode(400);
+        String nurse = login(DashboardStack.CLINICIAN);
+        given().cookie("quarkus-credential", nurse).get("/api/operations/rollout").then().statusCode(403);
     }
 
     @Test
@@ -193,6 +239,11 @@ class DashboardBackendTest {
         return given().redirects().follow(false).formParam("j_username", user)
                 .formParam("j_password", stack.password(user)).post("/j_security_check")
                 .then().statusCode(302).extract().cookie("quarkus-credential");
+    }
+
+    private static JsonPath rollout(String cookie, String window) {
+        return given().cookie("quarkus-credential", cookie).queryParam("window", window)
+                .get("/api/operations/rollout").then().statusCode(200).extract().jsonPath();
     }
 
     private static JsonPath queue(String cookie, String clinic, String status) {

@@ -46,7 +46,7 @@ public final class DashboardStack implements AutoCloseable {
             Path work = Files.createTempDirectory("dashboard-stack");
             KafkaBroker broker = KafkaBroker.startEphemeral();
             broker.createTopics(Map.of(Topics.LESION_IMAGES, 2, Topics.TRIAGE_RESULTS, 2, Topics.TRIAGE_FAILURES, 1,
-                    Topics.REVIEWS, 1));
+                    Topics.REVIEWS, 1, Topics.SHADOW_RESULTS, 2, Topics.ROLLOUTS, 1));
             RegistryServer registry = RegistryServer.start(0, 0, work.resolve("registry"));
             HttpServer metrics = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             metrics.createContext("/q/metrics", exchange -> {

@@ -15,6 +15,7 @@ import org.lesiontriage.testfixtures.SyntheticLesions;
 import org.lesiontriage.contracts.DeadLetter;
 import org.lesiontriage.contracts.LesionImageEvent;
 import org.lesiontriage.contracts.Modality;
+import org.lesiontriage.contracts.ModelRollout;
 import org.lesiontriage.contracts.RecordLimits;
 import org.lesiontriage.contracts.Topics;
 import org.lesiontriage.contracts.TriageResult;
@@ -22,7 +23,8 @@ import org.lesiontriage.registry.SpecificAvroSerde;
 
 /**
  * Publishes what a clinic and the triage service would: an image on lesion-images and its TriageResult on
- * triage-results with the same key and record timestamp (the service copies both), through the project's serde.
+ * triage-results with the same key and record timestamp (the service copies both), a shadow version's result of
+ * the same event on triage-shadow-results, and rollouts on triage-rollouts, through the project's serde.
  */
 public final class TriageTopicsPublisher implements AutoCloseable {
 
@@ -30,6 +32,7 @@ public final class TriageTopicsPublisher implements AutoCloseable {
     private final Serializer<LesionImageEvent> images;
     private final Serializer<TriageResult> results;
     private final Serializer<DeadLetter> deadLetters;
+    private final Serializer<ModelRollout> rollouts;
 
     TriageTopicsPublisher(String bootstrapServers, Map<String, Object> serdeConfig) {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -38,6 +41,7 @@ public final class TriageTopicsPublisher implements AutoCloseable {
         this.images = SpecificAvroSerde.configured(LesionImageEvent.class, serdeConfig, false).serializer();
         this.results = SpecificAvroSerde.configured(TriageResult.class, serdeConfig, false).serializer();
         this.deadLetters = SpecificAvroSerde.configured(DeadLetter.class, serdeConfig, false).serializer();
+        this.rollouts = SpecificAvroSerde.configured(ModelRollout.class, serdeConfig, false).serializer();
     }
 
     /** An image and its result; returns the event id. */
@@ -48,8 +52,40 @@ public final class TriageTopicsPublisher implements AutoCloseable {
     /** An image and its result, scored by version {@code modelVersion} of triagenet. */
     public String triaged(String caseRef, String clinic, double pMelanoma, String modelVersion) {
         UUID eventId = UUID.randomUUID();
-        long timestamp = System.currentTimeMillis();
-        Instant now = Instant.ofEpochMilli(timestamp);
+        Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+        image(eventId, caseRef, clinic, now);
+        result(Topics.TRIAGE_RESULTS, eventId, caseRef, clinic, pMelanoma, modelVersion, now);
+        return eventId.toString();
+    }
+
+    /**
+     * An image received at {@code receivedAt}, its live result by {@code liveVersion} and its shadow result by
+     * {@code shadowVersion} (the same event, key and record timestamp); returns the event id.
+     */
+    public String triagedInShadow(String caseRef, String clinic, Instant receivedAt, double pLive, String liveVersion,
+                                  double pShadow, String shadowVersion) {
+        UUID eventId = UUID.randomUUID();
+        image(eventId, caseRef, clinic, receivedAt);
+        result(Topics.TRIAGE_RESULTS, eventId, caseRef, clinic, pLive, liveVersion, receivedAt);
+        result(Topics.SHADOW_RESULTS, eventId, caseRef, clinic, pShadow, shadowVersion, receivedAt);
+        return eventId.toString();
+    }
+
+    /** A rollout record, keyed by its id (what bin/models writes besides its markers). */
+    public void rollout(ModelRollout rollout) {
+        send(Topics.ROLLOUTS, rollout.getRolloutId(), System.currentTimeMillis(),
+                rollouts.serialize(Topics.ROLLOUTS, rollout));
+    }
+
+    private void result(String topic, UUID eventId, String caseRef, String clinic, double pMelanoma,
+                        String modelVersion, Instant receivedAt) {
+        TriageResult result = Results.result(eventId, caseRef, clinic, pMelanoma, receivedAt);
+        result.getModel().setVersion(modelVersion);
+        send(topic, caseRef, receivedAt.toEpochMilli(), results.serialize(topic, result));
+    }
+
+    private void image(UUID eventId, String caseRef, String clinic, Instant now) {
+        long timestamp = now.toEpochMilli();
         LesionImageEvent image = LesionImageEvent.newBuilder()
                 .setEventId(eventId).setClinicId(clinic).setCaseRef(caseRef).setCapturedAt(now)
                 .setMediaType("image/jpeg")
@@ -59,10 +95,6 @@ public final class TriageTopicsPublisher implements AutoCloseable {
                 .setImage(ByteBuffer.wrap(SyntheticLesions.jpeg(320, 240, caseRef.hashCode())))
                 .build();
         send(Topics.LESION_IMAGES, caseRef, timestamp, images.serialize(Topics.LESION_IMAGES, image));
-        TriageResult result = Results.result(eventId, caseRef, clinic, pMelanoma, now);
-        result.getModel().setVersion(modelVersion);
-        send(Topics.TRIAGE_RESULTS, caseRef, timestamp, results.serialize(Topics.TRIAGE_RESULTS, result));
-        return eventId.toString();
     }
 
     public void deadLetter(String caseRef, String reason, long offset) {

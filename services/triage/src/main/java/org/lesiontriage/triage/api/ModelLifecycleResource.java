@@ -20,7 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.lesiontriage.contracts.ModelRollout;
 import org.lesiontriage.contracts.CanaryScope;
 import org.lesiontriage.triage.lifecycle.ActivationRefusedException;
-import org.lesiontriage.triage.lifecycle.CanaryClinics;
+import org.lesiontriage.common.rollout.CanaryClinics;
 import org.lesiontriage.triage.lifecycle.ModelActivation;
 import org.lesiontriage.triage.lifecycle.ModelKey;
 import org.lesiontriage.triage.lifecycle.ModelLifecycle;

@@ -29,8 +29,15 @@ public final class LesionClassifier implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LesionClassifier.class);
     static final String MODEL_FILE = "model.onnx";
-    /** The preprocessing contract version this service implements (docs/preprocessing.md). */
-    public static final int SUPPORTED_CONTRACT_VERSION = ModelMetadata.SUPPORTED_CONTRACT_VERSION;
+    /** The preprocessing contract versions this service implements (docs/preprocessing.md). */
+    public static boolean implementsContract(int version) {
+        return ModelMetadata.SUPPORTED_CONTRACT_VERSIONS.contains(version);
+    }
+
+    /** e.g. "1 and 2". */
+    public static String implementedContracts() {
+        return ModelMetadata.supportedVersions();
+    }
 
     private final OrtEnvironment env;
     private final OrtSession session;

@@ -11,7 +11,9 @@ import java.util.Map;
 /** Reads and checks the metadata the training module's export writes into the ONNX file. */
 final class ModelMetadata {
 
-    static final int SUPPORTED_CONTRACT_VERSION = 1;
+    /** v1: 128 x 128; v2: v1's steps at the input size the model declares (docs/preprocessing.md). */
+    static final java.util.Set<Integer> SUPPORTED_CONTRACT_VERSIONS = java.util.Set.of(1, 2);
+    static final int V1_SIDE = 128;
     static final List<String> REQUIRED_KEYS =
             List.of("model_name", "model_version", "class_labels", "threshold", "preprocessing");
 
@@ -62,19 +64,30 @@ final class ModelMetadata {
         }
     }
 
-    /** The preprocessing contract the model was trained with; the service implements version 1 only. */
+    /** The preprocessing contract the model was trained with: one this service implements (1 or 2). */
     JsonNode preprocessing() {
         try {
             JsonNode contract = JSON.readTree(entries.get("preprocessing"));
             int version = contract.path("contract_version").asInt(contract.path("version").asInt(-1));
-            if (version != SUPPORTED_CONTRACT_VERSION) {
+            if (!SUPPORTED_CONTRACT_VERSIONS.contains(version)) {
                 throw problem("needs preprocessing contract version " + version + ", this service implements "
-                        + SUPPORTED_CONTRACT_VERSION);
+                        + supportedVersions());
+            }
+            int height = contract.path("resize").path("height").asInt(-1);
+            int width = contract.path("resize").path("width").asInt(-1);
+            if (version == 1 && (height != V1_SIDE || width != V1_SIDE)) {
+                throw problem("declares contract version 1 at " + height + "x" + width + "; version 1 is "
+                        + V1_SIDE + "x" + V1_SIDE + " (another size is version 2)");
             }
             return contract;
         } catch (IOException e) {
             throw problem("has preprocessing metadata that is not JSON");
         }
+    }
+
+    /** e.g. "1 and 2", for messages. */
+    static String supportedVersions() {
+        return String.join(" and ", SUPPORTED_CONTRACT_VERSIONS.stream().sorted().map(String::valueOf).toList());
     }
 
     ModelLoadException problem(String what) {

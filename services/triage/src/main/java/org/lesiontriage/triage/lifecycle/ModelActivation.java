@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
+import org.lesiontriage.common.rollout.CanaryClinics;
 import org.lesiontriage.contracts.CanaryScope;
 import org.lesiontriage.contracts.GateDecision;
 import org.lesiontriage.contracts.ModelRelease;
@@ -127,7 +128,8 @@ public final class ModelActivation {
             return decision;
         }
         if (!promotion.force()) {
-            throw new ActivationRefusedException("promotion gate for " + key + ": " + decision.getFindings()
+            throw new ActivationRefusedException("promotion gate for " + key + " on " + decision.getEvidence() + ": "
+                    + decision.getFindings()
                     + " (a forced activation with a reason overrides it, and is recorded)");
         }
         if (reason == null || reason.isBlank()) {

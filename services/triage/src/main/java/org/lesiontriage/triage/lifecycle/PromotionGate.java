@@ -32,7 +32,7 @@ public final class PromotionGate {
      * @param minLabelled             labelled events below which sensitivity is not judged (said in the findings)
      */
     public record Limits(double maxUrgentToRoutineShare, int minCompared, double minSensitivity, int minLabelled) {
-        public static final Limits DEFAULT = new Limits(0.05, 50, 0.85, 20);
+        public static final Limits DEFAULT = new Limits(0.05, 50, 0.80, 20);
     }
 
     /**
@@ -93,8 +93,8 @@ public final class PromotionGate {
         int labelled = comparison.candidateMetrics().labelled();
         if (labelled >= limits.minLabelled() && !Double.isNaN(comparison.candidateMetrics().sensitivity())) {
             sensitivity = comparison.candidateMetrics().sensitivity();
-            String line = String.format(Locale.ROOT, "sensitivity %.3f on %d labelled events (floor %.3f)",
-                    sensitivity, labelled, limits.minSensitivity());
+            String line = String.format(Locale.ROOT, "sensitivity %.3f on %d labelled events (floor %.3f; live %.3f)",
+                    sensitivity, labelled, limits.minSensitivity(), comparison.baselineMetrics().sensitivity());
             (sensitivity < limits.minSensitivity() ? failed : findings).add(line);
         } else {
             findings.add(String.format(Locale.ROOT, "sensitivity not judged: %d labelled events (at least %d needed)",

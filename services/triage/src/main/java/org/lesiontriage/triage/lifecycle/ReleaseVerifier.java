@@ -67,9 +67,9 @@ public final class ReleaseVerifier {
     }
 
     private LesionClassifier load(ModelRelease release, byte[] onnx) throws ReleaseRejectedException {
-        if (release.getContractVersion() != LesionClassifier.SUPPORTED_CONTRACT_VERSION) {
+        if (!LesionClassifier.implementsContract(release.getContractVersion())) {
             throw new ReleaseRejectedException("needs preprocessing contract version " + release.getContractVersion()
-                    + "; this service implements " + LesionClassifier.SUPPORTED_CONTRACT_VERSION);
+                    + "; this service implements " + LesionClassifier.implementedContracts());
         }
         try {
             Path dir = Files.createDirectories(cacheDir.resolve(safe(release.getName())).resolve(safe(release.getVersion())));

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.lesiontriage.common.rollout.CanaryClinics;
 import org.lesiontriage.contracts.ModelRollout;
 import org.lesiontriage.contracts.PartitionOffset;
 import org.lesiontriage.contracts.RolloutKind;

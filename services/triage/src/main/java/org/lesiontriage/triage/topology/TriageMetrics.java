@@ -33,6 +33,10 @@ public final class TriageMetrics {
                 .publishPercentileHistogram().register(registry);
         this.endToEnd = Timer.builder("triage.end.to.end").description("Input record timestamp to scored")
                 .publishPercentileHistogram().register(registry);
+        // Both at 0 from the start: an alert on increase() sees the first failure, which a series that appears
+        // at 1 would hide (k8s/monitoring/prometheus-rule.yaml).
+        modelFailures(true);
+        modelFailures(false);
     }
 
     /** Where the meters live: the service's Prometheus registry, or a re-score job's own. */
@@ -56,10 +60,15 @@ public final class TriageMetrics {
 
     /** A model run failed; {@code modelSound}: the model still answered a probe, so the batch is suspect. */
     public void modelFailure(boolean modelSound) {
-        registry.counter("triage.model.failures", "model_answers_probe", String.valueOf(modelSound)).increment();
+        modelFailures(modelSound).increment();
         if (!modelSound) {
             lastUnsoundModelMs = System.currentTimeMillis();
         }
+    }
+
+    private Counter modelFailures(boolean modelSound) {
+        return Counter.builder("triage.model.failures").description("Model runs that failed")
+                .tag("model_answers_probe", String.valueOf(modelSound)).register(registry);
     }
 
     /** When the model last failed a probe (epoch ms, 0 if never): readiness reads it. */

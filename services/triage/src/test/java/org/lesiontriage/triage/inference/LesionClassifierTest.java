@@ -85,4 +85,26 @@ class LesionClassifierTest {
             assertThat(auto.device()).isEqualTo(InferenceDevice.CPU);
         }
     }
+
+    /** Contract v2 is v1's steps at the declared size: 128 declared as v2 loads; v1 at another size does not. */
+    @Test
+    void servesContractVersionsOneAndTwoAndRefusesAV1ModelClaimingAnotherSize(@TempDir Path dir) throws Exception {
+        String v1 = TestModel.classifier().descriptor().metadata().get("preprocessing");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var asV2 = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(v1);
+        asV2.put("contract_version", 2);
+        Path v2Dir = org.lesiontriage.triage.testing.ModelVariants.withMetadata(TestModel.dir(), dir.resolve("v2"),
+                java.util.Map.of("preprocessing", asV2.toString()));
+        try (LesionClassifier model = LesionClassifier.load(v2Dir, InferenceOptions.cpu(1))) {
+            assertThat(model.descriptor().inputHeight()).isEqualTo(128);
+        }
+
+        var v1At160 = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(v1);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) v1At160.get("resize")).put("height", 160).put("width", 160);
+        Path wrongDir = org.lesiontriage.triage.testing.ModelVariants.withMetadata(TestModel.dir(), dir.resolve("v1-160"),
+                java.util.Map.of("preprocessing", v1At160.toString()));
+        assertThatThrownBy(() -> LesionClassifier.load(wrongDir, InferenceOptions.cpu(1)))
+                .isInstanceOf(ModelLoadException.class)
+                .hasMessageContaining("declares contract version 1 at 160x160; version 1 is 128x128");
+    }
 }

@@ -30,8 +30,8 @@ import org.lesiontriage.triage.testing.TriageStackExtension;
 /**
  * Canary by clinic and the promotion gate against a real broker and registry, two service instances (JVMs of their
  * own) under exactly-once: a canary serves its clinic, and only it, with exactly one result per event across a
- * SIGKILL; the gate refuses a candidate that sends URGENT cases to ROUTINE (the served model with its threshold
- * raised), refuses to be forced without a reason, records a forced promotion, and passes an equivalent candidate.
+ * SIGKILL; the shadow scores nothing behind its lag bound; the gate refuses a candidate that sends URGENT cases to ROUTINE (the served model with its threshold
+ * raised), on its shadow results and on a replay's, refuses to be forced without a reason, records a forced promotion, and passes an equivalent candidate.
  */
 @Tag("integration")
 class CanaryAndGateTest {
@@ -84,12 +84,28 @@ class CanaryAndGateTest {
             assertThat(liveUrgent).as("the test needs URGENT cases to flip").isPositive();
             send(cluster, 500, 90); // steady traffic: shadow results past the restart's backlog
             awaitShadowResults(cluster, RAISED, 80);
+
+            // Behind the lag bound (events stamped an hour old) the shadow is skipped: live results, no shadow ones.
+            java.util.Set<String> before = java.util.Set.copyOf(cluster.sent.keySet());
+            cluster.send(700, 12, Duration.ofMillis(40), CLINICS, Duration.ofHours(1));
+            java.util.Set<String> late = new java.util.HashSet<>(cluster.sent.keySet());
+            late.removeAll(before);
+            assertThat(cluster.results(Topics.TRIAGE_RESULTS, cluster.sent.size(), Duration.ofSeconds(120)))
+                    .extracting(r -> r.getEventId().toString()).containsAll(late);
+            assertThat(cluster.results(Topics.SHADOW_RESULTS, 1, Duration.ofSeconds(30)))
+                    .extracting(r -> r.getEventId().toString()).as("no shadow result behind the lag bound")
+                    .doesNotContainAnyElementsOf(late);
             var refused = org.assertj.core.api.Assertions.catchThrowableOfType(ActivationRefusedException.class,
                     () -> cluster.promote(RAISED, cluster.promotion(null, false), null));
             assertThat(refused).as("the gate refuses the raised threshold").isNotNull();
             assertThat(refused.getMessage()).contains("refused: URGENT -> ROUTINE");
             assertThatThrownBy(() -> cluster.promote(RAISED, cluster.promotion(null, true), null))
                     .isInstanceOf(ActivationRefusedException.class).hasMessageContaining("needs a reason");
+            // The same judgement on a replay's results instead of the shadow's.
+            String replay = replayWith(state, RAISED);
+            assertThatThrownBy(() -> cluster.promote(RAISED, cluster.promotion(replay, false), null))
+                    .isInstanceOf(ActivationRefusedException.class).hasMessageContaining("refused: URGENT -> ROUTINE")
+                    .hasMessageContaining(replay);
             assertThat(cluster.history().current()).as("nothing written by a refusal").isEqualTo(LifecycleCluster.V2);
 
             // An equivalent candidate passes on its own shadow evidence, ends the canary and is recorded as passed.
@@ -124,6 +140,18 @@ class CanaryAndGateTest {
             release.setThreshold(threshold);
         }
         return release;
+    }
+
+    /** Re-scores the whole input with the variant {@code key} (bin/rescore --model); returns its results topic. */
+    private static String replayWith(Path state, ModelKey key) {
+        var settings = org.lesiontriage.triage.rescore.RescoreTestSettings.of(STACK.get(), state.resolve("rescore"));
+        var request = new org.lesiontriage.triage.rescore.RescoreRequest("gate-" + key.version(), Topics.LESION_IMAGES,
+                new org.lesiontriage.triage.rescore.RangeBound.Earliest(),
+                new org.lesiontriage.triage.rescore.RangeBound.Latest(),
+                state.resolve("variants").resolve(key.version()), null, null);
+        var status = new org.lesiontriage.triage.rescore.RescoreJob(request, settings).run();
+        assertThat(status.state()).as(status.message()).isEqualTo(org.lesiontriage.triage.rescore.RescoreState.COMPLETED);
+        return request.resultsTopic();
     }
 
     /** Waits until the shadow topic holds {@code count} results of {@code key} (the gate judges what is there). */

@@ -178,11 +178,16 @@ final class LifecycleCluster implements AutoCloseable {
 
     /** As {@link #send(int, int, Duration)}, the events taking turns among {@code clinics}. */
     void send(int first, int count, Duration gap, List<String> clinics) throws Exception {
+        send(first, count, gap, clinics, Duration.ZERO);
+    }
+
+    /** As above, each event stamped as produced {@code ago} (a backlog that old, as the service sees it). */
+    void send(int first, int count, Duration gap, List<String> clinics, Duration ago) throws Exception {
         try (ImageEventProducer clinic = new ImageEventProducer(stack.bootstrapServers(), stack.serdeConfig())) {
             for (int i = first; i < first + count; i++) {
                 LesionImageEvent event = LesionEvents.jpeg(i);
                 event.setClinicId(clinics.get(i % clinics.size()));
-                RecordMetadata at = clinic.send(event).get();
+                RecordMetadata at = clinic.send(event, System.currentTimeMillis() - ago.toMillis()).get();
                 sent.put(event.getEventId().toString(), new TopicPartitionOffset(at.partition(), at.offset()));
                 Thread.sleep(gap.toMillis());
             }

@@ -69,7 +69,7 @@ class PromotionGateTest {
         GateDecision decision = decide();
         assertThat(decision.getSensitivity()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(decision.getPassed()).isFalse();
-        assertThat(decision.getFindings()).contains("sensitivity 0.800 on 100 labelled events (floor 0.850)");
+        assertThat(decision.getFindings()).contains("sensitivity 0.800 on 100 labelled events (floor 0.850; live 0.800)");
     }
 
     @Test

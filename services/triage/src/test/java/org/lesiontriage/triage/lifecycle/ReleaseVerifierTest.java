@@ -83,10 +83,10 @@ class ReleaseVerifierTest {
         release.setContractVersion(99);
 
         assertThatThrownBy(() -> verifier().prepare(release)).isInstanceOf(ReleaseRejectedException.class)
-                .hasMessage("needs preprocessing contract version 99; this service implements 1");
+                .hasMessage("needs preprocessing contract version 99; this service implements 1 and 2");
         release.setContractVersion(1); // a release that misstates it is caught by the file's own metadata
         assertThatThrownBy(() -> verifier().prepare(release)).isInstanceOf(ReleaseRejectedException.class)
-                .hasMessageContaining("needs preprocessing contract version 99, this service implements 1");
+                .hasMessageContaining("needs preprocessing contract version 99, this service implements 1 and 2");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
+import org.lesiontriage.common.rollout.CanaryClinics;
 import org.lesiontriage.contracts.RolloutKind;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.triage.testing.Rollouts;

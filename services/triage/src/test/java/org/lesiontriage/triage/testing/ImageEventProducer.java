@@ -52,6 +52,12 @@ public final class ImageEventProducer implements AutoCloseable {
         return sendRaw(event.getCaseRef(), TopologyHarness.serialize(event, serdeConfig, topic));
     }
 
+    /** Sends with the record timestamp given (e.g. an hour ago: a backlog, as the service sees it). */
+    public Future<RecordMetadata> send(LesionImageEvent event, long timestampMs) {
+        return producer.send(new ProducerRecord<>(topic, null, timestampMs,
+                event.getCaseRef().getBytes(StandardCharsets.UTF_8), TopologyHarness.serialize(event, serdeConfig, topic)));
+    }
+
     public Future<RecordMetadata> sendRaw(String key, byte[] value) {
         return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
     }

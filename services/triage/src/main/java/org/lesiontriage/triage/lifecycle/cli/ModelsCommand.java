@@ -21,7 +21,7 @@ import org.lesiontriage.common.labels.Label;
 import org.lesiontriage.common.labels.LabelsFile;
 import org.lesiontriage.contracts.CanaryScope;
 import org.lesiontriage.triage.lifecycle.ActivationRefusedException;
-import org.lesiontriage.triage.lifecycle.CanaryClinics;
+import org.lesiontriage.common.rollout.CanaryClinics;
 import org.lesiontriage.triage.lifecycle.PromotionGate;
 import org.lesiontriage.triage.lifecycle.LifecycleView;
 import org.lesiontriage.triage.lifecycle.ModelActivation;

@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.lifecycle;
+package org.lesiontriage.common.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

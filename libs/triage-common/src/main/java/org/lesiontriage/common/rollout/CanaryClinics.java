@@ -1,4 +1,4 @@
-package org.lesiontriage.triage.lifecycle;
+package org.lesiontriage.common.rollout;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
