@@ -235,6 +235,112 @@ def side_by_side(runs: list[tuple[str, dict]]) -> list[str]:
     return lines
 
 
+def rerun_note(rerun: dict | None, report_cpu: str | None = None) -> str:
+    """Where a result measured after the rest of the report came from (`bin/bench --only`), or nothing.
+    `report_cpu`: the machine of the rest of the report, named when the later run had another."""
+    if not rerun:
+        return ""
+    cpu = rerun.get("cpu")
+    other = (f" The rest of this report ran on a {report_cpu}: compare this run's rows with each other, not with "
+             "the other sections." if cpu and report_cpu and cpu != report_cpu else "")
+    return (f" Run again on its own later, with `bin/bench --only`, at commit {rerun.get('commit', 'unknown')} "
+            f"({rerun['at']}){' on a ' + cpu if cpu else ''}: the machine was {rerun['busy_fraction'] * 100:.0f}% "
+            f"busy before it, load average {' '.join(rerun['loadavg'])}; busiest: "
+            f"{'; '.join(rerun['top_processes'][:3])}.{other}")
+
+
+def shadow_model_text(run: dict, shadow: dict) -> str:
+    """Which model scored in shadow: the served one loaded a second time (the worst case), or another."""
+    live_dir = run.get("model", {}).get("dir")
+    if shadow.get("model_dir") == live_dir:
+        return (f"the served model's own file (`{live_dir}`) loaded a second time, in a session of its own, as "
+                f"version `{shadow['model']}`: a shadow of the same size, so the live path pays for one more model run "
+                "of the same cost per batch, the worst case")
+    return (f"`{shadow.get('model_dir', '?')}` (`{shadow['model']}`) in a session of its own, beside the served "
+            f"`{live_dir}`")
+
+
+def service_cores(row: dict) -> float | None:
+    cpu = row.get("service_cpu_ms_per_event")
+    return None if cpu is None else cpu * row["throughput_events_per_s"] / 1000
+
+
+def headroom(run: dict, shadowed: dict) -> str:
+    """The service's CPU with the shadow against what it used at saturation as served: how near the shadow brings
+    the live path to the point where a queue builds (then the latency is a backlog's)."""
+    sat = scenario(run, "saturation")
+    with_shadow, saturated = service_cores(shadowed), sat and service_cores(sat)
+    if not with_shadow or not saturated:
+        return ""
+    return (f" With the shadow the service's threads used {with_shadow:.2f} cores at this rate, "
+            f"{with_shadow / saturated:.2f}x the {saturated:.2f} they used at saturation as served"
+            + (": as much as a saturated service, so a little less CPU for it (a busier machine) builds a queue."
+               if with_shadow >= 0.9 * saturated else "."))
+
+
+def shadow_section(run: dict | None, rerun: dict | None = None, report_cpu: str | None = None) -> list[str]:
+    """The live path with and without a shadow model at the same load, back to back in one run of `BenchCli e2e
+    --shadow-fractions` (bin/bench's shadow pair): live latency, CPU and what the shadow produced."""
+    if not run:
+        return []
+    pairs = [(scenario(run, "rate-" + s["name"][len("shadow-"):]), s) for s in run["scenarios"]
+             if s["name"].startswith("shadow-") and "shadow" in s]
+    pairs = [(live, shadowed) for live, shadowed in pairs if live]
+    if not pairs:
+        return []
+    lines = ["## Shadow scoring: the live path with and without a shadow model", "",
+             f"From `e2e-shadow.json` ({run.get('label', 'shadow pair')}): one `BenchCli e2e` measured saturation as "
+             "served, then ran each rate below as served and right after, at the same offered rate on fresh topics, "
+             "with a shadow model scoring every batch in the same stream task and transaction, its results on a "
+             f"shadow results topic of its own. The shadow: {shadow_model_text(run, pairs[0][1]['shadow'])}. Latency "
+             "is the live results', end to end (the input record's timestamp to the live result visible to a "
+             "read_committed reader); CPU is the service's ms per event (stream threads, decode pool, the ONNX "
+             "Runtime pools of both models, streams clients) and the whole JVM's. Shadow results are counted on "
+             "their topic (read_committed) and by the service's `triage.shadow.results` / `triage.shadow.skipped` "
+             "counters." + rerun_note(rerun, report_cpu), "",
+             "| scenario | offered (ev/s) | events | p50 ms | p95 ms | p99 ms | max ms | mean batch "
+             "| service CPU ms/event | this JVM ms/event | machine busy | shadow results (topic / counted) "
+             "| shadow skipped |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    summary = []
+    for live, shadowed in pairs:
+        for s in (live, shadowed):
+            lat, sh = s["latency_ms"], s.get("shadow")
+            skipped = ", ".join(f"{k} {v}" for k, v in sorted(sh["skipped"].items())) or "none" if sh else ""
+            lines.append(f"| {s['name']} | {cpu_report.offered_label(s)} | {s['settings']['events']} | "
+                         f"{fmt(lat['p50'], 0)} | {fmt(lat['p95'], 0)} | {fmt(lat['p99'], 0)} | {fmt(lat['max'], 0)} | "
+                         f"{fmt(s['mean_batch_size'])} | {fmt(s.get('service_cpu_ms_per_event'), 2)} | "
+                         f"{fmt(s.get('cpu_ms_per_event', {}).get('this_jvm'), 2)} | "
+                         f"{fmt(s['machine_busy_fraction'] * 100, 0)}% | "
+                         + (f"{sh['results_on_topic']:,} / {sh['results_counted']:,} | {skipped} |" if sh else
+                            "n/a | n/a |"))
+        ratios = {k: ratio(shadowed["latency_ms"][k], live["latency_ms"][k]) for k in ("p50", "p95", "p99", "max")}
+        cpu = ratio(shadowed.get("service_cpu_ms_per_event"), live.get("service_cpu_ms_per_event"))
+        jvm = ratio(shadowed.get("cpu_ms_per_event", {}).get("this_jvm"), live.get("cpu_ms_per_event", {}).get("this_jvm"))
+        lines.append(f"| **{shadowed['name']} / {live['name']}** | | | **{fmt(ratios['p50'], 2)}x** | "
+                     f"{fmt(ratios['p95'], 2)}x | **{fmt(ratios['p99'], 2)}x** | {fmt(ratios['max'], 2)}x | | "
+                     f"**{fmt(cpu, 2)}x** | {fmt(jvm, 2)}x | | | |")
+        sh = shadowed["shadow"]
+        fraction = live["settings"].get("load_fraction")
+        load = f"at {fraction * 100:.0f}% of saturation" if fraction is not None else "at the same rate"
+        summary.append(
+            f"{load.capitalize()} ({cpu_report.offered_label(live)} ev/s), with a shadow the live p99 was "
+            f"**{fmt(shadowed['latency_ms']['p99'], 0)} ms** against {fmt(live['latency_ms']['p99'], 0)} ms as served "
+            f"(**{fmt(ratios['p99'], 2)}x**), p50 {fmt(shadowed['latency_ms']['p50'], 0)} against "
+            f"{fmt(live['latency_ms']['p50'], 0)} ms; the service's CPU per event "
+            f"{fmt(shadowed.get('service_cpu_ms_per_event'), 2)} against {fmt(live.get('service_cpu_ms_per_event'), 2)} "
+            f"ms ({fmt(cpu, 2)}x). The shadow wrote {sh['results_on_topic']:,} results for {shadowed['results']:,} "
+            f"live ones ({sh['results_per_event'] * 100:.0f}%), skipped: "
+            + (", ".join(f"{v} for {k}" for k, v in sorted(sh["skipped"].items())) or "none") + "."
+            + headroom(run, shadowed))
+    incomplete = [s["name"] for pair in pairs for s in pair if not s["complete"]]
+    if incomplete:
+        lines += ["", f"**Incomplete (timed out before every result arrived):** {', '.join(incomplete)}."]
+    lines += [""] + summary + ["", "The whole run, its saturation and the latency and CPU by part: "
+                                   "[Shadow pair](#shadow-pair) below."]
+    return lines
+
+
 def latency_parts_table(e2e: dict) -> list[str]:
     """Where each result's latency went (from the result's received_at and scored_at), and the stream thread's time."""
     rows = [s for s in e2e["scenarios"] if "latency_parts_ms" in s]
@@ -361,8 +467,14 @@ def main(argv=None):
     flops, inference, torch_report = load(raw, "flops.json"), load(raw, "inference.json"), load(raw, "torch.json")
     e2e = load(raw, "e2e.json")
     alts = [json.loads(p.read_text()) for p in sorted(raw.glob("e2e-alt-*.json"))]
+    shadow = load(raw, "e2e-shadow.json")
+    # results measured after the rest, on their own (bin/bench --only): rerun-<raw file's stem>.json and .txt
+    reruns = {p.stem[len("rerun-"):]: json.loads(p.read_text()) for p in sorted(raw.glob("rerun-*.json"))}
     before, after = load(raw, "machine-before.json"), load(raw, "machine-after.json")
     ort, torch = ort_table(inference), torch_table(torch_report)
+    # the machine of this run, as machine_state.py names it, for results measured later on another
+    report_cpu = (before or {}).get("cpu") or (f"{flops['lscpu'].get('CPU(s)', '?')}-core "
+                                                f"{flops['lscpu'].get('Model name', '?')}")
     gflop = flops["gflop_per_image"]
     ceilings = gemm_ceilings(inference)
     rel = lambda p: os.path.relpath(p, doc.parent)  # noqa: E731
@@ -392,7 +504,9 @@ def main(argv=None):
           f"`{model.get('dir', '?')}`, sha256 {model.get('sha256', '?')[:12]}) and of the triage service end to "
           f"end, all from one `bin/bench` run at commit {commit} ({before['at'] if before else 'time unknown'}, "
           f"{total_s / 60:.1f} minutes). Regenerate with `bin/bench`; `bin/bench --smoke` checks the harness in "
-          "about a minute (it starts a broker and a registry) without touching this file.", ""]
+          "about a minute (it starts a broker and a registry) without touching this file."
+          + (f" Except {', '.join(f'`{stem}.json`' for stem in reruns)}: run again on its own later with "
+             "`bin/bench --only` (its section says when)." if reruns else ""), ""]
     if not quiet:
         md += [f"> **The machine was not quiet when this run started** (CPU {before['busy_fraction'] * 100:.0f}% busy, "
                f"load {' '.join(before['loadavg'])}; busiest: {'; '.join(before['top_processes'][:3])}). Treat the "
@@ -403,6 +517,7 @@ def main(argv=None):
                           and setting(alt, "commit_each_batch") is False), None)
     md += cpu_report.done_when_block(e2e, f"{model_label}, {e2e.get('label', 'as served')}", at_least_once) + [""]
     md += side_by_side(runs) + [""]
+    md += shadow_section(shadow, reruns.get("e2e-shadow"), report_cpu) + ([""] if shadow else [])
     md += ["## Headline (one run)", "",
            "| what | value |", "|---|---|",
            f"| service at saturation / raw inference ceiling (same {setting(e2e, 'threads')} ORT threads, batch "
@@ -530,6 +645,11 @@ def main(argv=None):
                    f"{fmt(ratio(alt_sat['throughput_events_per_s'], alt['raw_ceiling']['imagesPerSecond']), 2)} of "
                    f"its own raw ceiling"
                    + (f"; p99 at its half load {fmt(alt_half['latency_ms']['p99'], 0)} ms." if alt_half else ".")]
+    if shadow:
+        section = e2e_section(shadow, ort, "Shadow pair")
+        md += ["", section[0], "", f"{shadow['label'].capitalize()}; the table under [Shadow scoring]"
+               "(#shadow-scoring-the-live-path-with-and-without-a-shadow-model) compares the two."
+               + rerun_note(reruns.get("e2e-shadow"), report_cpu)] + section[1:]
     md += ["", "## Where the time goes", ""] + limits_section(e2e, ort)
     if half and half["latency_ms"]["p99"] > cpu_report.MAX_P99_MS_AT_HALF_LOAD and "latency_parts_ms" in half:
         parts = half["latency_parts_ms"]
@@ -552,8 +672,13 @@ def main(argv=None):
 
     md += gpu_section(doc.parent / "benchmarks" / "gpu", model, e2e)
 
-    md += ["## Commands of this run", "", "```sh"] + command_lines + ["```",
-           "", f"Raw reports: [{rel(raw)}]({rel(raw)}/).", ""]
+    md += ["## Commands of this run", "", "```sh"] + command_lines + ["```", ""]
+    for stem, rerun in reruns.items():
+        later = raw / f"rerun-{stem}.txt"
+        md += [f"Run again later on its own (`bin/bench --only`, commit {rerun.get('commit', 'unknown')}, "
+               f"{rerun['at']}), `{stem}.json`:", "", "```sh"]
+        md += (later.read_text().strip().splitlines() if later.exists() else []) + ["```", ""]
+    md += [f"Raw reports: [{rel(raw)}]({rel(raw)}/).", ""]
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text("\n".join(md))
     print(f"wrote {doc} and plots under {plots}")

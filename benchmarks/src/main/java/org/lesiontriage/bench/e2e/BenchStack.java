@@ -32,12 +32,15 @@ final class BenchStack implements AutoCloseable {
         return stack;
     }
 
-    /** Fresh topics per scenario, so no run reads another's records. */
+    /**
+     * Fresh topics per scenario, so no run reads another's records; the shadow results topic has the images'
+     * partitions, as bin/stack creates it.
+     */
     TriageTopics createTopics(String suffix, int imagePartitions) {
         TriageTopics topics = new TriageTopics("lesion-images-" + suffix, "triage-results-" + suffix,
-                "triage-failures-" + suffix);
+                "triage-failures-" + suffix, "triage-shadow-results-" + suffix);
         broker.createTopics(Map.of(topics.images(), imagePartitions, topics.results(), imagePartitions,
-                topics.failures(), 1));
+                topics.failures(), 1, topics.shadowResults(), imagePartitions));
         return topics;
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.lesiontriage.bench.common.BenchCommand;
 import picocli.CommandLine.Command;
@@ -29,7 +31,9 @@ import org.lesiontriage.triage.topology.TriageTopics;
 /**
  * The service end to end: real broker, real registry, the real topology under exactly-once. Runs, in order:
  * a warm-up, saturation (events published as fast as the producer goes, max batch as served), the same with
- * max batch 1 (per-record inference), then fixed rates at fractions of the measured saturation. Also measures,
+ * max batch 1 (per-record inference), then fixed rates at fractions of the measured saturation, those of
+ * {@code --shadow-fractions} each followed by the same rate with a shadow model scoring every batch
+ * ({@link ShadowModels}; the shadow's results are counted on its topic, {@link ShadowResults}). Also measures,
  * in the same JVM with the same thread budget, the raw model ceiling and the per-stage costs. Each scenario's
  * CPU is split by thread group ({@link CpuGroup}, from /proc) and the registry's process is read too.
  *
@@ -89,6 +93,16 @@ public final class EndToEndBenchmark {
         @Option(names = "--rate-warmup-seconds", description = "unmeasured load at half of saturation before the fixed "
                 + "rates: the JIT is still compiling the light-load paths of broker and clients for a minute or more")
         double rateWarmupSeconds = 0;
+        /**
+         * Each of these fixed rates runs a second time right after itself as served, with a shadow model scoring
+         * every batch (its results on the shadow topic): the live path with and without a shadow at the same load.
+         */
+        @Option(names = "--shadow-fractions", split = ",", description = "fixed rates (of --rate-fractions) to run "
+                + "again with a shadow model scoring every batch, right after the same rate as served")
+        List<Double> shadowFractions = List.of();
+        @Option(names = "--shadow-model-dir", description = "the shadow model (default: --model-dir loaded a second "
+                + "time, under its version with '-shadow': one more model run of the same cost per batch)")
+        Path shadowModelDir;
         @Option(names = "--ceiling-s")
         double ceilingSeconds = 3.0;
         @Option(names = "--stage-s")
@@ -114,6 +128,22 @@ public final class EndToEndBenchmark {
             commitIntervalMs = Objects.requireNonNullElse(commitIntervalMs, served.commitIntervalMs());
         }
 
+        /** The shadow's model folder: --shadow-model-dir, else the live model's, when a rate runs with a shadow. */
+        Path shadowModelDir() {
+            return shadowFractions.isEmpty() ? null : Objects.requireNonNullElse(shadowModelDir, modelDir());
+        }
+
+        /** A shadow rate is compared with the same rate as served, so it must be one of the rates that run. */
+        void validate() {
+            for (double fraction : shadowFractions) {
+                if (!rateFractions.contains(fraction)) {
+                    throw new IllegalArgumentException("--shadow-fractions " + fraction + " is not one of "
+                            + "--rate-fractions " + rateFractions + ": a shadow rate runs right after the same rate "
+                            + "as served");
+                }
+            }
+        }
+
         /** The service settings this run tries instead of the served ones (none: as served). */
         Map<String, String> triedSettings() {
             Map<String, String> tried = new LinkedHashMap<>();
@@ -133,7 +163,9 @@ public final class EndToEndBenchmark {
 
     static void run(Options options) throws Exception {
         Path modelDir = options.modelDir();
+        options.validate();
         options.fillInServed(ServedSettings.read());
+        options.shadowModelDir = options.shadowModelDir();
         int threads = options.threads;
         int maxBatch = options.maxBatch;
         int streamThreads = options.streamThreads;
@@ -146,9 +178,13 @@ public final class EndToEndBenchmark {
         ThreadClassifier threadGroups = new ThreadClassifier(proc);
         threadGroups.tagCurrentThread(CpuGroup.LOAD_GENERATOR); // main drives the load and reads the results
 
+        InferenceOptions inference = InferenceOptions.cpu(threads).withSpinWait(options.spinWait);
         try (BenchStack stack = BenchStack.start(threadGroups, options.brokerSet);
              ServiceClassifierRunner model = new ServiceClassifierRunner(loadClassifier(threadGroups, modelDir,
-                     InferenceOptions.cpu(threads).withSpinWait(options.spinWait)), maxBatch);
+                     inference), maxBatch);
+             // a session of its own, as the service loads each version: its intra-op threads beside the live one's
+             LesionClassifier shadow = options.shadowModelDir == null ? null
+                     : loadClassifier(threadGroups, options.shadowModelDir, inference);
              LoadGenerator load = threadGroups.tagNewThreads(CpuGroup.LOAD_GENERATOR,
                      () -> new LoadGenerator(stack.bootstrapServers()))) {
             EventCorpus corpus = EventCorpus.load(options.images, options.corpusLimit, stack.serdeConfig());
@@ -159,7 +195,8 @@ public final class EndToEndBenchmark {
             System.out.printf("Raw inference ceiling at batch %d, %d threads: %.1f images/s%n", maxBatch, threads,
                     ceiling.imagesPerSecond());
 
-            Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, options.partitions,
+            Scenario.Runner runner = new Scenario.Runner(stack, load, corpus, model, shadow,
+                    options.shadowModelDir == null ? null : options.shadowModelDir.toString(), options.partitions,
                     streamThreads, maxDelay, commitIntervalMs, options.triedSettings(), threadGroups,
                     new ThreadCpuMeter(proc, threadGroups, stack.registryPid()));
             runner.run(new Scenario("warm-up", maxBatch, 0, options.warmupEvents, null));
@@ -174,11 +211,19 @@ public final class EndToEndBenchmark {
                 runner.run(new Scenario("rate-warm-up", maxBatch, saturated / 2,
                         (int) Math.max(20, saturated / 2 * options.rateWarmupSeconds), 0.5));
             }
+            if (!options.shadowFractions.isEmpty()) {
+                // the shadow's own paths (its session at the batch sizes this load makes, its sink) before it is timed
+                runner.run(new Scenario("shadow-warm-up", maxBatch, saturated / 2,
+                        (int) Math.max(20, saturated / 2 * Math.min(10, options.rateWarmupSeconds)), 0.5, true));
+            }
             for (double fraction : options.rateFractions) {
                 double rate = fraction * saturated;
                 int count = (int) Math.max(20, rate * options.rateSeconds);
-                scenarios.add(runner.run(new Scenario("rate-" + Math.round(fraction * 100) + "pct", maxBatch, rate,
-                        count, fraction)));
+                String pct = Math.round(fraction * 100) + "pct";
+                scenarios.add(runner.run(new Scenario("rate-" + pct, maxBatch, rate, count, fraction)));
+                if (options.shadowFractions.contains(fraction)) {
+                    scenarios.add(runner.run(new Scenario("shadow-" + pct, maxBatch, rate, count, fraction, true)));
+                }
             }
 
             var components = TriagePipeline.components(model.classifier(),
@@ -187,7 +232,9 @@ public final class EndToEndBenchmark {
             Map<String, Double> stages = StageProfile.measure(corpus, components, model.classifier(), maxBatch,
                     stack.serdeConfig(), options.stageSeconds);
             stages.forEach((stage, ms) -> System.out.printf("Stage %-24s %8.3f ms/image%n", stage, ms));
-            PipelineEfficiency.annotate(scenarios, PipelineEfficiency.workCpuMsPerEvent(stages, threads));
+            // the stage profile measures the live model only: a shadow row's work would leave its model run out
+            PipelineEfficiency.annotate(scenarios.stream().filter(row -> !row.containsKey("shadow")).toList(),
+                    PipelineEfficiency.workCpuMsPerEvent(stages, threads));
 
             ModelDescriptor descriptor = model.classifier().descriptor();
             report.put("label", options.label);
@@ -230,10 +277,15 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * One load pattern: a max batch size, a rate (0 = as fast as the producer goes), a number of events and, for
-     * the fixed rates, the fraction of saturation it is (null otherwise).
+     * One load pattern: a max batch size, a rate (0 = as fast as the producer goes), a number of events, for
+     * the fixed rates the fraction of saturation it is (null otherwise), and whether a shadow model scores every
+     * batch beside the live one.
      */
-    record Scenario(String name, int maxBatch, double rate, int events, Double loadFraction) {
+    record Scenario(String name, int maxBatch, double rate, int events, Double loadFraction, boolean withShadow) {
+
+        Scenario(String name, int maxBatch, double rate, int events, Double loadFraction) {
+            this(name, maxBatch, rate, events, loadFraction, false);
+        }
 
         /** The scenario's own settings, as its row in the report shows them. */
         Map<String, Object> settings() {
@@ -244,21 +296,33 @@ public final class EndToEndBenchmark {
             if (loadFraction != null) {
                 settings.put("load_fraction", loadFraction);
             }
+            if (withShadow) {
+                settings.put("shadow", true);
+            }
             return settings;
         }
 
-        /** Runs scenarios one after another, each on fresh topics and a fresh application id. */
+        /**
+         * Runs scenarios one after another, each on fresh topics and a fresh application id.
+         *
+         * @param shadow the model a shadow scenario scores every batch with as well (null: no shadow scenarios)
+         */
         record Runner(BenchStack stack, LoadGenerator load, EventCorpus corpus, ServiceClassifierRunner model,
-                      int partitions, int streamThreads, Duration maxDelay, int commitIntervalMs,
-                      Map<String, String> triedSettings, ThreadClassifier threadGroups, ThreadCpuMeter cpuMeter) {
+                      LesionClassifier shadow, String shadowModelDir, int partitions, int streamThreads,
+                      Duration maxDelay, int commitIntervalMs, Map<String, String> triedSettings,
+                      ThreadClassifier threadGroups, ThreadCpuMeter cpuMeter) {
 
             Map<String, Object> run(Scenario scenario) throws Exception {
                 String id = "bench-" + scenario.name() + "-" + System.nanoTime();
                 TriageTopics topics = stack.createTopics(id, partitions);
+                if (scenario.withShadow() && shadow == null) {
+                    throw new IllegalStateException(scenario.name() + " needs a shadow model");
+                }
+                MeterRegistry meters = new SimpleMeterRegistry();
                 KafkaStreams streams = threadGroups.tagNewThreads(CpuGroup.STREAMS_CLIENTS, () ->
-                        TriagePipeline.start(stack, topics, model.classifier(),
+                        TriagePipeline.start(stack, topics, model.classifier(), scenario.withShadow() ? shadow : null,
                                 new BatchPolicy(scenario.maxBatch(), maxDelay), streamThreads, commitIntervalMs,
-                                triedSettings, id));
+                                triedSettings, meters, id));
                 try (ResultCollector collector = new ResultCollector(stack.bootstrapServers(), topics,
                         stack.serdeConfig())) {
                     threadGroups.tagNewThreads(CpuGroup.LOAD_GENERATOR, () -> {
@@ -286,6 +350,19 @@ public final class EndToEndBenchmark {
                             collector.outcomes());
                     row.put("changelog", changelog);
                     System.out.printf("%-14s changelog: %s%n", scenario.name(), changelog);
+                    if (scenario.withShadow()) {
+                        Map<String, Object> shadowRow = threadGroups.tagNewThreads(CpuGroup.LOAD_GENERATOR, () ->
+                                ShadowResults.of(stack.bootstrapServers(), topics.shadowResults(),
+                                        ShadowModels.keyOf(model.classifier().descriptor(), shadow.descriptor()),
+                                        shadowModelDir, meters, collector.latenciesMs().size()));
+                        row.put("shadow", shadowRow);
+                        System.out.printf("%-14s shadow: %s%n", scenario.name(), shadowRow);
+                        if ((long) shadowRow.get("results_on_topic") == 0) {
+                            // a shadow that scored nothing would make this row the live path alone under another name
+                            throw new IllegalStateException(scenario.name() + ": the shadow model produced no results "
+                                    + "on " + topics.shadowResults() + " (" + shadowRow + ")");
+                        }
+                    }
                     System.out.printf("%-14s latency p99 by part: sent to read %.0f, read to scored %.0f, scored to "
                                     + "visible %.0f ms%n", scenario.name(), part(row, "sent_to_read"),
                             part(row, "read_to_scored"), part(row, "scored_to_visible"));

@@ -1,5 +1,6 @@
 package org.lesiontriage.bench.e2e;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import org.lesiontriage.triage.batching.BatchPolicy;
 import org.lesiontriage.triage.config.TriageSettings;
 import org.lesiontriage.triage.failures.InMemoryAttemptLedger;
 import org.lesiontriage.triage.inference.LesionClassifier;
+import org.lesiontriage.triage.lifecycle.ScoringModels;
 import org.lesiontriage.triage.pipeline.PipelineAssembly;
 import org.lesiontriage.triage.topology.OffsetWindow;
 import org.lesiontriage.triage.topology.TriageComponents;
@@ -48,12 +50,20 @@ final class TriagePipeline {
                 new InMemoryAttemptLedger());
     }
 
-    static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier, BatchPolicy policy,
-                              int streamThreads, int commitIntervalMs, Map<String, String> tried,
+    /**
+     * @param shadow a second model that also scores every batch, its results on {@code topics.shadowResults()}
+     *               ({@link ShadowModels}); null for none, as served
+     * @param meters where the service's metrics go (the shadow's counters are read from it)
+     */
+    static KafkaStreams start(BenchStack stack, TriageTopics topics, LesionClassifier classifier,
+                              LesionClassifier shadow, BatchPolicy policy, int streamThreads, int commitIntervalMs,
+                              Map<String, String> tried, MeterRegistry meters,
                               String applicationId) throws InterruptedException {
         PipelineAssembly pipeline = pipeline(stack.bootstrapServers(), stack.serdeConfig(), policy, tried);
+        ScoringModels models = shadow == null ? TriageComponents.fixedModel(classifier, pipeline.limits())
+                : ShadowModels.of(classifier, shadow, pipeline.limits());
         // The in-memory ledger: a benchmark never restarts its process, and the ledger costs nothing until a failure.
-        var components = pipeline.components(classifier, new SimpleMeterRegistry(), new InMemoryAttemptLedger());
+        var components = pipeline.components(models, meters, new InMemoryAttemptLedger());
         KafkaStreams streams = new KafkaStreams(pipeline.topology(topics, components, OffsetWindow.ALL),
                 streamsConfig(pipeline, applicationId, stack.workDir().resolve(applicationId),
                         streamThreads, commitIntervalMs));
