@@ -6,6 +6,10 @@ HAM's resolution while keeping its size: down to a short side of `short_side` pi
 exact area averaging (the contract's antialiased resampler, contract.resize_area), rounded to 8 bits as a
 stored image would be, then back up to the original size. A model whose p(melanoma) moves between an image and
 its degraded copy uses sharpness as a cue (training/tools/sharpness_probe.py).
+
+Training uses the same steps (`train --match-resolution`): the sharper training images get a degraded copy
+(`preprocess_file`, cached by sources.load_degraded_arrays) that the training batches draw instead of the
+original, so every source has the same effective resolution.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from PIL import Image
 from . import contract
 
 UPSAMPLING = ("area", "bicubic")
+# the version of degrade_to's steps: caches of degraded tensors key on it (raise it when the output changes)
+DEGRADE_VERSION = 1
 
 
 def detail(images: np.ndarray) -> np.ndarray:
@@ -60,3 +66,21 @@ def degrade_to(rgb: np.ndarray, short_side: int, up: str = "area") -> np.ndarray
     if up == "area":
         return _to_uint8(contract.resize_area(small, (height, width)))
     return np.asarray(Image.fromarray(small).resize((width, height), Image.BICUBIC))
+
+
+def is_sharper(height: int, width: int, short_side: int) -> bool:
+    """Would `degrade_to` change an image of this size (its short side is above `short_side`)?"""
+    return degraded_size(height, width, short_side) != (int(height), int(width))
+
+
+def preprocess_file(path, short_side: int, size, up: str = "area") -> np.ndarray:
+    """The contract's tensor float32 [3, *size] of the image file taken down to `short_side` and back up:
+    decode, orientation and 8-bit RGB as the contract does, `degrade_to`, then the contract's resize."""
+    with open(path, "rb") as fh:
+        rgb = contract.to_rgb8(contract.decode(fh.read()))
+    return contract.preprocess_image(Image.fromarray(degrade_to(rgb, short_side, up)), size)
+
+
+def cache_key_text(short_side: int, up: str = "area") -> str:
+    """What a cache of degraded tensors keys on besides the images and the contract (sources.py)."""
+    return f"\ndegrade_to={int(short_side)}\nupsample={up}\ndegrade={DEGRADE_VERSION}"

@@ -10,7 +10,9 @@ isic2018-test ISIC 2018 task 3 test, same layout as ham10000. A test set only: n
 
 Every image becomes an `Item` (source, split, path, sha256, label, dx, group); `group` is the lesion for
 HAM10000 (several images per lesion) and the image itself elsewhere. Arrays go through the one
-preprocessing contract (contract.py) whatever the image size, and are cached per list of items.
+preprocessing contract (contract.py) whatever the image size, and are cached per list of items. For
+resolution matching in training, the images whose short side is above a given one also get a degraded copy
+(degrade.py: down to that short side and back up), cached beside the originals (`load_degraded_arrays`).
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from . import contract, data as data_mod
+from PIL import Image
+
+from . import contract, data as data_mod, degrade
 
 ISIC2017, HAM10000, ISIC2018_TEST = "isic2017", "ham10000", "isic2018-test"
 SOURCES = (ISIC2017, HAM10000, ISIC2018_TEST)
@@ -143,13 +147,19 @@ class ItemArrays:
         return ItemArrays([self.items[i] for i in idx], self.images[idx], self.labels[idx])
 
 
+def cache_key(items: Sequence[Item], size=contract.INPUT_SIZE, extra: str = "") -> str:
+    """The cache key of a list of items' tensors: the items' hashes, the contract's steps and the size, plus
+    `extra` for tensors made by other steps (degrade.cache_key_text)."""
+    return hashlib.sha256(("\n".join(f"{i.source}/{i.split}/{i.image_id}\t{i.sha256}" for i in items)
+                           + contract.cache_key_text(tuple(size)) + extra).encode()).hexdigest()[:16]
+
+
 def load_arrays(items: Sequence[Item], cache_dir=None, progress: bool = False,
                 size=contract.INPUT_SIZE) -> ItemArrays:
     """Preprocess items with the contract at `size` (height, width); cache keyed on the items' hashes, the
     contract's steps and the size."""
     items, size = list(items), tuple(size)
-    key = hashlib.sha256(("\n".join(f"{i.source}/{i.split}/{i.image_id}\t{i.sha256}" for i in items)
-                          + contract.cache_key_text(size)).encode()).hexdigest()[:16]
+    key = cache_key(items, size)
     labels = np.array([i.label for i in items], dtype=np.int64)
     cache_file = Path(cache_dir) / f"items-{key}.npy" if cache_dir else None
     if cache_file is not None and cache_file.is_file():
@@ -167,6 +177,54 @@ def load_arrays(items: Sequence[Item], cache_dir=None, progress: bool = False,
         np.save(tmp, images)
         os.replace(tmp, cache_file)
     return ItemArrays(items, images, labels)
+
+
+@dataclass
+class DegradedCopies:
+    """Degraded copies of the items whose short side is above `short_side` (the others need none)."""
+    short_side: int
+    index: np.ndarray    # int64 [M]: positions in the item list of the images that have a copy, ascending
+    images: np.ndarray   # float32 [M, 3, H, W]: their contract tensors after degrade.degrade_to
+
+    def __len__(self):
+        return len(self.index)
+
+
+def image_short_side(path) -> int:
+    """The stored image's short side, from its header (the EXIF orientation may swap the sides, never change
+    the shorter one)."""
+    with Image.open(path) as img:
+        return min(img.size)
+
+
+def load_degraded_arrays(items: Sequence[Item], short_side: int, cache_dir=None, progress: bool = False,
+                         size=contract.INPUT_SIZE, up: str = "area") -> DegradedCopies:
+    """For resolution matching: the contract tensors at `size` of the items whose short side is above
+    `short_side`, each taken down to `short_side` and back up first (degrade.preprocess_file, the sharpness
+    probe's steps). Made once and cached beside load_arrays' file, keyed on the items, the contract, the size
+    and the degradation (short side, upsampling, degrade.DEGRADE_VERSION)."""
+    items, size = list(items), tuple(size)
+    if short_side <= 0:
+        raise ValueError(f"short side {short_side}: must be positive")
+    key = cache_key(items, size, degrade.cache_key_text(short_side, up))
+    cache_file = Path(cache_dir) / f"degraded-{key}.npz" if cache_dir else None
+    if cache_file is not None and cache_file.is_file():
+        with np.load(cache_file) as z:
+            return DegradedCopies(short_side, z["index"], z["images"])
+    index = np.array([k for k, i in enumerate(items) if image_short_side(i.path) > short_side], np.int64)
+    it = index
+    if progress:
+        from tqdm import tqdm
+        it = tqdm(index, desc=f"degrade to {short_side} px", unit="img")
+    images = np.empty((len(index), 3) + size, np.float32)
+    for row, k in enumerate(it):
+        images[row] = degrade.preprocess_file(items[k].path, short_side, size, up)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_name(cache_file.name + f".tmp{os.getpid()}.npz")
+        np.savez(tmp, index=index, images=images)
+        os.replace(tmp, cache_file)
+    return DegradedCopies(short_side, index, images)
 
 
 def select(items: Sequence[Item], split: Optional[str] = None, limit: Optional[int] = None,

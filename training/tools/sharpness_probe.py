@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from scipy.stats import wilcoxon
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -71,8 +70,7 @@ def degraded_arrays(items, size, short_side: int, up: str) -> np.ndarray:
     """The contract's tensors of the degraded images (decode, orientation and 8-bit RGB as the contract does)."""
     out = np.empty((len(items), 3) + tuple(size), np.float32)
     for k, item in enumerate(items):
-        rgb = contract.to_rgb8(contract.decode(item.path.read_bytes()))
-        out[k] = contract.preprocess_image(Image.fromarray(degrade.degrade_to(rgb, short_side, up)), size)
+        out[k] = degrade.preprocess_file(item.path, short_side, size, up)
     return out
 
 
