@@ -169,6 +169,29 @@ def _fine_tuning(report: dict) -> dict:
                             "frozen_epochs": cfg.get("freeze_epochs", 0)}}
 
 
+def _resolution_matching(report: dict) -> dict:
+    """How the training images were brought to one effective resolution (nothing when they were not)."""
+    cfg = report["config"]
+    if cfg.get("match_resolution") is None:
+        return {}
+    counts = report.get("resolution_matching") or {}
+    return {"resolution_matching": {
+        "short_side": cfg["match_resolution"], "p": cfg.get("match_resolution_p", 1.0),
+        "method": "training images whose short side is above short_side taken down to it (area averaging, "
+                  "8-bit) and back up (area) before the preprocessing, with probability p per sample and "
+                  "epoch; validation, test and the served model see images as they are",
+        "degraded_images": counts.get("degraded_images"), "degraded_by_source": counts.get("degraded_by_source")}}
+
+
+def _resolution_sentence(cj: dict) -> str:
+    rm = cj["training"].get("resolution_matching")
+    if not rm:
+        return ""
+    share = "every sharper image" if rm["p"] >= 1 else f"a sharper image with probability {rm['p']:g}"
+    return (f" Resolution matching: {share} trained at a short side of {rm['short_side']} px (down and back "
+            "up, training only).")
+
+
 def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) -> dict:
     t = report["test"]
     cfg = report["config"]
@@ -208,6 +231,7 @@ def card_json(report: dict, metadata: dict, onnx_sha256: str, onnx_size: int) ->
                           "note": "official ISIC 2017 test set, held out until evaluation"}},
         "training": {"optimizer": {"adam": "Adam", "adamw": "AdamW"}[cfg.get("optimizer", "adam")],
                      "lr": cfg["lr"], "weight_decay": cfg["weight_decay"], **_fine_tuning(report),
+                     **_resolution_matching(report),
                      "schedule": f"{cfg['warmup_epochs']} epoch linear warm-up then {cfg['schedule']}",
                      "epochs": cfg["epochs"], "best_epoch": report["best_epoch"], "batch_size": cfg["batch_size"],
                      "imbalance": "class-weighted cross-entropy (inverse frequency)" if cfg["balance"] == "weights"
@@ -278,7 +302,8 @@ def card_markdown(cj: dict, report_md: str, comparison_md: str = "", claim: str 
         f"{cj['training']['imbalance']}, checkpoint = {cj['training']['checkpoint_selection']} "
         f"(epoch {cj['training']['best_epoch']}), seed {cj['training']['seed']}, "
         f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min "
-        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch). Reproduce: `{cj['reproduce']}`."
+        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch)." + _resolution_sentence(cj)
+        + f" Reproduce: `{cj['reproduce']}`."
         + (f" {cj['training']['note']}" if cj["training"].get("note") else ""), "",
         "## Limitations", "",
     ] + [f"- {x}" for x in cj["limitations"]] + [""]
@@ -330,8 +355,8 @@ def docs_model_card(cj: dict, out_dir: Path, comp_md: str, claim: str, notes_md:
         f"{cj['training']['epochs']} epochs (best epoch {cj['training']['best_epoch']}, chosen on validation ROC AUC), "
         f"Adam lr {cj['training']['lr']}, {cj['training']['schedule']}, {cj['training']['imbalance']}, "
         f"{cj['training']['hardware']}, {cj['training']['training_time_s'] / 60:.1f} min "
-        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch). Reproduce: `{cj['reproduce']}`. "
-        + cj["training"].get("note", ""), "",
+        f"({cj['training']['mean_epoch_time_s']:.0f} s per epoch)." + _resolution_sentence(cj)
+        + f" Reproduce: `{cj['reproduce']}`. " + cj["training"].get("note", ""), "",
     ] + ([notes_md.strip(), ""] if notes_md else []) + [
         "## Comparison", "", comp_md, claim, "",
         "## Limitations", ""] + [f"- {x}" for x in cj["limitations"]] + [

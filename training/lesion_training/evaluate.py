@@ -205,7 +205,7 @@ def evaluate(checkpoint, data_root, out_dir, cache_dir=None, limit=None, n_boot:
         "data_manifest_sha256": ck["data_manifest_sha256"], "manifests": ck.get("manifests"),
         "evaluated_manifest_sha256": sources.manifest_sha256(data_root),
         "train_counts": ck.get("train_counts"), "train_counts_by_source": ck.get("train_counts_by_source"),
-        "validation_counts": ck.get("validation_counts"),
+        "validation_counts": ck.get("validation_counts"), "resolution_matching": ck.get("resolution_matching"),
         "temperature": temperature,
         "threshold_rule": f"largest threshold with validation sensitivity >= {TARGET_SENSITIVITY:.2f}, "
                           "on the calibrated p(melanoma); p >= threshold means URGENT",

@@ -6,7 +6,9 @@ cosine decay of the learning rate; the best checkpoint is the epoch with the
 highest validation ROC AUC (accuracy would reward predicting the majority
 class on this ~19 % melanoma data). Fixed seeds; resumable with --resume.
 Fine-tuning (mobilenet_v2): the features learn at lr x backbone_lr_factor and can
-stay frozen for the first freeze_epochs epochs.
+stay frozen for the first freeze_epochs epochs. Resolution matching (match_resolution):
+the training images sharper than a given short side are drawn as a degraded copy
+(down to that side and back up), so sharpness says nothing about the source.
 """
 from __future__ import annotations
 
@@ -76,6 +78,14 @@ class TrainConfig:
                 "proportion to the square root of their size, classes balanced within each), or none"})
     label_smoothing: float = 0.0
     augment: bool = field(default=True, metadata={"help": "random flips, rotations, shear, zoom, jitter"})
+    match_resolution: Optional[int] = field(default=None, metadata={
+        "help": "training only: images whose short side is above N px (ISIC 2017's 256 px; HAM10000 is 150) "
+                "are taken down to N px and back up (degrade.degrade_to, the sharpness probe's steps) before "
+                "the preprocessing, so every source has the same effective resolution; validation, evaluation "
+                "and export see the images as they are; '' for off"})
+    match_resolution_p: float = field(default=1.0, metadata={
+        "help": "with --match-resolution: probability that a sharper image is drawn as its degraded copy, per "
+                "sample and epoch (1: always; below 1 the two mix, an augmentation)"})
     precision: str = field(default="auto", metadata={
         "choices": ("auto", "bf16", "fp32"),
         "help": "bf16: bfloat16 autocast on the CPU; auto: bf16 only where the CPU computes bf16 natively "
@@ -127,6 +137,48 @@ def training_items(cfg: TrainConfig):
     train_items = sources.select(train_items, None, cfg.limit_train, cfg.seed)
     val_items = sources.select(isic, "validation", cfg.limit_val, cfg.seed)
     return train_items, val_items, manifests
+
+
+def check_config(cfg: TrainConfig) -> None:
+    """Refuse option values that would train something other than what they say."""
+    if cfg.match_resolution is not None and cfg.match_resolution <= 0:
+        raise ValueError(f"--match-resolution {cfg.match_resolution}: a short side in pixels, above 0")
+    if not 0.0 < cfg.match_resolution_p <= 1.0:
+        raise ValueError(f"--match-resolution-p {cfg.match_resolution_p}: a probability in (0, 1]")
+    if cfg.match_resolution is None and cfg.match_resolution_p != 1.0:
+        raise ValueError("--match-resolution-p needs --match-resolution")
+
+
+@dataclass
+class ResolutionMatch:
+    """Training images with a degraded copy (sources.load_degraded_arrays) and the probability p that a batch
+    takes the copy instead of the original, drawn per sample from the training generator."""
+    slot: np.ndarray     # int64 [N]: row in `images` of each training image's copy, -1 where it has none
+    images: np.ndarray   # float32 [M, 3, H, W]
+    p: float
+
+    @classmethod
+    def of(cls, n: int, copies: "sources.DegradedCopies", p: float) -> "ResolutionMatch":
+        slot = np.full(n, -1, np.int64)
+        slot[copies.index] = np.arange(len(copies.index))
+        return cls(slot, copies.images, float(p))
+
+    def batch(self, images: np.ndarray, idx: np.ndarray, gen: torch.Generator) -> np.ndarray:
+        x = images[idx]  # a copy (fancy indexing): the training arrays stay as they are
+        rows = self.slot[idx]
+        use = rows >= 0
+        if self.p < 1.0:  # one draw per sample, whether it has a copy or not: the stream depends on n only
+            use &= torch.rand(len(idx), generator=gen).numpy() < self.p
+        if use.any():
+            x[use] = self.images[rows[use]]
+        return x
+
+
+def training_batch(images: np.ndarray, idx: np.ndarray, match: Optional[ResolutionMatch],
+                   gen: torch.Generator) -> np.ndarray:
+    """The images of one training batch (before augmentation): with resolution matching, the degraded copy of
+    a sharper image with probability p. Validation never comes here."""
+    return images[idx] if match is None else match.batch(images, idx, gen)
 
 
 def sampling_weights(arrays: "sources.ItemArrays", balance: str) -> Optional[np.ndarray]:
@@ -197,6 +249,7 @@ def run_dir(cfg: TrainConfig) -> Path:
 
 
 def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True) -> dict:
+    check_config(cfg)
     torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
     out = run_dir(cfg)
@@ -205,13 +258,24 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
     size = contract.square(cfg.image_size)
     train_d = sources.load_arrays(train_items, cfg.cache_dir or None, progress=progress, size=size)
     val_d = sources.load_arrays(val_items, cfg.cache_dir or None, progress=progress, size=size)
+    match, matched = None, None
+    if cfg.match_resolution is not None:  # training images only: validation keeps its images as they are
+        copies = sources.load_degraded_arrays(train_items, cfg.match_resolution, cfg.cache_dir or None,
+                                              progress=progress, size=size)
+        match = ResolutionMatch.of(len(train_d), copies, cfg.match_resolution_p)
+        src = train_d.sources()
+        matched = {"short_side": cfg.match_resolution, "p": cfg.match_resolution_p, "upsample": "area",
+                   "degraded_images": len(copies),
+                   "degraded_by_source": {s: int((src[copies.index] == s).sum()) for s in sorted(set(src))}}
 
     model = models.build_from_config(cfg.to_dict())
     imagenet = models.load_imagenet(model) if cfg.model == "mobilenet_v2" and cfg.pretrained else None
     if not getattr(model, "fixed_input_scaling", False):
         with torch.no_grad():  # input statistics after colour constancy, on a fixed sample
-            sample = torch.from_numpy(train_d.images[np.random.default_rng(cfg.seed).permutation(
-                n_all := len(train_d))[:min(n_all, 2000)]])
+            pick = np.random.default_rng(cfg.seed).permutation(n_all := len(train_d))[:min(n_all, 2000)]
+            # the images as training draws them (a generator of its own: the training stream is unchanged)
+            sample = torch.from_numpy(training_batch(train_d.images, pick, match,
+                                                     torch.Generator().manual_seed(cfg.seed)))
             seen_in = model.colour(sample)
         model.normalize.mean.copy_(seen_in.mean(dim=(0, 2, 3)).view(1, 3, 1, 1))
         model.normalize.std.copy_(seen_in.std(dim=(0, 2, 3)).view(1, 3, 1, 1))
@@ -248,14 +312,18 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
             "manifests": manifests, "train_counts_by_source": per_source,
             "train_counts": np.bincount(train_d.labels, minlength=2).tolist(),
             "validation_counts": np.bincount(val_d.labels, minlength=2).tolist(),
-            "augment": augment.cfg.to_dict(), "class_weights": None if weights is None else weights.tolist()}
+            "augment": augment.cfg.to_dict(), "class_weights": None if weights is None else weights.tolist(),
+            "resolution_matching": matched}
     print(f"{meta['architecture']}: {meta['parameters']:,} parameters; train {n} "
           f"(melanoma {int(train_d.labels.sum())}; by source {per_source}), validation {len(val_d)}; "
           f"{cfg.epochs} epochs, balance {cfg.balance}, {'bf16 autocast' if bf16 else 'fp32'} "
           f"(precision {cfg.precision}), {cfg.image_size} px, {cfg.optimizer} lr {cfg.lr:g}"
           + (f", features x{cfg.backbone_lr_factor:g}" if cfg.backbone_lr_factor != 1.0 else "")
           + (f", features frozen for {cfg.freeze_epochs} epoch(s)" if cfg.freeze_epochs else "")
-          + (f"; ImageNet features {imagenet['file']}" if imagenet else ""), flush=True)
+          + (f"; ImageNet features {imagenet['file']}" if imagenet else "")
+          + (f"; resolution matched to {cfg.match_resolution} px for {matched['degraded_images']} training "
+             f"images {matched['degraded_by_source']} with p {cfg.match_resolution_p:g}" if matched else ""),
+          flush=True)
 
     for epoch in range(start_epoch, cfg.epochs):
         t0 = time.time()
@@ -271,7 +339,7 @@ def train(cfg: TrainConfig, resume: Optional[str] = None, progress: bool = True)
                    disable=not progress, leave=False)
         for b in bar:
             idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size].numpy()
-            x = torch.from_numpy(train_d.images[idx])
+            x = torch.from_numpy(training_batch(train_d.images, idx, match, gen))
             y = torch.from_numpy(train_d.labels[idx])
             x = augment(x, gen)
             if channels_last:

@@ -10,7 +10,8 @@ from lesion_training import cli
 OPTIONS = {
     "train": {"--augment", "--backbone-lr-factor", "--balance", "--batch-size", "--batchnorm", "--cache-dir",
               "--colour", "--data", "--dropout", "--epochs", "--freeze-epochs", "--ham10000", "--head", "--image-size",
-              "--label-smoothing", "--limit-train", "--limit-val", "--lr", "--min-lr-ratio", "--model", "--no-augment",
+              "--label-smoothing", "--limit-train", "--limit-val", "--lr", "--match-resolution", "--match-resolution-p",
+              "--min-lr-ratio", "--model", "--no-augment",
               "--no-batchnorm", "--no-pretrained", "--no-progress", "--no-verify-hashes", "--optimizer",
               "--output-dir", "--precision", "--pretrained", "--resume", "--run-name", "--schedule", "--seed",
               "--threads", "--tta", "--verify-hashes", "--warmup-epochs", "--weight-decay", "--width"},
