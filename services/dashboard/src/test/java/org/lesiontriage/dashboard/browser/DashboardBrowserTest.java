@@ -6,21 +6,15 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.dashboard.testing.DashboardStack;
 import org.lesiontriage.dashboard.testing.DashboardStackResource;
 import org.lesiontriage.dashboard.testing.TriageTopicsPublisher;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page in a real headless Chromium against the dashboard on a real broker and registry: log in, watch results
@@ -30,33 +24,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Tag("integration")
 @QuarkusTest
 @QuarkusTestResource(value = DashboardStackResource.class, restrictToAnnotatedClass = true)
-class DashboardBrowserTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
+class DashboardBrowserTest extends BrowserTest {
 
     DashboardStack stack;
 
     @TestHTTPResource("/")
     URL base;
-
-    private ChromeDriver driver;
-    private WebDriverWait wait;
-
-    @BeforeEach
-    void openBrowser() {
-        driver = HeadlessChromium.start(HeadlessChromium.profileDir().toPath());
-        // A form post reloads the page: an element found just before the reload goes stale, which is a reason to
-        // look again, not a failure (the condition itself must still come true within WAIT).
-        wait = new WebDriverWait(driver, WAIT);
-        wait.ignoring(StaleElementReferenceException.class);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     @Test
     void aClinicianWorksTheLiveQueueAndLogsOut() {

@@ -9,8 +9,6 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lesiontriage.contracts.RolloutKind;
@@ -19,10 +17,7 @@ import org.lesiontriage.dashboard.testing.DashboardStackResource;
 import org.lesiontriage.dashboard.testing.Rollouts;
 import org.lesiontriage.dashboard.testing.TriageTopicsPublisher;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator view's model rollout in a real headless Chromium against the dashboard on a real broker and
@@ -35,31 +30,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Tag("integration")
 @QuarkusTest
 @QuarkusTestResource(value = DashboardStackResource.class, restrictToAnnotatedClass = true)
-class RolloutPanelBrowserTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
+class RolloutPanelBrowserTest extends BrowserTest {
 
     DashboardStack stack;
 
     @TestHTTPResource("/")
     URL base;
-
-    private ChromeDriver driver;
-    private WebDriverWait wait;
-
-    @BeforeEach
-    void openBrowser() {
-        driver = HeadlessChromium.start(HeadlessChromium.profileDir().toPath());
-        wait = new WebDriverWait(driver, WAIT);
-        wait.ignoring(StaleElementReferenceException.class);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     @Test
     void theOperatorViewShowsTheShadowComparisonByClinicAndWhichClinicsAreOnTheCanary() {

@@ -126,11 +126,8 @@ public final class ModelsCommand implements Runnable {
         @CommandLine.ParentCommand
         ModelsCommand parent;
 
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "VERSION")
-        String version;
+        @CommandLine.Mixin
+        Version model = new Version();
 
         @Option(names = "--evidence", paramLabel = "TOPIC", description = "the candidate's results to judge: a replay's "
                 + "output topic (bin/rescore --output; default: the shadow results since its latest shadow)")
@@ -156,7 +153,7 @@ public final class ModelsCommand implements Runnable {
             var evidenceOf = new PromotionGate.Evidence(evidence != null ? evidence
                     : pipeline.topics().shadowResults(), since, labelsOf(labels));
             var promotion = new ModelActivation.Promotion(pipeline.promotionGate(), evidenceOf, force);
-            return parent.rollout(pipeline, activation -> activation.activate(new ModelKey(name, version), promotion,
+            return parent.rollout(pipeline, activation -> activation.activate(model.key(), promotion,
                     options.reason, parent.requestedBy(), options.waitReady()));
         }
 
@@ -176,11 +173,8 @@ public final class ModelsCommand implements Runnable {
         @CommandLine.ParentCommand
         ModelsCommand parent;
 
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "VERSION")
-        String version;
+        @CommandLine.Mixin
+        Version model = new Version();
 
         @Option(names = "--clinics", split = ",", paramLabel = "ID", description = "clinic ids served by the version")
         java.util.List<String> clinics = new java.util.ArrayList<>();
@@ -195,7 +189,7 @@ public final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             var scope = new CanaryScope(java.util.List.copyOf(clinics), fraction);
-            return parent.rollout(activation -> activation.canary(new ModelKey(name, version), scope, options.reason,
+            return parent.rollout(activation -> activation.canary(model.key(), scope, options.reason,
                     parent.requestedBy(), options.waitReady()));
         }
     }
@@ -256,6 +250,19 @@ public final class ModelsCommand implements Runnable {
                 print(view, System.out);
             }
             return 0;
+        }
+    }
+
+    /** The published version a command names: NAME VERSION. */
+    static final class Version {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "VERSION")
+        String version;
+
+        ModelKey key() {
+            return new ModelKey(name, version);
         }
     }
 

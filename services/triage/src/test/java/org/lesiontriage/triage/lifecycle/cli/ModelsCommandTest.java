@@ -20,8 +20,7 @@ class ModelsCommandTest {
                 "2.0.0-int8", "--reason", "smaller and faster", "--wait-ready", "30s");
         ModelsCommand.Activate activate = (ModelsCommand.Activate) parsed.subcommand().commandSpec().userObject();
 
-        assertThat(activate.name).isEqualTo("triagenet");
-        assertThat(activate.version).isEqualTo("2.0.0-int8");
+        assertThat(activate.model.key()).isEqualTo(new org.lesiontriage.triage.lifecycle.ModelKey("triagenet", "2.0.0-int8"));
         assertThat(activate.options.reason).isEqualTo("smaller and faster");
         assertThat(activate.options.waitReady()).isEqualTo(Duration.ofSeconds(30));
         assertThat(((ModelsCommand) parsed.commandSpec().userObject()).requestedBy()).isEqualTo("ops");
