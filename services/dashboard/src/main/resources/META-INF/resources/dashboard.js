@@ -1,5 +1,5 @@
 // The triage dashboard's page: plain JavaScript, no libraries, nothing loaded from elsewhere.
-// Views arrive as server-sent events; rows are kept by event id so their images are fetched once.
+// Views arrive as server-sent events; rows (one per case) are kept by case so their images are fetched once.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -7,7 +7,7 @@ let clockOffsetMs = 0;          // server clock minus this browser's, from each 
 let queueStream = null;
 let operationsStream = null;
 let rolloutStream = null;
-const rowsById = new Map();
+const rowsByCase = new Map();
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -88,19 +88,43 @@ function probabilityBar(p, threshold) {
 }
 
 function queueRow(row) {
-  const image = el('img', { alt: 'lesion image', loading: 'lazy', width: 64, height: 64 });
-  image.src = '/api/results/' + encodeURIComponent(row.eventId) + '/thumbnail';
   const button = el('button', { class: 'review' });
-  const tr = el('tr', { 'data-event-id': row.eventId, 'data-case-ref': row.caseRef },
-    el('td', {}, image), el('td', { class: 'case' }, row.caseRef), el('td', { class: 'clinic' }, row.clinicId),
-    el('td', {}, el('span', { class: 'priority ' + row.priority }, row.priority)),
-    el('td', {}, probabilityBar(row.melanomaProbability, row.threshold)),
+  const tr = el('tr', { 'data-case-ref': row.caseRef },
+    el('td', { class: 'thumbs' }), el('td', { class: 'case' }, row.caseRef), el('td', { class: 'clinic' }, row.clinicId),
+    el('td', { class: 'prio' }), el('td', { class: 'p' }),
     el('td', { class: 'model' }, row.model), el('td', { class: 'waiting' }), el('td', {}, button));
-  button.addEventListener('click', () => review(row.eventId, tr.dataset.reviewed === 'true' ? 'REOPENED' : 'REVIEWED'));
+  // A review covers the case's images up to the newest shown: the row's reviewEventId, read when clicked.
+  button.addEventListener('click', () => review(tr.dataset.reviewEventId,
+    tr.dataset.reviewed === 'true' ? 'REOPENED' : 'REVIEWED'));
   return tr;
 }
 
+/** One thumbnail per image of the case, most urgent first; each fetched once, kept while the case is shown. */
+function updateThumbnails(cell, images) {
+  const wanted = images.map((image) => image.eventId).join(' ');
+  if (cell.dataset.images === wanted) return;
+  const old = new Map([...cell.querySelectorAll('img')].map((img) => [img.dataset.eventId, img]));
+  cell.replaceChildren(...images.map((image) => {
+    let img = old.get(image.eventId);
+    if (!img) {
+      img = el('img', { alt: 'lesion image', loading: 'lazy', width: 64, height: 64, 'data-event-id': image.eventId });
+      img.src = '/api/results/' + encodeURIComponent(image.eventId) + '/thumbnail';
+    }
+    img.title = image.priority + ', p(melanoma) ' + image.melanomaProbability.toFixed(3);
+    img.className = image.priority + (image.reviewed ? ' reviewed' : '');
+    return img;
+  }));
+  cell.dataset.images = wanted;
+}
+
 function updateRow(tr, row) {
+  tr.dataset.eventId = row.eventId;
+  tr.dataset.reviewEventId = row.reviewEventId;
+  tr.dataset.images = String(row.images.length);
+  updateThumbnails(tr.querySelector('td.thumbs'), row.images);
+  tr.querySelector('td.prio').replaceChildren(el('span', { class: 'priority ' + row.priority }, row.priority),
+    ...(row.images.length > 1 ? [el('span', { class: 'count' }, ' ' + row.images.length + ' images')] : []));
+  tr.querySelector('td.p').replaceChildren(probabilityBar(row.melanomaProbability, row.threshold));
   tr.dataset.reviewed = String(row.reviewed);
   tr.dataset.receivedAt = String(row.receivedAtMs);
   tr.classList.toggle('reviewed', row.reviewed);
@@ -120,17 +144,17 @@ function renderQueue(view) {
   const body = $('queue').tBodies[0];
   const shown = new Set();
   view.rows.forEach((row, index) => {
-    let tr = rowsById.get(row.eventId);
+    let tr = rowsByCase.get(row.caseRef);
     if (!tr) {
       tr = queueRow(row);
-      rowsById.set(row.eventId, tr);
+      rowsByCase.set(row.caseRef, tr);
     }
     updateRow(tr, row);
     if (body.children[index] !== tr) body.insertBefore(tr, body.children[index] || null);
-    shown.add(row.eventId);
+    shown.add(row.caseRef);
   });
-  for (const [id, tr] of rowsById) {
-    if (!shown.has(id)) { tr.remove(); rowsById.delete(id); }
+  for (const [caseRef, tr] of rowsByCase) {
+    if (!shown.has(caseRef)) { tr.remove(); rowsByCase.delete(caseRef); }
   }
   $('queue-empty').hidden = view.rows.length > 0;
   $('queue-counts').textContent = view.openTotal + ' open (' + view.openUrgent + ' urgent) · showing '
@@ -140,7 +164,7 @@ function renderQueue(view) {
 }
 
 function tickWaiting() {
-  for (const tr of rowsById.values()) {
+  for (const tr of rowsByCase.values()) {
     if (tr.dataset.reviewed !== 'true') tr.querySelector('td.waiting').textContent = waiting(Number(tr.dataset.receivedAt));
   }
 }

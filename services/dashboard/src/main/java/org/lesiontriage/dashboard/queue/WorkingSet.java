@@ -114,7 +114,10 @@ public final class WorkingSet {
         return openDropped;
     }
 
-    /** The rows of {@code filter} in queue order, with counts over everything held. */
+    /**
+     * The rows of {@code filter} in queue order, one per case (a case with several images is one row, placed by its
+     * most urgent image), with counts over everything held.
+     */
     public synchronized QueueView view(QueueFilter filter, long nowMs) {
         List<QueueEntry> matching = new ArrayList<>();
         TreeSet<String> clinics = new TreeSet<>();
@@ -132,17 +135,27 @@ public final class WorkingSet {
             }
         }
         matching.sort(QueueEntry.QUEUE_ORDER);
-        List<QueueView.Row> rows = matching.stream().limit(filter.limit()).map(this::row).toList();
-        return new QueueView(version, nowMs, open, openUrgent, matching.size(), openDropped, List.copyOf(clinics),
+        Map<String, List<QueueEntry>> byCase = new LinkedHashMap<>();
+        for (QueueEntry entry : matching) {
+            byCase.computeIfAbsent(entry.caseRef(), c -> new ArrayList<>()).add(entry);
+        }
+        List<QueueView.Row> rows = byCase.values().stream().limit(filter.limit()).map(this::row).toList();
+        return new QueueView(version, nowMs, open, openUrgent, byCase.size(), openDropped, List.copyOf(clinics),
                 rows);
     }
 
-    private QueueView.Row row(QueueEntry e) {
-        ReviewMark mark = reviews.get(e.caseRef());
-        boolean reviewed = mark != null && mark.covers(e);
-        return new QueueView.Row(e.eventId(), e.caseRef(), e.clinicId(), e.priority().name(), e.melanomaProbability(),
-                e.threshold(), e.modelName() + " " + e.modelVersion(), e.receivedAtMs(), reviewed,
-                reviewed ? mark.reviewer() : null, reviewed ? mark.reviewedAtMs() : null);
+    /** A case's row: its images in queue order, the first (most urgent) heading it. */
+    private QueueView.Row row(List<QueueEntry> images) {
+        QueueEntry head = images.get(0);
+        ReviewMark mark = reviews.get(head.caseRef());
+        boolean reviewed = images.stream().allMatch(this::reviewed);
+        QueueEntry newest = images.stream().max(java.util.Comparator.comparingLong(QueueEntry::receivedAtMs)).orElse(head);
+        List<QueueView.Image> shown = images.stream().map(e -> new QueueView.Image(e.eventId(), e.priority().name(),
+                e.melanomaProbability(), e.receivedAtMs(), reviewed(e))).toList();
+        return new QueueView.Row(head.eventId(), head.caseRef(), head.clinicId(), head.priority().name(),
+                head.melanomaProbability(), head.threshold(), head.modelName() + " " + head.modelVersion(),
+                head.receivedAtMs(), reviewed, reviewed ? mark.reviewer() : null, reviewed ? mark.reviewedAtMs() : null,
+                newest.eventId(), shown);
     }
 
     private boolean reviewed(QueueEntry entry) {

@@ -18,7 +18,8 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The page in a real headless Chromium against the dashboard on a real broker and registry: log in, watch results
- * arrive while they are published, filter by clinic, mark a case reviewed, reload and find it still reviewed, look
+ * arrive while they are published (a case with two images as one row, placed by its most urgent), filter by clinic,
+ * mark a case reviewed, reload and find it still reviewed, look
  * at the operator view, log out and be refused. Screenshots: target/screenshots/dashboard-*.png.
  */
 @Tag("integration")
@@ -48,9 +49,14 @@ class DashboardBrowserTest extends BrowserTest {
             publisher.triaged("case-c-1", "clinic-north", 0.05);
             publisher.triaged("case-d-1", "clinic-south", 0.64);
             waitForCases("case-a-1", "case-d-1", "case-b-1", "case-c-1");
+            // A second image of case-c-1, URGENT: still one row for the case, now placed by that image.
+            publisher.triaged("case-c-1", "clinic-north", 0.91);
+            waitForCases("case-a-1", "case-d-1", "case-c-1", "case-b-1");
         }
-        wait.until(d -> thumbnailsLoaded() == 4);
-        assertThat(cells("td span.priority")).containsExactly("URGENT", "URGENT", "ROUTINE", "ROUTINE");
+        wait.until(d -> thumbnailsLoaded() == 5);
+        assertThat(cells("td span.priority")).containsExactly("URGENT", "URGENT", "URGENT", "ROUTINE");
+        assertThat(row("case-c-1").findElements(By.cssSelector("td.thumbs img"))).hasSize(2);
+        assertThat(row("case-c-1").findElement(By.cssSelector("span.count")).getText()).isEqualTo("2 images");
         HeadlessChromium.screenshot(driver, "dashboard-queue");
 
         new Select(driver.findElement(By.id("filter-clinic"))).selectByValue("clinic-south");
@@ -58,13 +64,13 @@ class DashboardBrowserTest extends BrowserTest {
         assertThat(cells("td.clinic")).containsOnly("clinic-south");
         HeadlessChromium.screenshot(driver, "dashboard-filtered");
         new Select(driver.findElement(By.id("filter-clinic"))).selectByValue("");
-        waitForCases("case-a-1", "case-d-1", "case-b-1", "case-c-1");
+        waitForCases("case-a-1", "case-d-1", "case-c-1", "case-b-1");
 
         row("case-d-1").findElement(By.cssSelector("button.review")).click();
-        waitForCases("case-a-1", "case-b-1", "case-c-1");
+        waitForCases("case-a-1", "case-c-1", "case-b-1");
 
         driver.navigate().refresh();
-        waitForCases("case-a-1", "case-b-1", "case-c-1");
+        waitForCases("case-a-1", "case-c-1", "case-b-1");
         new Select(driver.findElement(By.id("filter-status"))).selectByValue("reviewed");
         waitForCases("case-d-1");
         assertThat(row("case-d-1").findElement(By.cssSelector("td.waiting")).getText())

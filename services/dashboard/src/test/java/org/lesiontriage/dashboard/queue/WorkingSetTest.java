@@ -90,9 +90,31 @@ class WorkingSetTest {
         add(set, "case", "c", 0.9, 6); // a later image of the case: open again
 
         QueueView view = set.view(QueueFilter.parse(null, null, "all", 10), 0);
-        assertThat(view.rows()).extracting(QueueView.Row::reviewed).containsExactly(true, false);
-        assertThat(view.rows().get(0).reviewer()).isEqualTo("dr-who");
+        assertThat(view.rows()).as("one row per case").singleElement().satisfies(row -> {
+            assertThat(row.reviewed()).as("open again while one image is not reviewed").isFalse();
+            assertThat(row.images()).extracting(QueueView.Image::reviewed).containsExactly(true, false);
+        });
         assertThat(view.openTotal()).isEqualTo(1);
+        assertThat(set.view(QueueFilter.parse(null, null, "reviewed", 10), 0).rows()).singleElement()
+                .satisfies(row -> assertThat(row.reviewer()).isEqualTo("dr-who"));
+    }
+
+    @Test
+    void aCaseWithSeveralImagesIsOneRowPlacedByItsMostUrgentImage() {
+        WorkingSet set = new WorkingSet(10, 10, 10, dropped::add);
+        add(set, "case-1", "c", 0.2, 0);
+        add(set, "case-2", "c", 0.25, 1);
+        add(set, "case-1", "c", 0.9, 2); // the case's second image, URGENT: the case moves ahead of case-2
+        add(set, "case-1", "c", 0.1, 3);
+
+        QueueView view = set.view(QueueFilter.parse(null, null, null, 10), 0);
+        assertThat(cases(view)).containsExactly("case-1", "case-2");
+        assertThat(view.matching()).isEqualTo(2);
+        QueueView.Row first = view.rows().get(0);
+        assertThat(first.melanomaProbability()).isEqualTo(0.9);
+        assertThat(first.images()).extracting(QueueView.Image::melanomaProbability).containsExactly(0.9, 0.2, 0.1);
+        assertThat(first.reviewEventId()).as("a review covers the newest image, so all of them")
+                .isEqualTo(first.images().get(2).eventId());
     }
 
     @Test
