@@ -24,6 +24,15 @@ abstract class BrowserTest {
         wait.ignoring(StaleElementReferenceException.class);
     }
 
+    /** Through the login page, as a person would; returns once the page has left it. */
+    void logIn(java.net.URL base, String user, String password) {
+        driver.get(base + "login.html");
+        driver.findElement(org.openqa.selenium.By.id("username")).sendKeys(user);
+        driver.findElement(org.openqa.selenium.By.id("password")).sendKeys(password);
+        driver.findElement(org.openqa.selenium.By.id("login")).click();
+        wait.until(d -> !d.getCurrentUrl().contains("/login.html"));
+    }
+
     @AfterEach
     void closeBrowser() {
         if (driver != null) {

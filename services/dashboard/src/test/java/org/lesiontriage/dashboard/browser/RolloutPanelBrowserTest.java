@@ -94,11 +94,7 @@ class RolloutPanelBrowserTest extends BrowserTest {
     }
 
     private void logIn(String user) {
-        driver.get(base + "login.html");
-        driver.findElement(By.id("username")).sendKeys(user);
-        driver.findElement(By.id("password")).sendKeys(stack.password(user));
-        driver.findElement(By.id("login")).click();
-        wait.until(d -> !d.getCurrentUrl().contains("/login.html"));
+        logIn(base, user, stack.password(user));
     }
 
     private void waitForClinicRows(String... clinics) {
